@@ -432,7 +432,9 @@ export const RebalanceResponse = z.object({
   risk_metrics: RiskMetrics,
   proposed_risk_metrics: RiskMetrics,
   house_view: HouseView,
-  monte_carlo: MonteCarloResult.nullable(),
+  monte_carlo: MonteCarloResult.nullable().describe(
+    'Simulated for the proposed portfolio (after the trades); null without enough history.',
+  ),
   asset_drilldown: z.record(z.string(), Drilldown),
   warnings: z.array(Warning),
   metadata: ResponseMetadata,

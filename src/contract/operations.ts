@@ -1,0 +1,107 @@
+import { z } from 'zod';
+import { RebalanceRequest, RebalanceResponse } from './rebalance';
+
+/**
+ * One entry per capability. Everything else is derived from this table: runtime validation at
+ * every boundary, the HTTP route, the IPC channel payload, the OpenAPI document and the
+ * renderer's typed client. Adding an operation here without a handler is a compile error in
+ * src/services (handlers `satisfies Handlers`).
+ */
+export interface OperationDef<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
+  method: 'GET' | 'POST';
+  /** Path with `{param}` placeholders; params and query string merge into the input object. */
+  path: string;
+  summary: string;
+  input: I;
+  output: O;
+  /** false only for /api/health: it carries no portfolio data. */
+  auth: boolean;
+  /** Heavy operations count against the concurrent-job limit (429 when exceeded). */
+  heavy: boolean;
+  /** Non-JSON success body (e.g. CSV); the handler then returns a string. */
+  contentType?: 'text/csv';
+  tag: string;
+}
+
+const def = <I extends z.ZodType, O extends z.ZodType>(d: OperationDef<I, O>) => d;
+
+export const ENGINE_VERSION = '0.1.0';
+export const SERVICE_NAME = 'smart-portfolio-rebalancer';
+
+export const HealthResponse = z.object({
+  status: z.literal('ok'),
+  service: z.string(),
+  version: z.string(),
+  metadata: z.object({ timestamp_utc: z.string(), version: z.string() }),
+});
+
+export const PreviewScenario = z.object({
+  name: z.string(),
+  description: z.string(),
+  source: z.string().describe('Where the numbers come from (e.g. real prices, window, credit).'),
+  request: RebalanceRequest.describe('A complete POST /api/rebalance body.'),
+});
+export const PreviewScenariosResponse = z.object({
+  scenarios: z.array(
+    PreviewScenario.extend({
+      // The seed returned the request fields at the top level of each scenario; keep them there
+      // too so scripts written for the seed still work.
+      portfolio_value: z.number(),
+      drift_threshold: z.number(),
+      turnover_limit: z.number(),
+      transaction_cost_bps: z.number(),
+      assets: z.array(z.unknown()),
+    }),
+  ),
+});
+
+export const operations = {
+  health: def({
+    method: 'GET',
+    path: '/api/health',
+    summary: 'Liveness and version. Open without a token; returns no portfolio data.',
+    input: z.object({}),
+    output: HealthResponse,
+    auth: false,
+    heavy: false,
+    tag: 'system',
+  }),
+  rebalance: def({
+    method: 'POST',
+    path: '/api/rebalance',
+    summary:
+      'Drift, trades, risk (current and proposed), house view, Monte Carlo and drilldown for a portfolio.',
+    input: RebalanceRequest,
+    output: RebalanceResponse,
+    auth: true,
+    heavy: true,
+    tag: 'rebalance',
+  }),
+  previewScenarios: def({
+    method: 'GET',
+    path: '/api/preview-scenarios',
+    summary: 'Ready-made scenarios: the seed’s two and several built from real price history.',
+    input: z.object({}),
+    output: PreviewScenariosResponse,
+    auth: true,
+    heavy: false,
+    tag: 'rebalance',
+  }),
+} as const;
+
+export type Operations = typeof operations;
+export type OpName = keyof Operations;
+export type OpInput<K extends OpName> = z.input<Operations[K]['input']>;
+export type OpParsedInput<K extends OpName> = z.output<Operations[K]['input']>;
+export type OpOutput<K extends OpName> = z.output<Operations[K]['output']>;
+
+/** What every handler map must provide (`satisfies Handlers` in src/services). */
+export type Handlers = {
+  [K in OpName]: (input: OpParsedInput<K>, ctx: CallContext) => Promise<OpOutput<K>> | OpOutput<K>;
+};
+
+/** Who is calling, for the audit trail. */
+export interface CallContext {
+  actor: string;
+  transport: 'http' | 'ipc' | 'inprocess' | 'cli';
+}

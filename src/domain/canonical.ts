@@ -1,0 +1,36 @@
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
+
+/**
+ * Canonical JSON: object keys sorted by UTF-16 code unit order, no whitespace, numbers as
+ * JavaScript prints them (shortest round-trip form), `undefined` members dropped. Two inputs
+ * that mean the same thing hash the same, whatever key order a client used.
+ *
+ * Example: canonicalJson({b: 1, a: [true, null]}) === '{"a":[true,null],"b":1}'
+ */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') {
+    return JSON.stringify(value) ?? 'null';
+  }
+  if (Array.isArray(value)) {
+    return `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`;
+  }
+  const obj = value as Record<string, unknown>;
+  const keys = Object.keys(obj)
+    .filter((k) => obj[k] !== undefined)
+    .sort();
+  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`).join(',')}}`;
+}
+
+/**
+ * SHA-256 of a string's UTF-8 bytes, lowercase hex (FIPS 180-4).
+ * Example: sha256Hex('abc') === 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad'
+ */
+export function sha256Hex(text: string): string {
+  return bytesToHex(sha256(utf8ToBytes(text)));
+}
+
+/** Hash identifying an input: SHA-256 of its canonical JSON. */
+export function inputHash(value: unknown): string {
+  return sha256Hex(canonicalJson(value));
+}

@@ -1,0 +1,64 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createDispatch, type Dispatch } from '../rpc/dispatch';
+import { createHandlers } from '../services/handlers';
+import { loadOrCreateToken } from './token';
+import { startHttpServer, type RunningServer } from './http';
+
+/** Repository root (this file is src/server/app.ts). */
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+export interface AppOptions {
+  dataDir: string;
+  port: number;
+  staticDir?: string;
+  log?: (msg: string) => void;
+  maxBodyBytes?: number;
+  rateLimitPerSecond?: number;
+  maxConcurrentHeavy?: number;
+}
+
+export interface App {
+  dispatch: Dispatch;
+  server: RunningServer;
+  token: string;
+  url: string;
+  close(): Promise<void>;
+}
+
+export function loadScenarios(): Parameters<typeof createHandlers>[0]['scenarios'] {
+  const text = readFileSync(join(ROOT, 'resources', 'scenarios.json'), 'utf8');
+  return (JSON.parse(text) as { scenarios: Parameters<typeof createHandlers>[0]['scenarios'] })
+    .scenarios;
+}
+
+/** Composition root shared by browser mode, the Electron main process and integration tests. */
+export function createDispatchForApp(log?: (m: string) => void): Dispatch {
+  const handlers = createHandlers({ clock: { now: () => new Date() }, scenarios: loadScenarios() });
+  return createDispatch(handlers, (op, e) =>
+    log?.(`internal error in ${op}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`),
+  );
+}
+
+export async function startApp(opts: AppOptions): Promise<App> {
+  const token = loadOrCreateToken(opts.dataDir);
+  const dispatch = createDispatchForApp(opts.log);
+  const server = await startHttpServer({
+    dispatch,
+    token,
+    port: opts.port,
+    ...(opts.staticDir ? { staticDir: opts.staticDir } : {}),
+    ...(opts.log ? { log: opts.log } : {}),
+    ...(opts.maxBodyBytes ? { maxBodyBytes: opts.maxBodyBytes } : {}),
+    ...(opts.rateLimitPerSecond ? { rateLimitPerSecond: opts.rateLimitPerSecond } : {}),
+    ...(opts.maxConcurrentHeavy ? { maxConcurrentHeavy: opts.maxConcurrentHeavy } : {}),
+  });
+  return {
+    dispatch,
+    server,
+    token,
+    url: `${server.url}/?token=${token}`,
+    close: () => server.close(),
+  };
+}

@@ -11,7 +11,8 @@ export const LIMITS = {
   maxHorizonDays: 2520,
   /** paths × horizon_days: bounds the path store (8 bytes each) to 200 MB. */
   maxPathSteps: 25_000_000,
-  maxPortfolioValue: 1e15,
+  /** Money is counted in integer minor units; 1e13 keeps cents exact in a double (< 2^53). */
+  maxPortfolioValue: 1e13,
 } as const;
 
 const name = (what: string) =>

@@ -110,13 +110,15 @@ export function resolveForecastOptions(
   if (w.length !== 3) {
     details.push({ path: `${path}.weights`, message: 'must have 3 entries' });
   } else {
+    let wBad = false;
     for (let k = 0; k < 3; k++) {
       const wk = w[k] as number;
-      if (!(Number.isFinite(wk) && wk >= 0))
+      if (!(Number.isFinite(wk) && wk >= 0)) {
         details.push({ path: `${path}.weights.${k}`, message: 'must be a finite number >= 0' });
-      else wSum += wk;
+        wBad = true;
+      } else wSum += wk;
     }
-    if (details.length === 0 && !(wSum > 0))
+    if (!wBad && !(wSum > 0))
       details.push({ path: `${path}.weights`, message: 'must not all be 0' });
   }
   if (details.length) throw new EngineError('BAD_REQUEST', 'invalid forecast options', details);
@@ -145,7 +147,10 @@ export function checkReturns(returns: Float64Array, path: string): ErrorDetail[]
     const r = returns[i] as number;
     if (!(r > -1 && r < Infinity)) {
       if (out.length < MAX_DETAILS)
-        out.push({ path: `${path}.${i}`, message: `return ${String(r)} is not a finite number > -1` });
+        out.push({
+          path: `${path}.${i}`,
+          message: `return ${String(r)} is not a finite number > -1`,
+        });
       else break;
     }
   }
@@ -163,7 +168,7 @@ function requireNonEmpty(returns: Float64Array, fn: string): void {
  * Momentum: the trailing return over the last L = min(lookback, T) returns, annualized:
  *   P = Π_{t=T−L+1}^{T} (1 + r_t),   momentum = P^(252/L) − 1.
  * Units: annual simple return. Example (periodsPerYear 252, lookback 252): 252 returns of 0.001
- * give 1.001^252 − 1 ≈ 0.28689; with 21 returns of 0.01, L = 21 and 1.01^(21·12) − 1 ≈ 11.28.
+ * give 1.001^252 − 1 ≈ 0.286434; with 21 returns of 0.01, L = 21 and 1.01^(21·12) − 1 ≈ 11.28.
  */
 export function momentumForecast(
   returns: Float64Array,
@@ -181,7 +186,7 @@ export function momentumForecast(
     for (let i = n - L; i < n; i++) s += Math.log1p(returns[i] as number);
     return Math.expm1((periodsPerYear / L) * s);
   }
-  return L === periodsPerYear ? p - 1 : Math.pow(p, periodsPerYear / L) - 1;
+  return Math.pow(p, periodsPerYear / L) - 1;
 }
 
 /**
@@ -215,10 +220,7 @@ export function meanReversionForecast(
  * so there is no start-up bias toward 0). Units: daily. Example: [0.02, 0.04], λ = 0.94 →
  * 0.94 · 0.02 + 0.06 · 0.04 = 0.0212.
  */
-export function ewmaMean(
-  returns: Float64Array,
-  lambda: number = FORECAST_DEFAULTS.lambda,
-): number {
+export function ewmaMean(returns: Float64Array, lambda: number = FORECAST_DEFAULTS.lambda): number {
   requireNonEmpty(returns, 'ewmaMean');
   const a = 1 - lambda;
   let m = returns[0] as number;
@@ -236,7 +238,7 @@ export function ewmaForecast(
 }
 
 /**
- * σ_a = √252 · sqrt(Σ (r_t − r̄)² / (T − 1)) (two-pass, ddof = 1); 0 when T < 2.
+ * σ_a = √252 · sqrt(Σ (r_t − r̄)² / (T − 1)) (shifted two-pass, ddof = 1); 0 when T < 2.
  * Example: [0.01, −0.01] → √252 · 0.0141421 ≈ 0.224499.
  */
 export function annualizedVolatility(
@@ -245,12 +247,14 @@ export function annualizedVolatility(
 ): number {
   const n = returns.length;
   if (n < 2) return 0;
+  // Shifted by r_1 before the two passes: a constant series then gives exactly 0, not ~1e-17.
+  const k = returns[0] as number;
   let s = 0;
-  for (let i = 0; i < n; i++) s += returns[i] as number;
+  for (let i = 0; i < n; i++) s += (returns[i] as number) - k;
   const mean = s / n;
   let ss = 0;
   for (let i = 0; i < n; i++) {
-    const e = (returns[i] as number) - mean;
+    const e = (returns[i] as number) - k - mean;
     ss += e * e;
   }
   return Math.sqrt((periodsPerYear * ss) / (n - 1));
@@ -304,8 +308,8 @@ export function forecastConfidence(
  *   (default weights 1/3 each); confidence = T/(T + 126) · σ_a/(σ_a + d).
  * Throws BAD_REQUEST for fewer than minHistory returns, a return that is not finite and > −1, or
  * a series so extreme that a forecast is not a finite number. Example: 252 returns of 0.001 →
- * momentum 0.28689, mean_reversion 0.252, ewma 0.252 (up to rounding), ensemble 0.26363,
- * d ≈ 0.02012, σ_a = 0, so confidence = 0 (no volatility, yet the models disagree through
+ * momentum 0.286434, mean_reversion 0.252, ewma 0.252 (up to rounding), ensemble 0.263478,
+ * d ≈ 0.019881, σ_a = 0, so confidence = 0 (no volatility, yet the models disagree through
  * compounding).
  */
 export function forecastFromReturns(
@@ -341,7 +345,14 @@ export function forecastUnchecked(
   const d = dispersion3(momentum, meanRev, ewma);
   const vol = annualizedVolatility(returns, o.periodsPerYear);
   const confidence = forecastConfidence(T, d, vol, o.confidenceT0);
-  if (!(Number.isFinite(momentum) && Number.isFinite(meanRev) && Number.isFinite(ewma)))
+  if (!(
+    Number.isFinite(momentum) &&
+    Number.isFinite(meanRev) &&
+    Number.isFinite(ewma) &&
+    Number.isFinite(ensemble) &&
+    Number.isFinite(vol) &&
+    Number.isFinite(d)
+  ))
     throw new EngineError('BAD_REQUEST', 'returns are too extreme to annualize', [
       { path: 'returns', message: 'a forecast overflows the range of a double' },
     ]);
@@ -349,10 +360,10 @@ export function forecastUnchecked(
     momentum,
     mean_reversion: meanRev,
     ewma,
-    ensemble: Number.isFinite(ensemble) ? ensemble : momentum,
+    ensemble,
     confidence,
     observations: T,
-    dispersion: Number.isFinite(d) ? d : Number.MAX_VALUE,
-    volatility: Number.isFinite(vol) ? vol : Number.MAX_VALUE,
+    dispersion: d,
+    volatility: vol,
   };
 }

@@ -40,10 +40,15 @@ interface Route {
 const ROUTES: Route[] = Object.entries(operations).map(([name, d]) => {
   const def = d as OperationDef;
   const params: string[] = [];
-  const pattern = def.path.replace(/\{(\w+)\}/g, (_, p: string) => {
-    params.push(p);
-    return '([^/]+)';
-  });
+  const pattern = def.path
+    .split(/(\{\w+\})/)
+    .map((part) => {
+      const m = /^\{(\w+)\}$/.exec(part);
+      if (!m) return part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      params.push(m[1] as string);
+      return '([^/]+)';
+    })
+    .join('');
   return { name, def, regex: new RegExp(`^${pattern}$`), params };
 });
 // Literal segments must win over parameters (/api/runs/compare vs /api/runs/{run_id}).

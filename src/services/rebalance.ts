@@ -10,6 +10,7 @@ import type {
 import { inputHash } from '../domain/canonical';
 import { normalizeWeights, resolveAssetClass } from '../domain/weights';
 import { forecastAsset, forecastHolding, forecastTilt, rankHouseView } from '../forecast';
+import { roundToMinor } from '../execution/money';
 import { planRebalance } from '../optimize/threshold';
 import { computeRiskMetrics } from '../risk/metrics';
 import { runMonteCarlo } from '../risk/montecarlo';
@@ -105,7 +106,12 @@ export function runRebalance(req: RebalanceRequest, clock: Clock): RebalanceResp
       returns: h.returns,
       source: h.source === 'price_history' ? 'price_history' : 'historical_returns',
       marketReturn: a.market_return,
-      path: `assets.${i}`,
+      path:
+        h.source === 'price_history'
+          ? `price_history.prices.${a.asset}`
+          : h.source === 'historical_returns'
+            ? `assets.${i}.historical_returns`
+            : `assets.${i}.market_return`,
     });
     warnings.push(...w);
     return forecast;
@@ -239,7 +245,7 @@ export function runRebalance(req: RebalanceRequest, clock: Clock): RebalanceResp
       },
       holdings: hs.map((h) => {
         const hw = hwSum > 0 ? h.holding_weight / hwSum : 0;
-        const notional = roundMoney(V * (current[i] as number) * hw);
+        const notional = roundToMinor(V * (current[i] as number) * hw, req.currency);
         const series = ph?.prices[h.holding];
         const hf = forecastHolding({
           holdingReturns: series ? simpleReturns(series) : null,
@@ -258,7 +264,7 @@ export function runRebalance(req: RebalanceRequest, clock: Clock): RebalanceResp
           forecast_source: hf.forecast_source,
           rebalance_action: trade.action,
           // The asset's trade split pro rata to the holdings (the engine trades at asset level).
-          trade_value: roundMoney(trade.signed_trade_value * hw),
+          trade_value: roundToMinor(trade.signed_trade_value * hw, req.currency),
         };
       }),
     };
@@ -272,7 +278,7 @@ export function runRebalance(req: RebalanceRequest, clock: Clock): RebalanceResp
     drift_threshold: req.drift_threshold,
     rebalance_to: req.rebalance_to,
     turnover_limit: req.turnover_limit,
-    turnover_used: turnoverUsed(plan.trades, V),
+    turnover_used: plan.turnoverUsed,
     estimated_total_transaction_cost: plan.summary.total_costs,
     weights,
     trades: plan.trades,
@@ -296,18 +302,6 @@ export function runRebalance(req: RebalanceRequest, clock: Clock): RebalanceResp
       conventions: CONVENTIONS,
     },
   };
-}
-
-/** One-way turnover actually traded: Σ|trade value| / (2V). */
-function turnoverUsed(trades: readonly { trade_value: number }[], V: number): number {
-  let s = 0;
-  for (const t of trades) s += t.trade_value;
-  return s / (2 * V);
-}
-
-/** Display rounding for drilldown notionals (2 decimals); trade money is rounded by the engine. */
-function roundMoney(x: number): number {
-  return Math.round(x * 100) / 100;
 }
 
 function dedupe(ws: Warning[]): Warning[] {

@@ -96,24 +96,35 @@ export function decodeText(bytes: Uint8Array): DecodedText {
     return { text: decodeWith('utf-16be', bytes.subarray(2), false) ?? '', encoding: 'utf-16be' };
   const strict = decodeWith('utf-8', bytes, true);
   if (strict !== null) return { text: strict, encoding: 'utf-8' };
-  return {
-    text: decodeWith('windows-1252', bytes, false) ?? latin1(bytes),
-    encoding: 'windows-1252',
-  };
+  return { text: windows1252(bytes), encoding: 'windows-1252' };
+}
+
+// Windows-1252 differs from Latin-1 only in 0x80–0x9F (WHATWG Encoding index). Decoded here
+// because Node's TextDecoder('windows-1252') returns Latin-1 for those bytes (0x80 → U+0080).
+const CP1252_80_9F =
+  '\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f' +
+  '\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178';
+
+function windows1252(bytes: Uint8Array): string {
+  const parts: string[] = [];
+  const chunk: number[] = [];
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i] as number;
+    chunk.push(b >= 0x80 && b <= 0x9f ? CP1252_80_9F.charCodeAt(b - 0x80) : b);
+    if (chunk.length === 8192) {
+      parts.push(String.fromCharCode(...chunk));
+      chunk.length = 0;
+    }
+  }
+  parts.push(String.fromCharCode(...chunk));
+  return parts.join('');
 }
 
 function decodeWith(label: string, bytes: Uint8Array, fatal: boolean): string | null {
-  if (!TD) return label === 'utf-8' ? null : latin1(bytes);
+  if (!TD) return label === 'utf-8' ? null : windows1252(bytes);
   try {
     return new TD(label, { fatal }).decode(bytes);
   } catch {
     return null;
   }
-}
-
-function latin1(bytes: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < bytes.length; i += 8192)
-    s += String.fromCharCode(...bytes.subarray(i, Math.min(bytes.length, i + 8192)));
-  return s;
 }

@@ -3,7 +3,8 @@
  * contract (src/contract) can reuse them for the HTTP routes without redefining anything.
  */
 import { z } from 'zod';
-import { AssetClass, Warning } from '../../contract/common';
+import { Warning } from '../../contract/common';
+import type { AssetClass } from '../../contract/common';
 import type { RebalanceRequest } from '../../contract/rebalance';
 
 /** Every reason a row or a file can be rejected. See docs/methods/import.md for each. */
@@ -80,7 +81,8 @@ export type PortfolioField = (typeof PORTFOLIO_FIELDS)[number];
 export const PRICE_FIELDS = ['date', 'symbol', 'price'] as const;
 export type PriceField = (typeof PRICE_FIELDS)[number];
 
-const header = z.string().min(1).max(256).nullable();
+// A header may be blank (e.g. a pandas index column), so '' is a valid mapping target.
+const header = z.string().max(256).nullable();
 
 export const PortfolioMapping = z
   .object({
@@ -105,7 +107,10 @@ export const PriceMapping = z
 export type PriceMapping = z.infer<typeof PriceMapping>;
 
 /** Raw content: text, or base64 text for XLSX, or the file's bytes. */
-const Content = z.union([z.string(), z.instanceof(Uint8Array)]);
+const Content = z.union([
+  z.string(),
+  z.custom<Uint8Array>((v) => v instanceof Uint8Array, 'expected text or a Uint8Array'),
+]);
 
 export const DATE_FORMATS = [
   'YYYY-MM-DD',
@@ -202,5 +207,4 @@ export interface ImportedPrices {
 }
 
 export type ImportResult<T> =
-  | { ok: true; data: T; report: ImportReport }
-  | { ok: false; report: ImportReport };
+  { ok: true; data: T; report: ImportReport } | { ok: false; report: ImportReport };

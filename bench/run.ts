@@ -1,0 +1,29 @@
+/**
+ * `npm run bench`: every benchmark, printed as JSON lines (one figure set per line).
+ * Benchmarks print figures; tests never assert wall time.
+ */
+const suites: [string, string, string][] = [
+  ['engine', './engine.bench', 'runEngineBench'],
+  ['montecarlo', './montecarlo.bench', 'runMonteCarloBench'],
+  ['http', './http.bench', 'runHttpBench'],
+  ['store', './store.bench', 'runStoreBench'],
+  ['import', './import.bench', 'runImportBench'],
+  ['optimizer', './optimizer.bench', 'runOptimizerBench'],
+  ['forecast', './forecast_accuracy', 'runForecastAccuracy'],
+];
+
+const only = process.argv.slice(2);
+console.log(JSON.stringify({ bench: 'machine', node: process.version, cpus: (await import('node:os')).cpus().length, date: new Date().toISOString() }));
+for (const [name, mod, fn] of suites) {
+  if (only.length && !only.includes(name)) continue;
+  try {
+    const m = (await import(mod)) as Record<string, () => Promise<unknown>>;
+    const f = m[fn];
+    if (!f) throw new Error(`${mod} does not export ${fn}`);
+    const out = await f();
+    for (const row of Array.isArray(out) ? out : [out]) console.log(JSON.stringify({ suite: name, ...(row as object) }));
+  } catch (e) {
+    console.log(JSON.stringify({ suite: name, error: e instanceof Error ? e.message : String(e) }));
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,309 @@
+/**
+ * Electron main process: a thin shell around the same engine browser mode runs.
+ *
+ * - starts the engine and the local HTTP API for scripts (`startApp`, the composition root shared
+ *   with browser mode), printing the same "ready at http://127.0.0.1:PORT/?token=…" line;
+ * - serves the built renderer from a privileged `app://workstation` scheme with a strict CSP;
+ * - answers the renderer over one IPC channel, `rpc:invoke`, after checking the sender frame;
+ * - locks the window down: context isolation, sandbox, no Node, no navigation, no new windows,
+ *   every permission denied.
+ */
+import {
+  app,
+  BrowserWindow,
+  clipboard,
+  dialog,
+  ipcMain,
+  Menu,
+  protocol,
+  session,
+  type IpcMainInvokeEvent,
+  type MenuItemConstructorOptions,
+} from 'electron';
+import { readFile, stat } from 'node:fs/promises';
+import { extname, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Result } from '../src/contract/common';
+import { startApp, type App as Engine } from '../src/server/app';
+import { parseDesktopArgs } from './args';
+
+const SCHEME = 'app';
+const HOST = 'workstation';
+const START_URL = `${SCHEME}://${HOST}/index.html`;
+const IPC_CHANNEL = 'rpc:invoke';
+const TITLE = 'Smart Portfolio Rebalancer';
+
+// Built layout (electron.vite.config.ts): out/main/index.js, out/preload/index.cjs, out/renderer/.
+const RENDERER_DIR = resolve(fileURLToPath(new URL('../renderer/', import.meta.url)));
+const PRELOAD = fileURLToPath(new URL('../preload/index.cjs', import.meta.url));
+
+// The renderer talks to the engine over IPC only, so it needs no network at all.
+const CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "font-src 'self'",
+  "connect-src 'none'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+};
+
+// Must run before `ready`: `standard` gives the scheme a real origin (so 'self' in the CSP means
+// app://workstation), `secure` makes it a secure context.
+protocol.registerSchemesAsPrivileged([
+  { scheme: SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+]);
+
+let engine: Engine | null = null;
+let mainWindow: BrowserWindow | null = null;
+
+function fail(message: string): never {
+  console.error(`error: ${message}`);
+  dialog.showErrorBox(TITLE, message);
+  app.exit(1);
+  throw new Error(message);
+}
+
+let args: ReturnType<typeof parseDesktopArgs>;
+try {
+  args = parseDesktopArgs(process.argv.slice(1));
+} catch (e) {
+  console.error(
+    `error: ${(e as Error).message}\nusage: smart-portfolio-rebalancer [--port N] [--data-dir DIR]`,
+  );
+  app.exit(2);
+  throw e;
+}
+// The data directory is the profile: the single-instance lock is per user-data directory, so
+// two installs (or two test runs) with different --data-dir do not block each other.
+if (args.dataDir) app.setPath('userData', resolve(args.dataDir));
+
+function isAppUrl(raw: string): boolean {
+  try {
+    const u = new URL(raw);
+    return u.protocol === `${SCHEME}:` && u.host === HOST;
+  } catch {
+    return false;
+  }
+}
+
+/** Serves out/renderer/ under app://workstation/, refusing anything outside it. */
+function registerAppProtocol(): void {
+  protocol.handle(SCHEME, async (request) => {
+    const url = new URL(request.url);
+    if (url.host !== HOST) return new Response('not found', { status: 404 });
+    let rel: string;
+    try {
+      rel = decodeURIComponent(url.pathname);
+    } catch {
+      return new Response('bad path', { status: 400 });
+    }
+    if (rel === '/' || rel === '') rel = '/index.html';
+    const file = resolve(RENDERER_DIR, `.${rel}`);
+    if (!file.startsWith(RENDERER_DIR + sep)) return new Response('not found', { status: 404 });
+    try {
+      if (!(await stat(file)).isFile()) return new Response('not found', { status: 404 });
+      const body = await readFile(file);
+      return new Response(body, {
+        status: 200,
+        headers: {
+          'Content-Type': MIME[extname(file)] ?? 'application/octet-stream',
+          'Content-Security-Policy': CSP,
+          'X-Content-Type-Options': 'nosniff',
+          'Cache-Control': 'no-store',
+        },
+      });
+    } catch {
+      return new Response('not found', { status: 404 });
+    }
+  });
+}
+
+/** The one IPC channel: `{op, input}` in, the dispatch's Result envelope out. */
+function registerIpc(dispatch: Engine['dispatch']): void {
+  ipcMain.handle(IPC_CHANNEL, async (event: IpcMainInvokeEvent, payload: unknown) => {
+    const frame = event.senderFrame;
+    // Only the app's own top-level page may call the engine (not a subframe, not another origin).
+    if (!frame || frame !== event.sender.mainFrame || !isAppUrl(frame.url)) {
+      return {
+        ok: false,
+        error: { code: 'FORBIDDEN', message: 'IPC is only answered for the workstation page' },
+      } satisfies Result<never>;
+    }
+    if (
+      payload === null ||
+      typeof payload !== 'object' ||
+      typeof (payload as { op?: unknown }).op !== 'string'
+    ) {
+      return {
+        ok: false,
+        error: {
+          code: 'BAD_REQUEST',
+          message: 'expected {op, input}',
+          details: [{ path: 'op', message: 'expected an operation name' }],
+        },
+      } satisfies Result<never>;
+    }
+    const { op, input } = payload as { op: string; input?: unknown };
+    return dispatch(op, input ?? {}, { actor: 'desktop', transport: 'ipc' });
+  });
+}
+
+function lockDownContents(): void {
+  app.on('web-contents-created', (_event, contents) => {
+    // The workstation is a single page: any navigation is refused, and so is every new window.
+    contents.on('will-navigate', (e) => e.preventDefault());
+    contents.on('will-redirect', (e) => e.preventDefault());
+    contents.on('will-attach-webview', (e) => e.preventDefault());
+    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  });
+  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) =>
+    callback(false),
+  );
+  session.defaultSession.setPermissionCheckHandler(() => false);
+}
+
+function createWindow(): BrowserWindow {
+  const win = new BrowserWindow({
+    width: 1440,
+    height: 900,
+    minWidth: 1024,
+    minHeight: 640,
+    title: TITLE,
+    show: false,
+    backgroundColor: '#f3f4f6',
+    webPreferences: {
+      preload: PRELOAD,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+      navigateOnDragDrop: false,
+      spellcheck: false,
+    },
+  });
+  win.once('ready-to-show', () => win.show());
+  win.on('closed', () => {
+    if (mainWindow === win) mainWindow = null;
+  });
+  void win.loadURL(START_URL);
+  return win;
+}
+
+function buildMenu(): void {
+  const isMac = process.platform === 'darwin';
+  const about = () =>
+    void dialog.showMessageBox({
+      type: 'info',
+      title: TITLE,
+      message: `${TITLE} ${app.getVersion()}`,
+      detail: `Data directory: ${app.getPath('userData')}\nLocal API: ${engine?.server.url ?? 'not running'} (token in the data directory, file api-token)`,
+    });
+  const template: MenuItemConstructorOptions[] = [
+    ...(isMac ? [{ role: 'appMenu' as const }] : []),
+    {
+      label: 'File',
+      submenu: [
+        {
+          label: 'Copy Local API Address',
+          click: () => {
+            if (engine) clipboard.writeText(engine.url);
+          },
+        },
+        { type: 'separator' },
+        isMac ? { role: 'close' } : { role: 'quit' },
+      ],
+    },
+    {
+      label: 'Edit',
+      submenu: [
+        { role: 'undo' },
+        { role: 'redo' },
+        { type: 'separator' },
+        { role: 'cut' },
+        { role: 'copy' },
+        { role: 'paste' },
+        { role: 'selectAll' },
+      ],
+    },
+    {
+      label: 'View',
+      submenu: [
+        { role: 'reload' },
+        ...(app.isPackaged ? [] : [{ role: 'toggleDevTools' as const }]),
+        { type: 'separator' },
+        { role: 'resetZoom' },
+        { role: 'zoomIn' },
+        { role: 'zoomOut' },
+        { type: 'separator' },
+        { role: 'togglefullscreen' },
+      ],
+    },
+    { role: 'help', submenu: [{ label: `About ${TITLE}`, click: about }] },
+  ];
+  Menu.setApplicationMenu(Menu.buildFromTemplate(template));
+}
+
+async function onReady(): Promise<void> {
+  lockDownContents();
+  registerAppProtocol();
+  const dataDir = app.getPath('userData');
+  try {
+    engine = await startApp({
+      dataDir,
+      port: args.port,
+      staticDir: RENDERER_DIR,
+      log: (m) => console.error(m),
+    });
+  } catch (e) {
+    fail(`the engine could not start: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  console.log(`${TITLE} (desktop) ready at ${engine.url}`);
+  console.log(`data directory: ${dataDir}`);
+  registerIpc(engine.dispatch);
+  buildMenu();
+  mainWindow = createWindow();
+}
+
+if (!app.requestSingleInstanceLock()) {
+  console.error(`${TITLE} is already running with this data directory; focusing it.`);
+  app.quit();
+} else {
+  app.on('second-instance', () => {
+    if (!mainWindow) return;
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.focus();
+  });
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+  app.on('activate', () => {
+    if (engine && BrowserWindow.getAllWindows().length === 0) mainWindow = createWindow();
+  });
+  let closed = false;
+  app.on('will-quit', (e) => {
+    // Close the engine (HTTP server, and the store once it has one) before the process ends.
+    if (!engine || closed) return;
+    e.preventDefault();
+    closed = true;
+    void engine.close().finally(() => app.quit());
+  });
+  app.whenReady().then(onReady, (e: unknown) => fail(String(e)));
+}

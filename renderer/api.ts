@@ -1,0 +1,205 @@
+/**
+ * The renderer's one way into the engine: `call(op, input)`, typed from src/contract.
+ *
+ * Transport is chosen at run time:
+ * - Electron: the preload exposes `window.desktop.invoke(op, input)`, which goes over the single
+ *   `rpc:invoke` IPC channel and already returns the Result envelope.
+ * - Browser mode: HTTP to the local server, method and path taken from `operations[op]` (no
+ *   second route table), bearer token from the page URL (removed from the address bar at once).
+ */
+import type { ErrorCode, ErrorDetail, Result, RpcError } from '../src/contract/common';
+import { ERROR_CODES } from '../src/contract/common';
+import {
+  operations,
+  type OperationDef,
+  type OpInput,
+  type OpName,
+  type OpOutput,
+} from '../src/contract/operations';
+
+/** What the Electron preload exposes (electron/preload.ts); nothing else crosses the bridge. */
+export interface DesktopBridge {
+  invoke(op: string, input: unknown): Promise<Result<unknown>>;
+}
+
+declare global {
+  interface Window {
+    desktop?: DesktopBridge;
+  }
+}
+
+export type Transport = 'ipc' | 'http';
+
+const TOKEN_KEY = 'spr.apiToken';
+let token: string | null = null;
+
+/**
+ * Reads `?token=` once, keeps it in memory and sessionStorage (survives a reload of this tab,
+ * not the browser), and rewrites the address bar without it so it does not linger in history,
+ * screenshots or a copied URL.
+ */
+export function captureToken(): void {
+  const url = new URL(window.location.href);
+  const fromUrl = url.searchParams.get('token');
+  if (fromUrl) {
+    token = fromUrl;
+    try {
+      sessionStorage.setItem(TOKEN_KEY, fromUrl);
+    } catch {
+      // Storage may be disabled; the in-memory copy still works for this page.
+    }
+    url.searchParams.delete('token');
+    window.history.replaceState(window.history.state, '', url.pathname + url.search + url.hash);
+    return;
+  }
+  try {
+    token = sessionStorage.getItem(TOKEN_KEY);
+  } catch {
+    token = null;
+  }
+}
+
+export function transport(): Transport {
+  return typeof window !== 'undefined' && window.desktop ? 'ipc' : 'http';
+}
+
+export function hasToken(): boolean {
+  return token !== null;
+}
+
+const STATUS_CODE: Record<number, ErrorCode> = {
+  400: 'BAD_REQUEST',
+  401: 'UNAUTHORIZED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  409: 'CONFLICT',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  422: 'INFEASIBLE',
+  429: 'TOO_MANY_REQUESTS',
+};
+
+function isErrorCode(x: unknown): x is ErrorCode {
+  return typeof x === 'string' && (ERROR_CODES as readonly string[]).includes(x);
+}
+
+function isDetails(x: unknown): x is ErrorDetail[] {
+  return (
+    Array.isArray(x) &&
+    x.every(
+      (d) =>
+        d !== null &&
+        typeof d === 'object' &&
+        typeof (d as ErrorDetail).path === 'string' &&
+        typeof (d as ErrorDetail).message === 'string',
+    )
+  );
+}
+
+/** Turns a non-2xx HTTP answer `{error, code, details}` into the envelope's error. */
+function httpError(status: number, body: unknown): RpcError {
+  const b = (body !== null && typeof body === 'object' ? body : {}) as Record<string, unknown>;
+  const code = isErrorCode(b.code) ? b.code : (STATUS_CODE[status] ?? 'INTERNAL');
+  const message = typeof b.error === 'string' ? b.error : `HTTP ${status}`;
+  return isDetails(b.details) && b.details.length > 0
+    ? { code, message, details: b.details }
+    : { code, message };
+}
+
+/** Fills `{param}` placeholders from the input; the rest goes to the query string or body. */
+function buildRequest(
+  def: OperationDef,
+  input: Record<string, unknown>,
+): { url: string; init: RequestInit } {
+  const rest: Record<string, unknown> = { ...input };
+  const path = def.path.replace(/\{(\w+)\}/g, (_, name: string) => {
+    const v = rest[name];
+    delete rest[name];
+    return encodeURIComponent(String(v ?? ''));
+  });
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (token !== null) headers.Authorization = `Bearer ${token}`;
+  if (def.method === 'GET') {
+    const qs = new URLSearchParams();
+    for (const [k, v] of Object.entries(rest)) {
+      if (v === undefined || v === null) continue;
+      qs.set(k, typeof v === 'object' ? JSON.stringify(v) : String(v));
+    }
+    const q = qs.toString();
+    return { url: q ? `${path}?${q}` : path, init: { method: 'GET', headers } };
+  }
+  headers['Content-Type'] = 'application/json';
+  return { url: path, init: { method: def.method, headers, body: JSON.stringify(rest) } };
+}
+
+async function callHttp(op: OpName, input: unknown): Promise<Result<unknown>> {
+  const def = operations[op] as OperationDef;
+  const obj = (input !== null && typeof input === 'object' ? input : {}) as Record<string, unknown>;
+  const { url, init } = buildRequest(def, obj);
+  let res: Response;
+  try {
+    // Relative to the page: the server serves the UI and the API from one origin.
+    res = await fetch(new URL(url.replace(/^\//, ''), document.baseURI).href, init);
+  } catch (e) {
+    return {
+      ok: false,
+      error: {
+        code: 'INTERNAL',
+        message: `the local engine could not be reached (${e instanceof Error ? e.message : String(e)})`,
+      },
+    };
+  }
+  const text = await res.text();
+  if (res.ok && def.contentType) return { ok: true, value: text };
+  let body: unknown = null;
+  try {
+    body = text ? JSON.parse(text) : null;
+  } catch {
+    if (res.ok) {
+      return {
+        ok: false,
+        error: { code: 'INTERNAL', message: 'the engine answered with non-JSON' },
+      };
+    }
+  }
+  if (!res.ok) return { ok: false, error: httpError(res.status, body) };
+  return { ok: true, value: body };
+}
+
+/**
+ * Calls one operation of the contract and returns its Result envelope; never throws.
+ *
+ * Example: `const r = await call('health', {}); if (r.ok) r.value.version;`
+ */
+export async function call<K extends OpName>(
+  op: K,
+  input: OpInput<K>,
+): Promise<Result<OpOutput<K>>> {
+  const bridge = typeof window !== 'undefined' ? window.desktop : undefined;
+  if (bridge) {
+    try {
+      return (await bridge.invoke(op, input)) as Result<OpOutput<K>>;
+    } catch (e) {
+      return {
+        ok: false,
+        error: {
+          code: 'INTERNAL',
+          message: `IPC call failed (${e instanceof Error ? e.message : String(e)})`,
+        },
+      };
+    }
+  }
+  return (await callHttp(op, input)) as Result<OpOutput<K>>;
+}
+
+/**
+ * Same as `call`, for a request body the user typed: it is sent as-is so the engine, not the
+ * UI, decides what is valid (and reports every problem with its path).
+ */
+export async function callUnchecked<K extends OpName>(
+  op: K,
+  input: unknown,
+): Promise<Result<OpOutput<K>>> {
+  return call(op, input as OpInput<K>);
+}

@@ -1,0 +1,102 @@
+/**
+ * Display formatting. Formatters are built once (Intl objects are costly to create) and every
+ * function shows null, NaN or ±Infinity as an em dash rather than a misleading number.
+ */
+export const DASH = '—';
+
+const cache = new Map<string, Intl.NumberFormat>();
+function nf(key: string, opts: Intl.NumberFormatOptions): Intl.NumberFormat {
+  let f = cache.get(key);
+  if (!f) {
+    f = new Intl.NumberFormat('en-US', opts);
+    cache.set(key, f);
+  }
+  return f;
+}
+
+const ok = (x: number | null | undefined): x is number =>
+  typeof x === 'number' && Number.isFinite(x);
+
+/** 0.1234 → "12.34%" (digits after the point configurable). */
+export function pct(x: number | null | undefined, digits = 2): string {
+  if (!ok(x)) return DASH;
+  return nf(`pct${digits}`, {
+    style: 'percent',
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  }).format(x);
+}
+
+/** Signed percent: 0.012 → "+1.20%". */
+export function spct(x: number | null | undefined, digits = 2): string {
+  if (!ok(x)) return DASH;
+  const s = pct(x, digits);
+  return x > 0 ? `+${s}` : s;
+}
+
+/** A weight difference in percentage points: 0.0123 → "+1.23 pp". */
+export function pp(x: number | null | undefined, digits = 2): string {
+  if (!ok(x)) return DASH;
+  const r = Number((x * 100).toFixed(digits));
+  const s = nf(`fix${digits}`, {
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  }).format(r === 0 ? 0 : r);
+  return `${r > 0 ? '+' : ''}${s} pp`;
+}
+
+/** Money in the portfolio's currency, minor unit shown: 1234.5 → "$1,234.50". */
+export function money(x: number | null | undefined, currency = 'USD', digits = 2): string {
+  if (!ok(x)) return DASH;
+  try {
+    return nf(`cur${currency}${digits}`, {
+      style: 'currency',
+      currency,
+      minimumFractionDigits: digits,
+      maximumFractionDigits: digits,
+    }).format(x);
+  } catch {
+    return `${num(x, digits)} ${currency}`;
+  }
+}
+
+/** Plain number with grouping: 1234.5678 → "1,234.57". */
+export function num(x: number | null | undefined, digits = 2): string {
+  if (!ok(x)) return DASH;
+  return nf(`num${digits}`, {
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  }).format(x);
+}
+
+/** Units: whole numbers without decimals, fractional lots with up to 8. */
+export function units(x: number | null | undefined): string {
+  if (!ok(x)) return DASH;
+  if (Number.isInteger(x)) return nf('int', { maximumFractionDigits: 0 }).format(x);
+  return nf('units', { maximumFractionDigits: 8 }).format(x);
+}
+
+/** Human label of where a figure's history came from (honest about missing history). */
+export function sourceLabel(source: string): string {
+  switch (source) {
+    case 'price_history':
+      return 'price history';
+    case 'historical_returns':
+      return 'historical returns';
+    case 'market_return':
+      return 'market_return (no history)';
+    case 'holding_history':
+      return 'holding price history';
+    case 'asset_history':
+      return 'asset history';
+    case 'none':
+      return 'no history';
+    default:
+      return source;
+  }
+}
+
+/** True when the source means the figure is an assumption, not estimated from data. */
+export function isNoHistory(source: string): boolean {
+  return source === 'market_return' || source === 'none';
+}

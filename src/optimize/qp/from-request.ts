@@ -1,0 +1,97 @@
+/**
+ * Maps the POST /api/rebalance fields (RebalanceRequest + OptimizeRequestFields) onto an
+ * OptimizationProblem, estimating the covariance from the return history on the way. The rebalance
+ * service resolves history, forecasts and lot sizes; this function only reshapes and checks.
+ */
+import { EngineError } from '../../contract/common';
+import type { CovarianceSpec, RebalanceMethod } from '../../contract/optimize';
+import { estimateCovariance } from './covariance-model';
+import type { OptimizeContext } from './optimize';
+import type { ClassBound, OptimizationProblem } from './types';
+
+export interface RequestAsset {
+  asset: string;
+  asset_class: string;
+  current_weight: number;
+  target_weight: number;
+  price: number;
+  /** Resolved lot size (the asset's or its class default). */
+  lot_size?: number;
+  min_trade_value?: number;
+}
+
+export interface BuildProblemInput {
+  method: Exclude<RebalanceMethod, 'threshold'>;
+  fields: {
+    risk_aversion?: number;
+    risk_budgets?: Record<string, number> | undefined;
+    bounds?: Record<string, { min: number; max: number }> | undefined;
+    class_bounds?: Partial<Record<string, { min?: number | undefined; max?: number | undefined }>> | undefined;
+    covariance: Pick<CovarianceSpec, 'estimator'> & Partial<Omit<CovarianceSpec, 'estimator'>>;
+    cash_floor?: number | undefined;
+    no_trade?: readonly string[] | undefined;
+    asset_cost_bps?: Record<string, number> | undefined;
+    whole_lots?: boolean;
+    optimizer_time_limit_seconds?: number;
+  };
+  assets: readonly RequestAsset[];
+  portfolioValue: number;
+  /** RebalanceRequest.turnover_limit (one-way); applied as the cap τ. */
+  turnoverLimit: number;
+  transactionCostBps: number;
+  riskFreeRate: number;
+  /** Weights to track (default: each asset's target_weight). */
+  targetWeights?: ArrayLike<number>;
+  /** Annual expected returns (forecasts); required by max_sharpe and mean_variance. */
+  expectedReturns?: ArrayLike<number>;
+  /** Daily simple returns per asset, aligned (same dates, equal length), oldest first. */
+  returns: Float64Array[];
+  /** Daily returns of observed factors (covariance.factor_series), aligned with `returns`. */
+  factorReturns?: Float64Array[];
+}
+
+/**
+ * Builds the problem and the context for optimizePortfolio.
+ *
+ * Example: `const { problem, context } = buildOptimizationProblem({...});
+ * const block = await optimizePortfolio(problem, solver, context);`
+ */
+export function buildOptimizationProblem(input: BuildProblemInput): {
+  problem: OptimizationProblem;
+  context: OptimizeContext;
+} {
+  const { assets, fields } = input;
+  const n = assets.length;
+  if (input.returns.length !== n)
+    throw new EngineError('BAD_REQUEST', 'return history does not match the assets', [
+      { path: 'price_history', message: `${input.returns.length} series for ${n} assets` },
+    ]);
+  const est = estimateCovariance(input.returns, fields.covariance, input.factorReturns);
+  const classBounds: Record<string, ClassBound> = {};
+  for (const [k, v] of Object.entries(fields.class_bounds ?? {}))
+    if (v) classBounds[k] = { ...(v.min !== undefined ? { min: v.min } : {}), ...(v.max !== undefined ? { max: v.max } : {}) };
+  const problem: OptimizationProblem = {
+    method: input.method,
+    assets: assets.map((a) => a.asset),
+    assetClasses: assets.map((a) => a.asset_class),
+    covariance: est.covariance,
+    currentWeights: assets.map((a) => a.current_weight),
+    targetWeights: input.targetWeights ?? assets.map((a) => a.target_weight),
+    riskFreeRate: input.riskFreeRate,
+    riskAversion: fields.risk_aversion ?? 1,
+    bounds: assets.map((a) => fields.bounds?.[a.asset]),
+    classBounds,
+    turnoverCap: input.turnoverLimit,
+    costBps: assets.map((a) => fields.asset_cost_bps?.[a.asset] ?? input.transactionCostBps),
+    portfolioValue: input.portfolioValue,
+    minTradeValue: assets.map((a) => a.min_trade_value ?? 0),
+    timeLimitSeconds: fields.optimizer_time_limit_seconds ?? 10,
+  };
+  if (input.expectedReturns) problem.expectedReturns = input.expectedReturns;
+  if (fields.risk_budgets) problem.riskBudgets = assets.map((a) => fields.risk_budgets?.[a.asset] ?? 0);
+  if (fields.cash_floor !== undefined) problem.cashFloor = fields.cash_floor;
+  if (fields.no_trade) problem.noTrade = fields.no_trade;
+  if (fields.whole_lots)
+    problem.lots = { lotSize: assets.map((a) => a.lot_size ?? 1), price: assets.map((a) => a.price) };
+  return { problem, context: { covarianceInfo: est.info, warnings: est.warnings } };
+}

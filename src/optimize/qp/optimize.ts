@@ -1,0 +1,489 @@
+/**
+ * optimizePortfolio: the constrained optimizer's single entry point (issue #4).
+ *
+ * Methods (natural units: weights are fractions of the pre-trade value V, Σ and μ annual,
+ * c_i the linear cost rate, Δw = w − w0; all share the constraints listed in build.ts):
+ *   track_target   min (w − w_t)ᵀΣ(w − w_t) + Σ c_i|Δw_i|
+ *   min_variance   min wᵀΣw + Σ c_i|Δw_i|
+ *   mean_variance  max (μ − r_f)ᵀw − λ/2 wᵀΣw − Σ c_i|Δw_i|
+ *   max_sharpe     max ((μ − r_f)ᵀw − Σ c_i|Δw_i|) / √(wᵀΣw)   (homogenized QP, build.ts)
+ *   risk_parity    w_i(Σw)_i / wᵀΣw = b_i (Spinu, risk-parity.ts); if the constraints exclude
+ *                  that portfolio, stage 2 returns the feasible portfolio closest to it in
+ *                  tracking error (track_target with w_t = the parity weights) and says so.
+ * Whole lots and minimum trade sizes make the problem mixed-integer; the port solves it by
+ * branch-and-bound (bnb.ts). For max_sharpe and risk_parity they are applied in stage 2.
+ */
+import { EngineError, type Warning } from '../../contract/common';
+import type { CovarianceInfo, OptimizationResult } from '../../contract/optimize';
+import { buildSharpe, buildW, type Built, type Objective } from './build';
+import { diagnoseInfeasible, structuralConflicts } from './diagnose';
+import { kktCheck } from './kkt';
+import { covTimes, denseCov, normalize, quad, type Normalized } from './normalize';
+import { riskContributions, riskParityWeights, type RiskParityResult } from './risk-parity';
+import type { OptimizationProblem, QpSolution, QpSolverPort } from './types';
+
+interface Acc {
+  name: string;
+  iterations: number;
+  timeMs: number;
+  solves: number;
+  retries: number;
+  options: Record<string, number | string | boolean>;
+  modelStatus: string;
+  nodes: number | null;
+  gap: number | null;
+  withinGap: boolean;
+}
+
+interface Stage {
+  built: Built;
+  sol: QpSolution;
+}
+
+export interface OptimizeContext {
+  /** Shown in the result's `covariance` block (from estimateCovariance). */
+  covarianceInfo?: CovarianceInfo;
+  /** Warnings from earlier steps (e.g. covariance repair), passed through. */
+  warnings?: Warning[];
+}
+
+/**
+ * Solves a portfolio optimization problem with the given solver port.
+ *
+ * Example (min variance, two uncorrelated assets, Σ = diag(0.04, 0.09), full investment,
+ * long-only): w = (0.6923, 0.3077) = (1/0.04, 1/0.09) normalized; variance 0.027692;
+ * `binding_constraints` = [budget]; `kkt.verified` = true.
+ */
+export async function optimizePortfolio(
+  problem: OptimizationProblem,
+  solver: QpSolverPort,
+  ctx: OptimizeContext = {},
+): Promise<OptimizationResult> {
+  const N = normalize(problem);
+  const conflicts = structuralConflicts(N);
+  if (conflicts) throw new EngineError('INFEASIBLE', conflicts.message, conflicts.details);
+  const warnings: Warning[] = [...(ctx.warnings ?? [])];
+  const acc: Acc = {
+    name: solver.name,
+    iterations: 0,
+    timeMs: 0,
+    solves: 0,
+    retries: 0,
+    options: {},
+    modelStatus: 'Not solved',
+    nodes: null,
+    gap: null,
+    withinGap: false,
+  };
+  const discrete = N.lotW !== null || N.minTradeW !== null;
+  let stage: Stage | null = null;
+  let w: Float64Array;
+  let rp: { res: RiskParityResult; constrained: boolean } | null = null;
+
+  switch (N.method) {
+    case 'track_target':
+    case 'min_variance':
+    case 'mean_variance': {
+      const obj: Objective =
+        N.method === 'track_target' ? 'track' : N.method === 'min_variance' ? 'variance' : 'mean_variance';
+      const built = buildW(N, obj, { discrete });
+      stage = { built, sol: await solveChecked(N, built, solver, acc, warnings) };
+      w = extractW(N, stage);
+      break;
+    }
+    case 'max_sharpe': {
+      const e = N.excess as Float64Array;
+      if (!e.some((v) => v > 0))
+        throw new EngineError(
+          'INFEASIBLE',
+          'infeasible: max_sharpe needs at least one asset whose expected return exceeds the risk-free rate',
+          [{ path: 'expected_returns', message: `every μ_i ≤ r_f = ${N.rf}` }],
+        );
+      const built = buildSharpe(N);
+      const sol = await solveChecked(N, built, solver, acc, warnings, () =>
+        new EngineError(
+          'INFEASIBLE',
+          'infeasible: no portfolio allowed by the constraints earns more than the risk-free rate net of costs',
+          [{ path: 'expected_returns', message: 'no feasible positive excess return' }],
+        ),
+      );
+      stage = { built, sol };
+      const kappa = sol.x[built.layout.kappa] as number;
+      const ws = new Float64Array(N.n);
+      for (let i = 0; i < N.n; i++) ws[i] = N.noTrade[i] ? (N.w0[i] as number) : (sol.x[i] as number) / kappa;
+      w = ws;
+      if (discrete) {
+        const b2 = buildW(N, 'track', { target: ws, discrete: true });
+        stage = { built: b2, sol: await solveChecked(N, b2, solver, acc, warnings) };
+        w = extractW(N, stage);
+        warnings.push({
+          code: 'DISCRETE_STAGE_2',
+          message:
+            'whole lots / minimum trades applied in a second stage: the closest discrete portfolio (tracking error) to the continuous max-Sharpe weights',
+        });
+      }
+      break;
+    }
+    case 'risk_parity': {
+      const S = denseCov(N.cov, N.n);
+      let res: RiskParityResult;
+      try {
+        res = riskParityWeights(S, N.n, N.budgets as Float64Array);
+      } catch (err) {
+        throw new EngineError('BAD_REQUEST', 'risk parity is undefined for these inputs', [
+          { path: 'covariance', message: err instanceof Error ? err.message : String(err) },
+        ]);
+      }
+      const target = scaleToBudget(N, res.weights);
+      if (!discrete && target && satisfies(N, target)) {
+        w = target;
+        rp = { res, constrained: false };
+      } else {
+        const b2 = buildW(N, 'track', { target: target ?? res.weights, discrete });
+        stage = { built: b2, sol: await solveChecked(N, b2, solver, acc, warnings) };
+        w = extractW(N, stage);
+        rp = { res, constrained: true };
+      }
+      break;
+    }
+  }
+  return report(N, w, stage, acc, warnings, rp, ctx.covarianceInfo ?? null);
+}
+
+async function solveChecked(
+  N: Normalized,
+  built: Built,
+  solver: QpSolverPort,
+  acc: Acc,
+  warnings: Warning[],
+  methodConflict?: () => EngineError,
+): Promise<QpSolution> {
+  const sol = await solver.solve(built.model, {
+    timeLimitSeconds: N.timeLimit,
+    maxNodes: N.maxNodes,
+    mipRelGap: N.relGap,
+  });
+  acc.iterations += sol.iterations;
+  acc.timeMs += sol.solveTimeMs;
+  acc.solves += 1;
+  acc.retries += sol.retries;
+  Object.assign(acc.options, sol.options);
+  acc.modelStatus = sol.modelStatus;
+  if (sol.mip) {
+    acc.nodes = (acc.nodes ?? 0) + sol.mip.nodes;
+    acc.gap = sol.mip.gap;
+  }
+  if (sol.status === 'optimal') return sol;
+  if (sol.mip && (sol.status === 'node_limit' || sol.status === 'time_limit') && sol.primalFeasible) {
+    acc.withinGap = true;
+    warnings.push({
+      code: 'MIP_NOT_PROVEN_OPTIMAL',
+      message: `branch-and-bound stopped at the ${sol.status.replace('_', ' ')} after ${sol.mip.nodes} nodes; the returned discrete solution is within a relative gap of ${sol.mip.gap.toExponential(2)} of the optimum`,
+    });
+    return sol;
+  }
+  if (sol.status === 'infeasible') {
+    const diag = await diagnoseInfeasible(N, solver, { discrete: !!built.model.discrete });
+    if (diag) throw diag;
+    if (methodConflict) throw methodConflict();
+    throw new EngineError(
+      'INFEASIBLE',
+      'infeasible: the solver found no feasible portfolio (the phase-1 check found one; please report this case)',
+      [{ path: 'solver', message: sol.modelStatus }],
+    );
+  }
+  throw new EngineError(
+    'INTERNAL',
+    `the optimizer did not reach a verified optimum: ${sol.message ?? sol.modelStatus} (status ${sol.status}); no weights are returned`,
+    [{ path: 'solver', message: `${sol.modelStatus}; retries with user_bound_scale: ${sol.retries}` }],
+  );
+}
+
+/** Weights from a w-space solution, snapped: exact whole lots, exact zero trades. */
+function extractW(N: Normalized, stage: Stage): Float64Array {
+  const { sol, built } = stage;
+  const w = new Float64Array(N.n);
+  const steps = new Map<number, number>();
+  for (const d of built.model.discrete ?? []) if (d.step > 0) steps.set(d.col, d.step);
+  for (let i = 0; i < N.n; i++) {
+    const w0 = N.w0[i] as number;
+    if (N.noTrade[i]) {
+      w[i] = w0;
+      continue;
+    }
+    const x = sol.x[i] as number;
+    const step = steps.get(i);
+    if (step !== undefined && N.lotW) {
+      const lots = Math.round((x - 100 * w0) / step);
+      w[i] = w0 + lots * (N.lotW[i] as number);
+    } else {
+      const v = x / 100;
+      w[i] = Math.abs(v - w0) < 1e-11 ? w0 : v;
+    }
+  }
+  return w;
+}
+
+/**
+ * Scales parity weights u (Σu = 1) by α so that α Σu + Σ c_i |α u_i − w0_i| = 1 − cash floor
+ * (the budget with costs paid from cash). The left side increases in α (slope ≥ 1 − max c), so
+ * bisection finds α; returns null if even α = 0 overspends (costs of selling everything).
+ */
+function scaleToBudget(N: Normalized, u: Float64Array): Float64Array | null {
+  const top = 1 - (N.cashFloor ?? 0);
+  const g = (a: number) => {
+    let s = 0;
+    for (let i = 0; i < N.n; i++) {
+      const v = a * (u[i] as number);
+      s += v + (N.cost[i] as number) * Math.abs(v - (N.w0[i] as number));
+    }
+    return s;
+  };
+  if (!N.anyCost) return Float64Array.from(u, (v) => v * top);
+  if (g(0) > top) return null;
+  let lo = 0;
+  let hi = 2 * top + 1;
+  for (let it = 0; it < 200; it++) {
+    const mid = (lo + hi) / 2;
+    if (g(mid) > top) hi = mid;
+    else lo = mid;
+  }
+  return Float64Array.from(u, (v) => v * lo);
+}
+
+/** Does w satisfy every continuous constraint (tolerance 1e-12)? */
+function satisfies(N: Normalized, w: Float64Array): boolean {
+  const tol = 1e-12;
+  let turnover = 0;
+  for (let i = 0; i < N.n; i++) {
+    const v = w[i] as number;
+    const w0 = N.w0[i] as number;
+    if (N.noTrade[i] && Math.abs(v - w0) > tol) return false;
+    if (v < (N.lo[i] as number) - tol || v > (N.hi[i] as number) + tol) return false;
+    turnover += Math.abs(v - w0);
+  }
+  if (N.tau !== null && turnover / 2 > N.tau + tol) return false;
+  for (const c of N.classRows) {
+    let s = 0;
+    for (const i of c.members) s += w[i] as number;
+    if (c.min !== null && s < c.min - tol) return false;
+    if (c.max !== null && s > c.max + tol) return false;
+  }
+  return true;
+}
+
+function report(
+  N: Normalized,
+  w: Float64Array,
+  stage: Stage | null,
+  acc: Acc,
+  warnings: Warning[],
+  rp: { res: RiskParityResult; constrained: boolean } | null,
+  covInfo: CovarianceInfo | null,
+): OptimizationResult {
+  const n = N.n;
+  const e = N.excess;
+  let cost = 0;
+  let turnover = 0;
+  let sumW = 0;
+  let trades = 0;
+  for (let i = 0; i < n; i++) {
+    const d = Math.abs((w[i] as number) - (N.w0[i] as number));
+    cost += (N.cost[i] as number) * d;
+    turnover += d;
+    sumW += w[i] as number;
+    if (d > 0) trades++;
+  }
+  turnover /= 2;
+  const cash = 1 - sumW - cost;
+  const Sw = covTimes(N.cov, n, w, new Float64Array(n));
+  let variance = 0;
+  for (let i = 0; i < n; i++) variance += (w[i] as number) * (Sw[i] as number);
+  variance = Math.max(0, variance);
+  const vol = Math.sqrt(variance);
+  let excessRet: number | null = null;
+  if (e) {
+    excessRet = 0;
+    for (let i = 0; i < n; i++) excessRet += (e[i] as number) * (w[i] as number);
+  }
+  let te2: number | null = null;
+  if (N.wt) {
+    const d = Float64Array.from(w, (v, i) => v - (N.wt as Float64Array)[i]!);
+    te2 = Math.max(0, quad(N.cov, n, d, d));
+  }
+  const budgets = N.budgets;
+  const contributions = variance > 0 ? Float64Array.from(w, (v, i) => (v * (Sw[i] as number)) / variance) : null;
+
+  let objective: number;
+  let description: string;
+  switch (N.method) {
+    case 'track_target':
+      objective = (te2 as number) + cost;
+      description = 'tracking variance (w − w_t)ᵀΣ(w − w_t) + costs (minimized)';
+      break;
+    case 'min_variance':
+      objective = variance + cost;
+      description = 'variance wᵀΣw + costs (minimized)';
+      break;
+    case 'mean_variance':
+      objective = (N.lambda / 2) * variance - (excessRet as number) + cost;
+      description = 'λ/2 wᵀΣw − (μ − r_f)ᵀw + costs (minimized; utility = −objective)';
+      break;
+    case 'max_sharpe':
+      objective = vol > 0 ? ((excessRet as number) - cost) / vol : 0;
+      description = 'Sharpe ratio net of costs ((μ − r_f)ᵀw − costs)/√(wᵀΣw) (maximized)';
+      break;
+    case 'risk_parity': {
+      const S = denseCov(N.cov, n);
+      objective = riskContributions(S, n, w, budgets as Float64Array).maxDeviation;
+      description = 'max_i |RC_i − b_i|, risk contributions vs budgets (0 = exact parity)';
+      break;
+    }
+  }
+
+  // Binding constraints, evaluated in natural units on the returned weights.
+  const tolB = 1e-9;
+  const binding: OptimizationResult['binding_constraints'] = [];
+  const dualOf = (name: string): number | null => {
+    if (!stage) return null;
+    const ref = stage.built.layout.duals.get(name);
+    if (!ref) return null;
+    const raw = ref.kind === 'row' ? stage.sol.rowDual[ref.index] : stage.sol.colDual[ref.index];
+    if (raw === undefined || !Number.isFinite(raw) || stage.sol.mip) return null;
+    return (raw * ref.unit) / stage.built.layout.objScale;
+  };
+  for (let i = 0; i < n; i++) {
+    const a = N.assets[i] as string;
+    const v = w[i] as number;
+    if (N.noTrade[i]) {
+      binding.push({ name: `no_trade:${a}`, side: 'equality', value: v, bound: N.w0[i] as number, dual: dualOf(`no_trade:${a}`) });
+      continue;
+    }
+    if (v - (N.lo[i] as number) <= tolB)
+      binding.push({ name: `asset_min:${a}`, side: 'lower', value: v, bound: N.lo[i] as number, dual: dualOf(`asset_min:${a}`) });
+    if ((N.hi[i] as number) - v <= tolB)
+      binding.push({ name: `asset_max:${a}`, side: 'upper', value: v, bound: N.hi[i] as number, dual: dualOf(`asset_max:${a}`) });
+  }
+  for (const c of N.classRows) {
+    let s = 0;
+    for (const i of c.members) s += w[i] as number;
+    if (c.min !== null && s - c.min <= tolB)
+      binding.push({ name: `class_min:${c.name}`, side: 'lower', value: s, bound: c.min, dual: dualOf(`class_min:${c.name}`) });
+    if (c.max !== null && c.max - s <= tolB)
+      binding.push({ name: `class_max:${c.name}`, side: 'upper', value: s, bound: c.max, dual: dualOf(`class_max:${c.name}`) });
+  }
+  const invested = sumW + cost;
+  if (N.cashFloor === null) {
+    if (Math.abs(1 - invested) <= tolB)
+      binding.push({ name: 'budget', side: 'equality', value: invested, bound: 1, dual: dualOf('budget') });
+  } else if (1 - N.cashFloor - invested <= tolB)
+    binding.push({ name: 'cash_floor', side: 'upper', value: invested, bound: 1 - N.cashFloor, dual: dualOf('cash_floor') });
+  if (N.tau !== null && N.tau - turnover <= tolB)
+    binding.push({ name: 'turnover', side: 'upper', value: turnover, bound: N.tau, dual: dualOf('turnover') });
+
+  const kkt = stage
+    ? kktCheck(
+        stage.built.model,
+        stage.sol,
+        stage.sol.mip?.nodeBounds ?? [],
+        stage.sol.mip
+          ? 'KKT of the continuous QP at the incumbent branch-and-bound node (integer decisions fixed by its bounds); duals are not reported for mixed-integer solutions'
+          : stage.built.layout.space === 'y'
+            ? 'KKT of the homogenized max-Sharpe QP (scaled units); duals are in that model’s units'
+            : rp
+              ? 'KKT of the stage-2 QP (closest feasible portfolio to the risk-parity weights)'
+              : 'KKT of the scaled QP (weights in percent, objective × 1e4)',
+      )
+    : null;
+
+  let integer: OptimizationResult['integer'] = null;
+  if (stage?.sol.mip || (N.lotW || N.minTradeW)) {
+    const rules: ('whole_lots' | 'min_trade')[] = [];
+    if (N.lotW) rules.push('whole_lots');
+    if (N.minTradeW) rules.push('min_trade');
+    integer = {
+      rules,
+      residual_cash: (N.V ?? 0) * cash,
+      residual_cash_weight: cash,
+      trades,
+      mip_gap: stage?.sol.mip?.gap ?? 0,
+      nodes: stage?.sol.mip?.nodes ?? 0,
+    };
+  }
+
+  if (rp?.constrained)
+    warnings.push({
+      code: 'RISK_PARITY_CONSTRAINED',
+      message: `the risk-parity portfolio violates the constraints; returned the closest feasible portfolio in tracking error, whose risk contributions deviate from the budgets by up to ${(100 * objective).toFixed(3)} percentage points`,
+    });
+
+  const weights = Array.from({ length: n }, (_, i) => {
+    const v = w[i] as number;
+    const w0 = N.w0[i] as number;
+    let lots: number | null = null;
+    let units: number | null = null;
+    if (N.lotW && N.lotSize) {
+      lots = N.noTrade[i] ? 0 : Math.round((v - w0) / (N.lotW[i] as number));
+      units = lots * (N.lotSize[i] as number);
+    }
+    return {
+      asset: N.assets[i] as string,
+      current_weight: w0,
+      weight: v,
+      trade_weight: v - w0,
+      risk_contribution: contributions ? (contributions[i] as number) : null,
+      lots,
+      units,
+    };
+  });
+
+  const status: OptimizationResult['solver']['status'] = !stage
+    ? 'closed_form'
+    : acc.withinGap
+      ? 'optimal_within_gap'
+      : 'optimal';
+  return {
+    method: N.method,
+    objective: finiteOr0(objective),
+    objective_description: description,
+    weights,
+    cash_weight: cash,
+    turnover,
+    cost,
+    expected_return: N.mu ? finiteOr0((excessRet as number) + N.rf * (sumW + cash)) : null,
+    volatility: vol,
+    sharpe: excessRet !== null && vol > 0 ? excessRet / vol : null,
+    tracking_error: te2 !== null ? Math.sqrt(te2) : null,
+    covariance: covInfo,
+    solver: {
+      name: stage ? acc.name : `spinu-${rp?.res.algorithm ?? 'newton'}`,
+      status,
+      model_status: stage ? acc.modelStatus : 'Closed form (no solver call)',
+      iterations: stage ? acc.iterations : (rp?.res.iterations ?? 0),
+      solve_time_ms: acc.timeMs,
+      solves: acc.solves,
+      retries: acc.retries,
+      options: acc.options,
+      mip_nodes: acc.nodes,
+      mip_gap: acc.gap,
+    },
+    binding_constraints: binding,
+    kkt,
+    integer,
+    risk_parity: rp
+      ? {
+          budgets: Array.from(budgets as Float64Array),
+          contributions: contributions ? Array.from(contributions) : [],
+          max_deviation: objective,
+          algorithm: rp.res.algorithm,
+          iterations: rp.res.iterations,
+          constrained: rp.constrained,
+        }
+      : null,
+    warnings,
+  };
+}
+
+function finiteOr0(v: number): number {
+  return Number.isFinite(v) ? v : 0;
+}

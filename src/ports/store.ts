@@ -1,0 +1,251 @@
+/**
+ * The persistence port: what services need from storage, with no storage technology in sight.
+ *
+ * Pure types only (no `node:*`, no better-sqlite3). `src/store` implements it with SQLite;
+ * tests may implement it in memory. All methods are synchronous on purpose: the SQLite adapter
+ * returns only after COMMIT, so a value in hand means the write is durable and the caller may
+ * answer the user.
+ *
+ * Field names are snake_case, like the HTTP contract. Timestamps are UTC ISO-8601 strings with
+ * milliseconds (`2026-11-02T09:15:00.123Z`). Hashes are lowercase SHA-256 hex (64 characters).
+ * `*_json` fields are JSON text stored byte-for-byte as given, so a replay can compare bytes.
+ */
+
+/** What produced a run. */
+export type RunKind = 'rebalance' | 'copilot' | 'tandem' | 'optimize';
+export const RUN_KINDS: readonly RunKind[] = ['rebalance', 'copilot', 'tandem', 'optimize'];
+
+/** Outcome of a run. A failed run is stored too (its output is the error envelope). */
+export type RunStatus = 'succeeded' | 'failed';
+export const RUN_STATUSES: readonly RunStatus[] = ['succeeded', 'failed'];
+
+/** Audit actions known to schema v3. Adding one is a migration (a row in `audit_actions`). */
+export type AuditAction =
+  | 'run.created'
+  | 'run.approved'
+  | 'run.rejected'
+  | 'portfolio.imported'
+  | 'portfolio.created'
+  | 'portfolio.edited'
+  | 'prices.imported'
+  | 'settings.changed'
+  | 'audit.correction';
+export const AUDIT_ACTIONS: readonly AuditAction[] = [
+  'run.created',
+  'run.approved',
+  'run.rejected',
+  'portfolio.imported',
+  'portfolio.created',
+  'portfolio.edited',
+  'prices.imported',
+  'settings.changed',
+  'audit.correction',
+];
+
+/** Any JSON value (what an audit payload may hold). */
+export type JsonValue =
+  null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+
+// ───────────────────────────── portfolios ─────────────────────────────
+
+/** One immutable version of a portfolio. `content_json` is a full rebalance request payload. */
+export interface PortfolioVersion {
+  portfolio_id: string;
+  name: string;
+  version: number;
+  created_at: string;
+  content_json: string;
+  /** SHA-256 hex of the UTF-8 bytes of `content_json`. */
+  content_hash: string;
+}
+
+export interface PortfolioSummary {
+  portfolio_id: string;
+  name: string;
+  created_at: string;
+  latest_version: number;
+  /** created_at of the latest version. */
+  updated_at: string;
+}
+
+export interface PortfolioVersionInfo {
+  version: number;
+  created_at: string;
+  content_hash: string;
+}
+
+export interface CreatePortfolioInput {
+  name: string;
+  /** JSON text (canonical JSON recommended); stored exactly as given. */
+  content_json: string;
+  /** Who did it (audit actor). Default `'system'`. */
+  actor?: string;
+  /** `'imported'` records the audit action `portfolio.imported` instead of `portfolio.created`. */
+  origin?: 'created' | 'imported';
+}
+
+export interface EditPortfolioInput {
+  content_json: string;
+  /** New display name; the name is not versioned. */
+  name?: string;
+  actor?: string;
+}
+
+export interface PortfolioRepository {
+  /** Creates portfolio + version 1 and its audit event in one transaction. */
+  create(input: CreatePortfolioInput): PortfolioVersion;
+  /** Latest version when `version` is omitted; null when absent. */
+  get(portfolio_id: string, version?: number): PortfolioVersion | null;
+  /** All portfolios, most recently updated first. */
+  list(): PortfolioSummary[];
+  /** Version history, oldest first; empty when the portfolio does not exist. */
+  versions(portfolio_id: string): PortfolioVersionInfo[];
+  /** Appends version n+1 (older versions stay readable). Throws NOT_FOUND for an unknown id. */
+  edit(portfolio_id: string, input: EditPortfolioInput): PortfolioVersion;
+}
+
+// ─────────────────────────────── runs ────────────────────────────────
+
+export interface SaveRunInput {
+  kind: RunKind;
+  status: RunStatus;
+  portfolio_id?: string | null;
+  portfolio_version?: number | null;
+  engine_version: string;
+  /** JSON text, e.g. `{"forecast":"1.0.0","risk":"1.2.0"}`. */
+  model_versions_json: string;
+  input_json: string;
+  output_json: string;
+  /** Defaults to SHA-256 hex of `input_json`. Pass your own when you hash a different form. */
+  input_hash?: string;
+  /** Wall time of the computation in milliseconds (≥ 0). */
+  duration_ms: number;
+  /** Audit actor for the `run.created` event. Default `'system'`. */
+  actor?: string;
+}
+
+/** A stored run without its (large) input and output. */
+export interface RunSummary {
+  run_id: string;
+  kind: RunKind;
+  portfolio_id: string | null;
+  portfolio_version: number | null;
+  created_at: string;
+  status: RunStatus;
+  engine_version: string;
+  input_hash: string;
+  duration_ms: number;
+}
+
+export interface RunRecord extends RunSummary {
+  model_versions_json: string;
+  input_json: string;
+  output_json: string;
+}
+
+/** What `save` returns: the stored record and the seq of its `run.created` audit event. */
+export interface SavedRun extends RunRecord {
+  audit_seq: number;
+}
+
+export interface ListRunsQuery {
+  portfolio_id?: string;
+  kind?: RunKind;
+  /** Inclusive lower bound on created_at (ISO string). */
+  created_from?: string;
+  /** Exclusive upper bound on created_at (ISO string). */
+  created_to?: string;
+  /** Page size, 1..500, default 50. */
+  limit?: number;
+  /** Opaque cursor from a previous page's `next_cursor`. */
+  cursor?: string | null;
+}
+
+export interface RunPage {
+  /** Newest first (created_at DESC, run_id DESC). */
+  items: RunSummary[];
+  /** Pass as `cursor` to get the next page; null on the last page. */
+  next_cursor: string | null;
+}
+
+export interface RunRepository {
+  /** Writes the run and its `run.created` audit event in one transaction; returns after COMMIT. */
+  save(input: SaveRunInput): SavedRun;
+  get(run_id: string): RunRecord | null;
+  list(query?: ListRunsQuery): RunPage;
+}
+
+// ──────────────────────────── audit log ─────────────────────────────
+
+export interface AuditEventInput {
+  actor: string;
+  action: AuditAction;
+  /** What the event is about: a run_id, portfolio_id, setting name… */
+  subject: string;
+  /** Serialized as canonical JSON (keys sorted) when `payload_json` is absent. */
+  payload?: JsonValue;
+  /** JSON text stored as given; wins over `payload`. */
+  payload_json?: string;
+}
+
+export interface AuditEvent {
+  seq: number;
+  ts: string;
+  actor: string;
+  action: AuditAction;
+  subject: string;
+  payload_json: string;
+  payload_hash: string;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface AuditListQuery {
+  /** Events with seq > after_seq (default 0), ascending. */
+  after_seq?: number;
+  /** 1..1000, default 100. */
+  limit?: number;
+  /** Only events about this subject. */
+  subject?: string;
+}
+
+export interface CorrectionInput {
+  actor: string;
+  /** The seq of the event being corrected; must exist. */
+  corrects_seq: number;
+  reason: string;
+  /** Extra detail, stored under `detail` in the payload. */
+  detail?: JsonValue;
+}
+
+export interface VerifyResult {
+  ok: boolean;
+  /** Number of events walked. */
+  events: number;
+  /** First seq at which the chain is wrong (for a truncated tail: the first missing seq). */
+  first_bad_seq: number | null;
+  reason: string | null;
+}
+
+export interface AuditLog {
+  /** Appends all events in one transaction (one disk flush); returns them after COMMIT. */
+  append(events: AuditEventInput | readonly AuditEventInput[]): AuditEvent[];
+  /** Appends an `audit.correction` event whose payload references `corrects_seq`. */
+  correct(input: CorrectionInput): AuditEvent;
+  list(query?: AuditListQuery): AuditEvent[];
+  /** The last committed (seq, hash); seq 0 and 64 zeros for an empty log. */
+  head(): { seq: number; hash: string };
+  /** Walks the whole chain and compares its end with the head kept outside the database. */
+  verify(): VerifyResult;
+}
+
+// ─────────────────────────────── store ───────────────────────────────
+
+export interface Store {
+  readonly portfolios: PortfolioRepository;
+  readonly runs: RunRepository;
+  readonly audit: AuditLog;
+  /** Schema version of the open database (PRAGMA user_version). */
+  readonly schema_version: number;
+  close(): void;
+}

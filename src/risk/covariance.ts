@@ -1,0 +1,329 @@
+/**
+ * Covariance estimators and a Cholesky factorization that repairs non-positive-definite input.
+ *
+ * Layout: `returns` is one Float64Array of daily returns per asset (all of equal length T, oldest
+ * first); every matrix is an n×n row-major Float64Array (entry (i, j) at i·n + j). Figures are
+ * daily (multiply by 252 to annualize). Shared with the optimizer: keep the signatures stable.
+ */
+import { EngineError, type ErrorDetail } from '../contract/common';
+
+function validateReturns(returns: Float64Array[], minT: number): { n: number; T: number } {
+  const n = returns.length;
+  const details: ErrorDetail[] = [];
+  if (n === 0) details.push({ path: 'returns', message: 'at least one asset is required' });
+  const T = n > 0 ? returns[0]!.length : 0;
+  for (let i = 0; i < n; i++) {
+    const r = returns[i]!;
+    if (r.length !== T) {
+      details.push({ path: `returns.${i}`, message: `has ${r.length} returns but asset 0 has ${T}` });
+      continue;
+    }
+    for (let t = 0; t < T; t++)
+      if (!Number.isFinite(r[t]!)) {
+        details.push({ path: `returns.${i}.${t}`, message: 'must be a finite number' });
+        break;
+      }
+  }
+  if (n > 0 && T < minT)
+    details.push({ path: 'returns', message: `has ${T} observations; at least ${minT} are needed` });
+  if (details.length) throw new EngineError('BAD_REQUEST', 'invalid return series', details);
+  return { n, T };
+}
+
+/** Fills out[i·n + j] = out[j·n + i] = Σ_t x_i[t]·x_j[t] / divisor for i ≤ j. */
+function gram(x: Float64Array[], n: number, T: number, divisor: number, out: Float64Array): void {
+  for (let i = 0; i < n; i++) {
+    const xi = x[i]!;
+    for (let j = 0; j <= i; j++) {
+      const xj = x[j]!;
+      let s = 0;
+      for (let t = 0; t < T; t++) s += xi[t]! * xj[t]!;
+      s /= divisor;
+      out[i * n + j] = s;
+      out[j * n + i] = s;
+    }
+  }
+}
+
+function centered(returns: Float64Array[], n: number, T: number): Float64Array[] {
+  const out: Float64Array[] = [];
+  for (let i = 0; i < n; i++) {
+    const r = returns[i]!;
+    let s = 0;
+    for (let t = 0; t < T; t++) s += r[t]!;
+    const m = s / T;
+    const c = new Float64Array(T);
+    for (let t = 0; t < T; t++) c[t] = r[t]! - m;
+    out.push(c);
+  }
+  return out;
+}
+
+/**
+ * Sample covariance (ddof = 1): Σ_ij = Σ_t (r_i,t − r̄_i)(r_j,t − r̄_j) / (T − 1). Needs T ≥ 2.
+ * Example: r_1 = [0.01, 0.03], r_2 = [0.02, −0.02] → means 0.02, 0; Σ_11 = 2·0.0001 = 0.0002,
+ * Σ_22 = 0.0008, Σ_12 = (−0.01)(0.02) + (0.01)(−0.02) = −0.0004.
+ */
+export function sampleCovariance(returns: Float64Array[]): Float64Array {
+  const { n, T } = validateReturns(returns, 2);
+  const out = new Float64Array(n * n);
+  gram(centered(returns, n, T), n, T, T - 1, out);
+  return out;
+}
+
+/**
+ * Exponentially weighted covariance with half-life h (days): weight of the observation of age
+ * a = T − 1 − t (0 = most recent) is w_t = 2^(−a/h) / Σ_s 2^(−(T−1−s)/h), so weights sum to 1 and
+ * halve every h days. The mean is weighted the same way, μ_i = Σ_t w_t r_i,t, and
+ * Σ_ij = Σ_t w_t (r_i,t − μ_i)(r_j,t − μ_j), with no small-sample bias correction (this equals
+ * pandas `ewm(halflife=h, adjust=True).cov(bias=True)` at the last date).
+ * Example: T = 2, h = 1 → raw weights 1/2 (older), 1 (newer) → w = [1/3, 2/3].
+ */
+export function ewmaCovariance(returns: Float64Array[], halflife: number): Float64Array {
+  if (!(Number.isFinite(halflife) && halflife > 0))
+    throw new EngineError('BAD_REQUEST', 'invalid half-life', [
+      { path: 'halflife', message: `${halflife} is not a finite number > 0` },
+    ]);
+  const { n, T } = validateReturns(returns, 1);
+  const w = new Float64Array(T);
+  let sw = 0;
+  for (let t = 0; t < T; t++) {
+    const v = Math.pow(2, -(T - 1 - t) / halflife);
+    w[t] = v;
+    sw += v;
+  }
+  for (let t = 0; t < T; t++) w[t] = w[t]! / sw;
+  // Centre with the weighted mean, then scale by √w_t so a plain Gram matrix gives Σ w·x·x.
+  const x: Float64Array[] = [];
+  for (let i = 0; i < n; i++) {
+    const r = returns[i]!;
+    let m = 0;
+    for (let t = 0; t < T; t++) m += w[t]! * r[t]!;
+    const c = new Float64Array(T);
+    for (let t = 0; t < T; t++) c[t] = (r[t]! - m) * Math.sqrt(w[t]!);
+    x.push(c);
+  }
+  const out = new Float64Array(n * n);
+  gram(x, n, T, 1, out);
+  return out;
+}
+
+/**
+ * Ledoit–Wolf (2004) shrinkage toward the scaled identity μ·I, exactly as
+ * sklearn.covariance.LedoitWolf (assume_centered=False):
+ *   X = returns centred per asset (T × p), S = XᵀX / T (maximum-likelihood covariance, divisor T,
+ *   as sklearn), μ = tr(S)/p,
+ *   δ = ‖S − μI‖_F² / p,  β = (Σ_t ‖x_t‖⁴ / T − ‖S‖_F²) / (p·T),  β ← min(β, δ),
+ *   shrinkage s = β/δ (0 when β = 0), cov = (1 − s)·S + s·μ·I.
+ * Note the divisor T (not T − 1): multiply by T/(T − 1) to compare with sampleCovariance.
+ * With one asset, cov = [S_11] and s = 0. Needs T ≥ 2.
+ * Example: two uncorrelated assets of equal variance → S ≈ μI, δ ≈ 0, s close to 1.
+ */
+export function ledoitWolf(returns: Float64Array[]): { cov: Float64Array; shrinkage: number } {
+  const { n: p, T } = validateReturns(returns, 2);
+  const X = centered(returns, p, T);
+  const S = new Float64Array(p * p);
+  gram(X, p, T, T, S);
+  if (p === 1) return { cov: S, shrinkage: 0 };
+  let trace = 0;
+  for (let i = 0; i < p; i++) trace += S[i * p + i]!;
+  const mu = trace / p;
+  let frob2 = 0;
+  for (let k = 0; k < p * p; k++) frob2 += S[k]! * S[k]!;
+  // Σ_t (Σ_i x_ti²)² = sum of all entries of X2ᵀX2 in sklearn's notation.
+  let beta_ = 0;
+  for (let t = 0; t < T; t++) {
+    let r2 = 0;
+    for (let i = 0; i < p; i++) {
+      const v = X[i]![t]!;
+      r2 += v * v;
+    }
+    beta_ += r2 * r2;
+  }
+  let beta = (beta_ / T - frob2) / (p * T);
+  const delta = (frob2 - 2 * mu * trace + p * mu * mu) / p;
+  if (beta > delta) beta = delta;
+  let shrinkage = 0;
+  if (beta > 0 && delta > 0) shrinkage = beta / delta;
+  if (!Number.isFinite(shrinkage) || shrinkage < 0) shrinkage = 0;
+  const cov = new Float64Array(p * p);
+  for (let k = 0; k < p * p; k++) cov[k] = (1 - shrinkage) * S[k]!;
+  for (let i = 0; i < p; i++) cov[i * p + i] = cov[i * p + i]! + shrinkage * mu;
+  return { cov, shrinkage };
+}
+
+/**
+ * Cholesky A = L·Lᵀ of (A + jitter·I) reading only the lower triangle of A. Writes L (lower,
+ * row-major, upper part zeroed) and returns false as soon as a pivot is ≤ 0 or not finite —
+ * the same test as LAPACK dpotrf, so numpy.linalg.cholesky fails on the same matrices.
+ */
+function choleskyInto(a: Float64Array, n: number, jitter: number, L: Float64Array): boolean {
+  L.fill(0);
+  for (let j = 0; j < n; j++) {
+    const rj = j * n;
+    let d = a[rj + j]! + jitter;
+    for (let k = 0; k < j; k++) d -= L[rj + k]! * L[rj + k]!;
+    if (!(d > 0)) return false;
+    const ljj = Math.sqrt(d);
+    L[rj + j] = ljj;
+    for (let i = j + 1; i < n; i++) {
+      const ri = i * n;
+      let s = a[ri + j]!;
+      for (let k = 0; k < j; k++) s -= L[ri + k]! * L[rj + k]!;
+      L[ri + j] = s / ljj;
+    }
+  }
+  return true;
+}
+
+/**
+ * Eigenvalues (and optionally eigenvectors, column k of the row-major `vectors` belongs to
+ * values[k]) of the symmetric matrix whose lower triangle is in `a`, by cyclic Jacobi rotations.
+ * O(n³) per sweep; meant for the repair path and small n (used up to n = 200 for diagnostics).
+ * Example: [[2, 1], [1, 2]] → eigenvalues 1 and 3.
+ */
+export function symmetricEigen(
+  a: Float64Array,
+  n: number,
+  wantVectors = false,
+): { values: Float64Array; vectors: Float64Array | null } {
+  const A = new Float64Array(n * n);
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j <= i; j++) {
+      const v = a[i * n + j]!;
+      A[i * n + j] = v;
+      A[j * n + i] = v;
+    }
+  const V = wantVectors ? new Float64Array(n * n) : null;
+  if (V) for (let i = 0; i < n; i++) V[i * n + i] = 1;
+  let total = 0;
+  for (let k = 0; k < n * n; k++) total += A[k]! * A[k]!;
+  for (let sweep = 0; sweep < 100; sweep++) {
+    let off = 0;
+    for (let p = 0; p < n; p++) for (let q = p + 1; q < n; q++) off += A[p * n + q]! ** 2;
+    if (!(off > 1e-32 * total)) break;
+    for (let p = 0; p < n; p++)
+      for (let q = p + 1; q < n; q++) {
+        const apq = A[p * n + q]!;
+        if (apq === 0) continue;
+        const theta = (A[q * n + q]! - A[p * n + p]!) / (2 * apq);
+        const t =
+          Math.abs(theta) > 1e150
+            ? 1 / (2 * theta)
+            : (theta >= 0 ? 1 : -1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
+        const c = 1 / Math.sqrt(t * t + 1);
+        const s = t * c;
+        // A ← Jᵀ A J with the rotation J acting on columns/rows p and q; zeroes A[p][q].
+        for (let k = 0; k < n; k++) {
+          const akp = A[k * n + p]!;
+          const akq = A[k * n + q]!;
+          A[k * n + p] = c * akp - s * akq;
+          A[k * n + q] = s * akp + c * akq;
+        }
+        for (let k = 0; k < n; k++) {
+          const apk = A[p * n + k]!;
+          const aqk = A[q * n + k]!;
+          A[p * n + k] = c * apk - s * aqk;
+          A[q * n + k] = s * apk + c * aqk;
+        }
+        if (V)
+          for (let k = 0; k < n; k++) {
+            const vkp = V[k * n + p]!;
+            const vkq = V[k * n + q]!;
+            V[k * n + p] = c * vkp - s * vkq;
+            V[k * n + q] = s * vkp + c * vkq;
+          }
+      }
+  }
+  const values = new Float64Array(n);
+  for (let i = 0; i < n; i++) values[i] = A[i * n + i]!;
+  return { values, vectors: V };
+}
+
+/** Largest n for which choleskyWithRepair reports minEigenvalueBefore (Jacobi is O(n³)). */
+export const MIN_EIGENVALUE_DIAGNOSTIC_MAX_N = 200;
+/** Jitter ladder ε: ε·mean(diag) is added to the diagonal, smallest first. */
+export const JITTER_LADDER = [1e-10, 1e-9, 1e-8, 1e-7, 1e-6, 1e-5, 1e-4, 1e-3, 1e-2] as const;
+
+/**
+ * Cholesky factor L (lower, row-major n×n, L·Lᵀ ≈ cov) with repair of a matrix that is not
+ * positive definite (e.g. a zero-variance asset, duplicated assets, or a covariance assembled from
+ * pairwise data). Only the lower triangle of `cov` is read.
+ * 1. Plain Cholesky; on success repaired = false, jitter = 0.
+ * 2. Otherwise add jitter = ε·m to the diagonal, m = mean(diag) (1 if that is ≤ 0), for
+ *    ε = 1e-10, 1e-9, …, 1e-2, and take the first that factors: L·Lᵀ = cov + jitter·I.
+ * 3. If even 1e-2 fails (a matrix with a substantially negative eigenvalue, not a covariance),
+ *    clip the eigenvalues at 1e-10·m (Jacobi eigendecomposition, cov' = V·max(λ, 1e-10·m)·Vᵀ) and
+ *    factor that (with the ladder again if rounding requires; `jitter` then reports that ladder
+ *    step, 0 if none).
+ * When repaired, minEigenvalueBefore is the smallest eigenvalue of the input (computed for
+ * n ≤ 200 and always in step 3). Callers must surface `repaired` as a warning.
+ * Example: [[1, 1], [1, 1]] (singular) fails plainly (second pivot 0) and factors with
+ * jitter = 1e-10: L ≈ [[1, 0], [1, 1.414e-5]] (L₁₁ = √(2·10⁻¹⁰) to first order); minEigenvalueBefore = 0.
+ */
+export function choleskyWithRepair(
+  cov: Float64Array,
+  n: number,
+): { L: Float64Array; repaired: boolean; minEigenvalueBefore?: number; jitter: number } {
+  const details: ErrorDetail[] = [];
+  if (!(Number.isInteger(n) && n >= 1))
+    details.push({ path: 'n', message: `${n} is not a positive integer` });
+  else if (cov.length !== n * n)
+    details.push({ path: 'cov', message: `has ${cov.length} entries; expected n² = ${n * n}` });
+  else
+    for (let k = 0; k < n * n; k++)
+      if (!Number.isFinite(cov[k]!)) {
+        details.push({ path: `cov.${k}`, message: 'must be a finite number' });
+        break;
+      }
+  if (details.length) throw new EngineError('BAD_REQUEST', 'invalid covariance matrix', details);
+
+  const L = new Float64Array(n * n);
+  if (choleskyInto(cov, n, 0, L)) return { L, repaired: false, jitter: 0 };
+
+  let m = 0;
+  for (let i = 0; i < n; i++) m += cov[i * n + i]!;
+  m /= n;
+  if (!(m > 0)) m = 1;
+  const minEigenvalueBefore =
+    n <= MIN_EIGENVALUE_DIAGNOSTIC_MAX_N ? minOf(symmetricEigen(cov, n).values) : undefined;
+  const withMin = <T extends object>(r: T) =>
+    minEigenvalueBefore === undefined ? r : { ...r, minEigenvalueBefore };
+
+  for (const eps of JITTER_LADDER) {
+    const jitter = eps * m;
+    if (choleskyInto(cov, n, jitter, L)) return withMin({ L, repaired: true, jitter });
+  }
+
+  // Eigenvalue clipping: the nearest (Frobenius) PSD matrix, lifted to a small positive floor.
+  const { values, vectors } = symmetricEigen(cov, n, true);
+  const V = vectors!;
+  const floor = 1e-10 * m;
+  const clipped = new Float64Array(n * n);
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j <= i; j++) {
+      let s = 0;
+      for (let k = 0; k < n; k++) {
+        const lam = values[k]! > floor ? values[k]! : floor;
+        s += V[i * n + k]! * lam * V[j * n + k]!;
+      }
+      clipped[i * n + j] = s;
+      clipped[j * n + i] = s;
+    }
+  const minBefore = minEigenvalueBefore ?? minOf(values);
+  if (choleskyInto(clipped, n, 0, L))
+    return { L, repaired: true, minEigenvalueBefore: minBefore, jitter: 0 };
+  for (const eps of JITTER_LADDER) {
+    const jitter = eps * m;
+    if (choleskyInto(clipped, n, jitter, L))
+      return { L, repaired: true, minEigenvalueBefore: minBefore, jitter };
+  }
+  // Unreachable for finite input (the clipped matrix is PD up to rounding, and 1e-2·m dominates).
+  throw new EngineError('INTERNAL', 'covariance matrix could not be repaired');
+}
+
+function minOf(x: Float64Array): number {
+  let m = Infinity;
+  for (let i = 0; i < x.length; i++) if (x[i]! < m) m = x[i]!;
+  return m;
+}

@@ -1,0 +1,555 @@
+/**
+ * Seeded Monte Carlo of portfolio wealth over a horizon of trading days (docs/methods/risk.md).
+ *
+ * Model. Daily simple returns are either
+ * - gaussian: r_t ~ N(μ̂, Σ̂), i.i.d. over days, with μ̂, Σ̂ the sample mean and covariance (ddof 1)
+ *   of the supplied history; or
+ * - bootstrap: whole historical days (rows, so the cross-asset dependence of a day is kept) drawn
+ *   by the stationary block bootstrap of Politis & Romano (1994) with mean block length b.
+ * Rebalancing:
+ * - constant_mix: weights are reset every day, so the portfolio return is r_p,t = Σ_i w_i r_i,t
+ *   and W_t = Π_{s≤t} (1 + r_p,s). Under the gaussian model r_p,t ~ N(wᵀμ̂, wᵀΣ̂w) exactly, so
+ *   one normal per path-day is drawn (no Cholesky, no asset loop); under bootstrap the
+ *   precomputed historical portfolio series is resampled.
+ * - buy_and_hold: each asset compounds on its own, V_i,t = Π_{s≤t} (1 + r_i,s), and
+ *   W_t = c + Σ_i w_i V_i,t; gaussian draws are correlated asset-level paths r = μ̂ + L z with
+ *   L Lᵀ = Σ̂ (Cholesky with repair).
+ * Weights are used as given; c = 1 − Σ w is cash earning 0 (in both modes). Each gross return
+ * 1 + r (per asset, or of the portfolio under constant_mix) is floored at 0: a position cannot
+ * lose more than everything, and a Gaussian draw below −100% means total loss.
+ *
+ * Determinism: path p draws from its own generator stream Xoshiro128ss(seed, p), so a seed gives
+ * the same result on every run and platform, regardless of how paths are ordered or split.
+ */
+import { EngineError, type ErrorDetail, type Warning } from '../contract/common';
+import { LIMITS, type MonteCarloResult } from '../contract/rebalance';
+import { choleskyWithRepair, sampleCovariance } from './covariance';
+import { fillStandardNormal, Xoshiro128ss } from './rng';
+import { quantilesInPlace } from './stats';
+
+/** Minimum number of historical days for a simulation. */
+export const MIN_MONTE_CARLO_OBSERVATIONS = 20;
+/** Percentiles reported for each day's wealth: p5, p25, p50, p75, p95. */
+export const BAND_PROBABILITIES = [0.05, 0.25, 0.5, 0.75, 0.95] as const;
+
+export interface MonteCarloRunSettings {
+  paths: number;
+  horizon_days: number;
+  seed: number;
+  method: 'gaussian' | 'bootstrap';
+  block_size: number;
+  rebalancing: 'constant_mix' | 'buy_and_hold';
+}
+
+export interface MonteCarloInput {
+  /** Portfolio weights, one per asset (Σ w < 1 leaves cash earning 0). */
+  weights: Float64Array;
+  /** Daily simple returns per asset, oldest first, all of equal length T. */
+  assetReturns: Float64Array[];
+  settings: MonteCarloRunSettings;
+  /** Portfolio value today (currency), for the *_portfolio_value outputs. */
+  initialValue: number;
+}
+
+/** Inputs of the asset-level gaussian engine (buy_and_hold). */
+export interface AssetPathSpec {
+  /** Daily mean return per asset (length n). */
+  mu: Float64Array;
+  /** Lower Cholesky factor of the daily covariance, row-major n×n. */
+  chol: Float64Array;
+  /** Weight per asset (length n). */
+  weights: Float64Array;
+  /** Cash weight earning 0; default 1 − Σ weights. */
+  cash?: number;
+  paths: number;
+  horizonDays: number;
+  seed: number;
+  /** Stream index of the first path (to split paths across workers); default 0. */
+  firstPath?: number;
+  /** Optional day-major wealth store of length horizonDays·paths: day d (1-based) of path p at (d − 1)·paths + p. */
+  wealthByDay?: Float64Array | null;
+  /** Optional output buffer for terminal wealth (length paths). */
+  terminal?: Float64Array | null;
+}
+
+/**
+ * Asset-level correlated gaussian paths, buy-and-hold (the engine's hot loop, also benchmarked).
+ * For path p (stream firstPath + p) and day d: z ~ N(0, I_n), r = μ + L z,
+ * V_i ← V_i · max(0, 1 + r_i) (V_i,0 = 1), W_d = c + Σ_i w_i V_i.
+ * Returns terminal wealth W_H per path (per 1 invested).
+ * Cost: n(n+1)/2 multiply-adds and n normals per path-day.
+ * Example: n = 1, μ = 0, L = [0] → every W_H = c + w.
+ */
+export function simulateAssetPaths(spec: AssetPathSpec): Float64Array {
+  const { mu, chol, weights, paths: P, horizonDays: H, seed } = spec;
+  const n = mu.length;
+  const details: ErrorDetail[] = [];
+  if (n < 1) details.push({ path: 'mu', message: 'at least one asset is required' });
+  if (chol.length !== n * n)
+    details.push({ path: 'chol', message: `has ${chol.length} entries; expected ${n * n}` });
+  if (weights.length !== n)
+    details.push({ path: 'weights', message: `has ${weights.length} entries; expected ${n}` });
+  if (!(Number.isInteger(P) && P >= 1))
+    details.push({ path: 'paths', message: 'must be an integer >= 1' });
+  if (!(Number.isInteger(H) && H >= 1))
+    details.push({ path: 'horizonDays', message: 'must be an integer >= 1' });
+  if (spec.wealthByDay && spec.wealthByDay.length < P * H)
+    details.push({ path: 'wealthByDay', message: `needs at least ${P * H} entries` });
+  if (spec.terminal && spec.terminal.length < P)
+    details.push({ path: 'terminal', message: `needs at least ${P} entries` });
+  if (details.length) throw new EngineError('BAD_REQUEST', 'invalid path specification', details);
+
+  let sumW = 0;
+  for (let i = 0; i < n; i++) sumW += weights[i]!;
+  const cash = spec.cash ?? 1 - sumW;
+  // Lower triangle packed row by row: the inner dot product then walks memory contiguously.
+  const Lp = new Float64Array((n * (n + 1)) / 2);
+  for (let i = 0, k = 0; i < n; i++) for (let j = 0; j <= i; j++) Lp[k++] = chol[i * n + j]!;
+  const terminal = spec.terminal ?? new Float64Array(P);
+  assetPathsKernel(
+    mu,
+    Lp,
+    weights,
+    cash,
+    n,
+    P,
+    H,
+    seed >>> 0,
+    spec.firstPath ?? 0,
+    spec.wealthByDay ?? null,
+    terminal,
+  );
+  return terminal;
+}
+
+/**
+ * Four paths are advanced together: each element of L is loaded once and feeds four independent
+ * multiply-add chains, which hides floating-point add latency (one chain per row would stall on
+ * it) — about 2× the throughput of one path at a time. Path p still draws only from its own stream,
+ * so results do not depend on this blocking; the last block simulates up to 3 extra streams that
+ * are discarded.
+ */
+function assetPathsKernel(
+  mu: Float64Array,
+  Lp: Float64Array,
+  w: Float64Array,
+  cash: number,
+  n: number,
+  P: number,
+  H: number,
+  seed: number,
+  firstPath: number,
+  store: Float64Array | null,
+  terminal: Float64Array,
+): void {
+  const rng = new Xoshiro128ss(seed, firstPath);
+  const nH = n * H;
+  const z0 = new Float64Array(nH);
+  const z1 = new Float64Array(nH);
+  const z2 = new Float64Array(nH);
+  const z3 = new Float64Array(nH);
+  const V0 = new Float64Array(n);
+  const V1 = new Float64Array(n);
+  const V2 = new Float64Array(n);
+  const V3 = new Float64Array(n);
+  for (let p = 0; p < P; p += 4) {
+    const stream = firstPath + p;
+    rng.reseed(seed, stream);
+    fillStandardNormal(rng, z0, 0, nH);
+    rng.reseed(seed, stream + 1);
+    fillStandardNormal(rng, z1, 0, nH);
+    rng.reseed(seed, stream + 2);
+    fillStandardNormal(rng, z2, 0, nH);
+    rng.reseed(seed, stream + 3);
+    fillStandardNormal(rng, z3, 0, nH);
+    V0.fill(1);
+    V1.fill(1);
+    V2.fill(1);
+    V3.fill(1);
+    let W0 = cash;
+    let W1 = cash;
+    let W2 = cash;
+    let W3 = cash;
+    for (let d = 0, zo = 0; d < H; d++, zo += n) {
+      W0 = cash;
+      W1 = cash;
+      W2 = cash;
+      W3 = cash;
+      for (let i = 0, k = 0; i < n; i++) {
+        const m = mu[i]!;
+        let a0 = m;
+        let a1 = m;
+        let a2 = m;
+        let a3 = m;
+        for (let j = 0; j <= i; j++, k++) {
+          const l = Lp[k]!;
+          const q = zo + j;
+          a0 += l * z0[q]!;
+          a1 += l * z1[q]!;
+          a2 += l * z2[q]!;
+          a3 += l * z3[q]!;
+        }
+        const wi = w[i]!;
+        let g = 1 + a0;
+        if (g < 0) g = 0;
+        let v = V0[i]! * g;
+        V0[i] = v;
+        W0 += wi * v;
+        g = 1 + a1;
+        if (g < 0) g = 0;
+        v = V1[i]! * g;
+        V1[i] = v;
+        W1 += wi * v;
+        g = 1 + a2;
+        if (g < 0) g = 0;
+        v = V2[i]! * g;
+        V2[i] = v;
+        W2 += wi * v;
+        g = 1 + a3;
+        if (g < 0) g = 0;
+        v = V3[i]! * g;
+        V3[i] = v;
+        W3 += wi * v;
+      }
+      if (store !== null) {
+        const o = d * P + p;
+        store[o] = W0;
+        if (p + 1 < P) store[o + 1] = W1;
+        if (p + 2 < P) store[o + 2] = W2;
+        if (p + 3 < P) store[o + 3] = W3;
+      }
+    }
+    terminal[p] = W0;
+    if (p + 1 < P) terminal[p + 1] = W1;
+    if (p + 2 < P) terminal[p + 2] = W2;
+    if (p + 3 < P) terminal[p + 3] = W3;
+  }
+}
+
+/**
+ * Portfolio-level gaussian paths under constant_mix: r_p ~ N(m, s²) i.i.d. per day, W_d =
+ * Π max(0, 1 + m + s z_d). Path p uses stream firstPath + p (one normal per day).
+ * Example: s = 0 → W_d = (1 + m)^d on every path.
+ */
+export function simulatePortfolioGaussianPaths(
+  m: number,
+  s: number,
+  P: number,
+  H: number,
+  seed: number,
+  store: Float64Array | null,
+  terminal: Float64Array,
+  firstPath = 0,
+): void {
+  const rng = new Xoshiro128ss(seed, firstPath);
+  const z = new Float64Array(H);
+  for (let p = 0; p < P; p++) {
+    rng.reseed(seed, firstPath + p);
+    fillStandardNormal(rng, z, 0, H);
+    let W = 1;
+    for (let d = 0; d < H; d++) {
+      let g = 1 + (m + s * z[d]!);
+      if (g < 0) g = 0;
+      W *= g;
+      if (store !== null) store[d * P + p] = W;
+    }
+    terminal[p] = W;
+  }
+}
+
+/**
+ * Stationary bootstrap day indices (Politis & Romano 1994) for one path, circular over 0..T−1:
+ * i_0 = ⌊U·T⌋; for d ≥ 1, with probability 1/b (U < 1/b) start a new block at ⌊U'·T⌋, else
+ * continue with i_d = (i_{d−1} + 1) mod T. Block lengths are geometric with mean b, and every
+ * i_d is marginally uniform on 0..T−1. U are 32-bit uniforms in [0, 1) (index bias ≤ T/2^32).
+ * Example: b = 1 → every day is a fresh uniform draw (the i.i.d. bootstrap).
+ */
+export function stationaryBootstrapIndices(
+  rng: Xoshiro128ss,
+  T: number,
+  blockSize: number,
+  out: Int32Array,
+): void {
+  const pNew = 1 / blockSize;
+  const H = out.length;
+  if (H === 0) return;
+  let idx = Math.floor(rng.nextDouble() * T);
+  out[0] = idx;
+  for (let d = 1; d < H; d++) {
+    if (rng.nextDouble() < pNew) idx = Math.floor(rng.nextDouble() * T);
+    else if (++idx === T) idx = 0;
+    out[d] = idx;
+  }
+}
+
+function bootstrapPortfolioPaths(
+  rp: Float64Array,
+  blockSize: number,
+  P: number,
+  H: number,
+  seed: number,
+  store: Float64Array,
+  terminal: Float64Array,
+): void {
+  const rng = new Xoshiro128ss(seed, 0);
+  const idx = new Int32Array(H);
+  const T = rp.length;
+  for (let p = 0; p < P; p++) {
+    rng.reseed(seed, p);
+    stationaryBootstrapIndices(rng, T, blockSize, idx);
+    let W = 1;
+    for (let d = 0; d < H; d++) {
+      let g = 1 + rp[idx[d]!]!;
+      if (g < 0) g = 0;
+      W *= g;
+      store[d * P + p] = W;
+    }
+    terminal[p] = W;
+  }
+}
+
+function bootstrapAssetPaths(
+  rows: Float64Array /* T × n, day-major */,
+  n: number,
+  w: Float64Array,
+  cash: number,
+  blockSize: number,
+  P: number,
+  H: number,
+  seed: number,
+  store: Float64Array,
+  terminal: Float64Array,
+): void {
+  const rng = new Xoshiro128ss(seed, 0);
+  const idx = new Int32Array(H);
+  const T = rows.length / n;
+  const V = new Float64Array(n);
+  for (let p = 0; p < P; p++) {
+    rng.reseed(seed, p);
+    stationaryBootstrapIndices(rng, T, blockSize, idx);
+    V.fill(1);
+    let W = cash;
+    for (let d = 0; d < H; d++) {
+      const ro = idx[d]! * n;
+      W = cash;
+      for (let i = 0; i < n; i++) {
+        let g = 1 + rows[ro + i]!;
+        if (g < 0) g = 0;
+        const v = V[i]! * g;
+        V[i] = v;
+        W += w[i]! * v;
+      }
+      store[d * P + p] = W;
+    }
+    terminal[p] = W;
+  }
+}
+
+function validate(input: MonteCarloInput): { n: number; T: number } {
+  const { weights, assetReturns, settings: s, initialValue } = input;
+  const details: ErrorDetail[] = [];
+  const n = assetReturns.length;
+  if (n < 1) details.push({ path: 'assetReturns', message: 'at least one asset is required' });
+  if (weights.length !== n)
+    details.push({
+      path: 'weights',
+      message: `has ${weights.length} weights but there are ${n} assets`,
+    });
+  for (let i = 0; i < weights.length; i++)
+    if (!Number.isFinite(weights[i]!))
+      details.push({ path: `weights.${i}`, message: 'must be a finite number' });
+  const T = n > 0 ? assetReturns[0]!.length : 0;
+  for (let i = 0; i < n; i++) {
+    const r = assetReturns[i]!;
+    if (r.length !== T) {
+      details.push({
+        path: `assetReturns.${i}`,
+        message: `has ${r.length} returns but asset 0 has ${T}`,
+      });
+      continue;
+    }
+    for (let t = 0; t < T; t++)
+      if (!Number.isFinite(r[t]!)) {
+        details.push({ path: `assetReturns.${i}.${t}`, message: 'must be a finite number' });
+        break;
+      }
+  }
+  const int = (v: number, lo: number, hi: number, path: string) => {
+    if (!(Number.isInteger(v) && v >= lo && v <= hi))
+      details.push({ path, message: `${v} is not an integer in [${lo}, ${hi}]` });
+  };
+  int(s.paths, 1, LIMITS.maxPaths, 'settings.paths');
+  int(s.horizon_days, 1, LIMITS.maxHorizonDays, 'settings.horizon_days');
+  int(s.seed, 0, 2 ** 32 - 1, 'settings.seed');
+  int(s.block_size, 1, 1_000_000, 'settings.block_size');
+  if (s.paths * s.horizon_days > LIMITS.maxPathSteps)
+    details.push({
+      path: 'settings',
+      message: `paths × horizon_days must be <= ${LIMITS.maxPathSteps}`,
+    });
+  if (s.method !== 'gaussian' && s.method !== 'bootstrap')
+    details.push({ path: 'settings.method', message: 'must be "gaussian" or "bootstrap"' });
+  if (s.rebalancing !== 'constant_mix' && s.rebalancing !== 'buy_and_hold')
+    details.push({
+      path: 'settings.rebalancing',
+      message: 'must be "constant_mix" or "buy_and_hold"',
+    });
+  if (!(Number.isFinite(initialValue) && initialValue > 0))
+    details.push({ path: 'initialValue', message: 'must be a finite number > 0' });
+  if (details.length) throw new EngineError('BAD_REQUEST', 'invalid Monte Carlo inputs', details);
+  return { n, T };
+}
+
+/**
+ * Runs the Monte Carlo described at the top of this file and summarizes wealth per 1 invested:
+ * probability_of_loss = P(W_H < 1); expected_terminal_value = mean W_H;
+ * worst_5pct_terminal_value = Q_0.05(W_H) (type 7); expected_shortfall_terminal_value =
+ * mean{W_H ≤ Q_0.05}; the currency figures are these × initialValue; bands give the type-7
+ * 5/25/50/75/95 percentiles of W_d for d = 0..H (day 0 is 1).
+ * Returns result null with an INSUFFICIENT_HISTORY warning when T < 20.
+ * Example: one asset with a constant +0.1% daily history, gaussian, H = 2 → σ̂ = 0, every
+ * W_2 = 1.001², probability_of_loss = 0 and all bands equal (1.001)^d.
+ */
+export function runMonteCarlo(input: MonteCarloInput): {
+  result: MonteCarloResult | null;
+  warnings: Warning[];
+} {
+  const { n, T } = validate(input);
+  const { weights, assetReturns, settings, initialValue } = input;
+  const warnings: Warning[] = [];
+  if (T < MIN_MONTE_CARLO_OBSERVATIONS) {
+    warnings.push({
+      code: 'INSUFFICIENT_HISTORY',
+      message: `${T} days of history: the Monte Carlo needs at least ${MIN_MONTE_CARLO_OBSERVATIONS}; no simulation was run`,
+    });
+    return { result: null, warnings };
+  }
+  const P = settings.paths;
+  const H = settings.horizon_days;
+  const seed = settings.seed >>> 0;
+  const store = new Float64Array(P * H);
+  const terminal = new Float64Array(P);
+
+  let sumW = 0;
+  for (let i = 0; i < n; i++) sumW += weights[i]!;
+  const cash = 1 - sumW;
+
+  if (settings.rebalancing === 'constant_mix') {
+    // The portfolio's daily series; its sample mean and variance equal wᵀμ̂ and wᵀΣ̂w.
+    const rp = new Float64Array(T);
+    for (let i = 0; i < n; i++) {
+      const w = weights[i]!;
+      if (w === 0) continue;
+      const r = assetReturns[i]!;
+      for (let t = 0; t < T; t++) rp[t] = rp[t]! + w * r[t]!;
+    }
+    if (settings.method === 'gaussian') {
+      let m = 0;
+      for (let t = 0; t < T; t++) m += rp[t]!;
+      m /= T;
+      let ss = 0;
+      for (let t = 0; t < T; t++) ss += (rp[t]! - m) * (rp[t]! - m);
+      const s = Math.sqrt(ss / (T - 1));
+      simulatePortfolioGaussianPaths(m, s, P, H, seed, store, terminal);
+    } else bootstrapPortfolioPaths(rp, settings.block_size, P, H, seed, store, terminal);
+  } else {
+    // Zero-weight assets do not change wealth; leaving them out saves work and keeps a
+    // zero-variance unused asset from forcing a covariance repair.
+    const active: number[] = [];
+    for (let i = 0; i < n; i++) if (weights[i]! !== 0) active.push(i);
+    const k = active.length;
+    const wa = Float64Array.from(active, (i) => weights[i]!);
+    if (k === 0) {
+      store.fill(cash);
+      terminal.fill(cash);
+    } else if (settings.method === 'gaussian') {
+      const series = active.map((i) => assetReturns[i]!);
+      const mu = Float64Array.from(series, (r) => {
+        let s = 0;
+        for (let t = 0; t < T; t++) s += r[t]!;
+        return s / T;
+      });
+      const chol = choleskyWithRepair(sampleCovariance(series), k);
+      if (chol.repaired)
+        warnings.push({
+          code: 'COVARIANCE_REPAIRED',
+          message:
+            `the sample covariance of the ${k} simulated assets is not positive definite` +
+            (chol.minEigenvalueBefore !== undefined
+              ? ` (smallest eigenvalue ${chol.minEigenvalueBefore.toExponential(3)})`
+              : '') +
+            `; ${chol.jitter.toExponential(3)} was added to its diagonal before the Cholesky factorization`,
+        });
+      simulateAssetPaths({
+        mu,
+        chol: chol.L,
+        weights: wa,
+        cash,
+        paths: P,
+        horizonDays: H,
+        seed,
+        wealthByDay: store,
+        terminal,
+      });
+    } else {
+      const rows = new Float64Array(T * k);
+      for (let j = 0; j < k; j++) {
+        const r = assetReturns[active[j]!]!;
+        for (let t = 0; t < T; t++) rows[t * k + j] = r[t]!;
+      }
+      bootstrapAssetPaths(rows, k, wa, cash, settings.block_size, P, H, seed, store, terminal);
+    }
+  }
+
+  // Terminal statistics (before the selections below reorder the last day's column).
+  let sum = 0;
+  let losses = 0;
+  for (let p = 0; p < P; p++) {
+    const v = terminal[p]!;
+    sum += v;
+    if (v < 1) losses++;
+  }
+  const meanW = sum / P;
+  if (!Number.isFinite(meanW)) {
+    warnings.push({
+      code: 'MONTE_CARLO_OVERFLOW',
+      message: 'simulated wealth overflowed (extreme returns over a long horizon); no result',
+    });
+    return { result: null, warnings };
+  }
+  const q = new Float64Array(BAND_PROBABILITIES.length);
+  const sorted = Float64Array.from(terminal);
+  quantilesInPlace(sorted, [0.05], q);
+  const q05 = q[0]!;
+  let tailSum = 0;
+  let tailCount = 0;
+  for (let p = 0; p < P; p++) {
+    const v = terminal[p]!;
+    if (v <= q05) {
+      tailSum += v;
+      tailCount++;
+    }
+  }
+
+  const bands: MonteCarloResult['bands'] = [{ day: 0, p5: 1, p25: 1, p50: 1, p75: 1, p95: 1 }];
+  for (let d = 1; d <= H; d++) {
+    quantilesInPlace(store.subarray((d - 1) * P, d * P), BAND_PROBABILITIES, q);
+    bands.push({ day: d, p5: q[0]!, p25: q[1]!, p50: q[2]!, p75: q[3]!, p95: q[4]! });
+  }
+
+  const result: MonteCarloResult = {
+    method: settings.method,
+    rebalancing: settings.rebalancing,
+    paths: P,
+    horizon_days: H,
+    seed: settings.seed,
+    probability_of_loss: losses / P,
+    expected_terminal_value: meanW,
+    worst_5pct_terminal_value: q05,
+    expected_shortfall_terminal_value: tailSum / tailCount,
+    expected_terminal_portfolio_value: meanW * initialValue,
+    worst_5pct_terminal_portfolio_value: q05 * initialValue,
+    bands,
+  };
+  return { result, warnings };
+}

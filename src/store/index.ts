@@ -1,0 +1,15 @@
+/** Node-only persistence adapter (better-sqlite3). Services depend on src/ports/store instead. */
+export { createStore } from './store';
+export type { CreateStoreOptions, SqliteStore } from './store';
+export { openDatabase, DB_FILE_NAME, BACKUP_DIR_NAME } from './database';
+export type { OpenDatabaseOptions, OpenedDatabase } from './database';
+export { LATEST_SCHEMA_VERSION, MIGRATIONS, APPLICATION_ID } from './migrations';
+export type { Migration } from './migrations';
+export { StoreError } from './errors';
+export type { StoreErrorCode } from './errors';
+export { verifyChain, compareWithHead, SqliteAuditLog } from './audit';
+export { readHeadFile, writeHeadFile, parseHeadFile, HEAD_FILE_NAME } from './headFile';
+export type { HeadFile, HeadRead, ChainPoint } from './headFile';
+export { sha256Hex, canonicalJson, chainHash, GENESIS_HASH } from './hash';
+export { UlidGenerator, encodeUlidTime, decodeUlidTime } from './ids';
+export { encodeCursor, decodeCursor } from './runs';

@@ -1,0 +1,306 @@
+import type Database from 'better-sqlite3';
+import { EngineError } from '../contract/common';
+import type { ErrorDetail } from '../contract/common';
+import type {
+  ListRunsQuery,
+  RunKind,
+  RunPage,
+  RunRecord,
+  RunRepository,
+  RunStatus,
+  RunSummary,
+  SaveRunInput,
+  SavedRun,
+} from '../ports/store';
+import { RUN_KINDS, RUN_STATUSES } from '../ports/store';
+import { isJson } from './audit';
+import type { PreparedEvent, SqliteAuditLog } from './audit';
+import { canonicalJson, sha256Hex } from './hash';
+import { ULID_RE, UlidGenerator } from './ids';
+
+const KINDS = new Set<string>(RUN_KINDS);
+const STATUSES = new Set<string>(RUN_STATUSES);
+const HASH_RE = /^[0-9a-f]{64}$/;
+const ISO_MS_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+export const DEFAULT_PAGE = 50;
+export const MAX_PAGE = 500;
+
+const SUMMARY_COLS =
+  'run_id, kind, portfolio_id, portfolio_version, created_at, status, engine_version, input_hash, duration_ms';
+const RECORD_COLS = `${SUMMARY_COLS}, model_versions_json, input_json, output_json`;
+
+/**
+ * Cursor = base64url of `<created_at>|<run_id>` of the last item of a page. Opaque to callers;
+ * the next page is the rows strictly after it in (created_at DESC, run_id DESC) order.
+ * Example: ('2026-01-01T00:00:00.000Z', '01JGFJJZ000000000000000000')
+ *   → 'MjAyNi0wMS0wMVQwMDowMDowMC4wMDBafDAxSkdGSkpaMDAwMDAwMDAwMDAwMDAwMDAw'.
+ */
+export function encodeCursor(createdAt: string, runId: string): string {
+  return Buffer.from(`${createdAt}|${runId}`, 'utf8').toString('base64url');
+}
+
+export function decodeCursor(cursor: string): { created_at: string; run_id: string } | null {
+  if (cursor.length > 100 || !/^[A-Za-z0-9_-]+$/.test(cursor)) return null;
+  const text = Buffer.from(cursor, 'base64url').toString('utf8');
+  const [created_at, run_id, extra] = text.split('|');
+  if (extra !== undefined || created_at === undefined || run_id === undefined) return null;
+  if (!ISO_MS_RE.test(created_at) || !ULID_RE.test(run_id)) return null;
+  return { created_at, run_id };
+}
+
+interface PreparedRun {
+  kind: RunKind;
+  status: RunStatus;
+  portfolio_id: string | null;
+  portfolio_version: number | null;
+  engine_version: string;
+  model_versions_json: string;
+  input_json: string;
+  output_json: string;
+  input_hash: string;
+  duration_ms: number;
+  actor: string;
+  output_hash: string;
+}
+
+function validate(input: SaveRunInput): PreparedRun {
+  const d: ErrorDetail[] = [];
+  if (!KINDS.has(input.kind))
+    d.push({ path: 'kind', message: `must be one of ${RUN_KINDS.join(', ')}` });
+  if (!STATUSES.has(input.status)) {
+    d.push({ path: 'status', message: `must be one of ${RUN_STATUSES.join(', ')}` });
+  }
+  const pid = input.portfolio_id ?? null;
+  const pver = input.portfolio_version ?? null;
+  if (pid !== null && (typeof pid !== 'string' || pid.length < 1 || pid.length > 64)) {
+    d.push({ path: 'portfolio_id', message: 'must be a string of 1..64 characters or null' });
+  }
+  if (pver !== null && (!Number.isInteger(pver) || pver < 1)) {
+    d.push({ path: 'portfolio_version', message: 'must be an integer >= 1 or null' });
+  }
+  if (pver !== null && pid === null) {
+    d.push({ path: 'portfolio_version', message: 'requires portfolio_id' });
+  }
+  if (
+    typeof input.engine_version !== 'string' ||
+    input.engine_version.length < 1 ||
+    input.engine_version.length > 64
+  ) {
+    d.push({ path: 'engine_version', message: 'must be a string of 1..64 characters' });
+  }
+  for (const f of ['model_versions_json', 'input_json', 'output_json'] as const) {
+    if (typeof input[f] !== 'string' || !isJson(input[f])) {
+      d.push({ path: f, message: 'must be valid JSON text' });
+    }
+  }
+  if (input.input_hash !== undefined && !HASH_RE.test(input.input_hash)) {
+    d.push({ path: 'input_hash', message: 'must be 64 lowercase hex characters' });
+  }
+  if (
+    typeof input.duration_ms !== 'number' ||
+    !Number.isFinite(input.duration_ms) ||
+    input.duration_ms < 0
+  ) {
+    d.push({ path: 'duration_ms', message: 'must be a finite number >= 0' });
+  }
+  const actor = input.actor ?? 'system';
+  if (typeof actor !== 'string' || actor.length < 1 || actor.length > 200) {
+    d.push({ path: 'actor', message: 'must be a string of 1..200 characters' });
+  }
+  if (d.length > 0) throw new EngineError('BAD_REQUEST', 'invalid run', d);
+  return {
+    kind: input.kind,
+    status: input.status,
+    portfolio_id: pid,
+    portfolio_version: pver,
+    engine_version: input.engine_version,
+    model_versions_json: input.model_versions_json,
+    input_json: input.input_json,
+    output_json: input.output_json,
+    input_hash: input.input_hash ?? sha256Hex(input.input_json),
+    duration_ms: input.duration_ms,
+    actor,
+    output_hash: sha256Hex(input.output_json),
+  };
+}
+
+export class SqliteRunRepository implements RunRepository {
+  private readonly ids = new UlidGenerator();
+  private readonly insert: Database.Statement;
+  private readonly getStmt: Database.Statement;
+  private readonly portfolioVersionExists: Database.Statement;
+  private readonly portfolioExists: Database.Statement;
+  private readonly listCache = new Map<string, Database.Statement>();
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly audit: SqliteAuditLog,
+  ) {
+    this.insert = db.prepare(
+      `INSERT INTO runs (${RECORD_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.getStmt = db.prepare(`SELECT ${RECORD_COLS} FROM runs WHERE run_id = ?`);
+    this.portfolioExists = db.prepare('SELECT 1 FROM portfolios WHERE id = ?').pluck();
+    this.portfolioVersionExists = db
+      .prepare('SELECT 1 FROM portfolio_versions WHERE portfolio_id = ? AND version = ?')
+      .pluck();
+  }
+
+  /**
+   * Hashes are computed before the transaction; inside it: INSERT run, INSERT `run.created`
+   * event (payload: run_id, kind, status, portfolio, engine_version, input_hash, output_hash,
+   * model_versions_hash), head file, COMMIT. created_at = the transaction's timestamp (UTC, ms);
+   * run_id = a monotonic ULID of the same clock reading.
+   */
+  save(input: SaveRunInput): SavedRun {
+    const r = validate(input);
+    if (r.portfolio_id !== null) {
+      const found =
+        r.portfolio_version === null
+          ? this.portfolioExists.get(r.portfolio_id)
+          : this.portfolioVersionExists.get(r.portfolio_id, r.portfolio_version);
+      if (found === undefined) {
+        const message =
+          r.portfolio_version === null
+            ? `no portfolio ${r.portfolio_id}`
+            : `no version ${r.portfolio_version} of portfolio ${r.portfolio_id}`;
+        throw new EngineError('NOT_FOUND', message, [
+          { path: r.portfolio_version === null ? 'portfolio_id' : 'portfolio_version', message },
+        ]);
+      }
+    }
+    const model_versions_hash = sha256Hex(r.model_versions_json);
+    return this.audit.write(() => {
+      const created_at = this.audit.txTimestamp();
+      const run_id = this.ids.next(Date.parse(created_at));
+      this.insert.run(
+        run_id,
+        r.kind,
+        r.portfolio_id,
+        r.portfolio_version,
+        created_at,
+        r.status,
+        r.engine_version,
+        r.input_hash,
+        r.duration_ms,
+        r.model_versions_json,
+        r.input_json,
+        r.output_json,
+      );
+      const payload_json = canonicalJson({
+        run_id,
+        kind: r.kind,
+        status: r.status,
+        portfolio_id: r.portfolio_id,
+        portfolio_version: r.portfolio_version,
+        engine_version: r.engine_version,
+        input_hash: r.input_hash,
+        output_hash: r.output_hash,
+        model_versions_hash,
+      });
+      const event: PreparedEvent = {
+        actor: r.actor,
+        action: 'run.created',
+        subject: run_id,
+        payload_json,
+        payload_hash: sha256Hex(payload_json),
+      };
+      const [ev] = this.audit.appendInTx([event]);
+      return {
+        run_id,
+        kind: r.kind,
+        portfolio_id: r.portfolio_id,
+        portfolio_version: r.portfolio_version,
+        created_at,
+        status: r.status,
+        engine_version: r.engine_version,
+        input_hash: r.input_hash,
+        duration_ms: r.duration_ms,
+        model_versions_json: r.model_versions_json,
+        input_json: r.input_json,
+        output_json: r.output_json,
+        audit_seq: ev?.seq ?? 0,
+      };
+    });
+  }
+
+  get(run_id: string): RunRecord | null {
+    if (typeof run_id !== 'string') return null;
+    return (this.getStmt.get(run_id) as RunRecord | undefined) ?? null;
+  }
+
+  /**
+   * Keyset pagination: WHERE [filters] AND (created_at, run_id) < (cursor) ORDER BY created_at
+   * DESC, run_id DESC LIMIT limit + 1 (the extra row tells whether a next page exists). Served
+   * by runs_by_time, runs_by_portfolio or runs_by_kind, so a page costs O(limit) whatever its
+   * depth.
+   */
+  list(query: ListRunsQuery = {}): RunPage {
+    const d: ErrorDetail[] = [];
+    const limit = query.limit ?? DEFAULT_PAGE;
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) {
+      d.push({ path: 'limit', message: `must be an integer in 1..${MAX_PAGE}` });
+    }
+    if (query.kind !== undefined && !KINDS.has(query.kind)) {
+      d.push({ path: 'kind', message: `must be one of ${RUN_KINDS.join(', ')}` });
+    }
+    if (query.portfolio_id !== undefined && typeof query.portfolio_id !== 'string') {
+      d.push({ path: 'portfolio_id', message: 'must be a string' });
+    }
+    for (const f of ['created_from', 'created_to'] as const) {
+      const v = query[f];
+      if (v !== undefined && (typeof v !== 'string' || Number.isNaN(Date.parse(v)))) {
+        d.push({ path: f, message: 'must be an ISO-8601 date-time' });
+      }
+    }
+    let after: { created_at: string; run_id: string } | null = null;
+    if (query.cursor !== undefined && query.cursor !== null) {
+      after = typeof query.cursor === 'string' ? decodeCursor(query.cursor) : null;
+      if (after === null)
+        d.push({ path: 'cursor', message: 'is not a cursor returned by this API' });
+    }
+    if (d.length > 0) throw new EngineError('BAD_REQUEST', 'invalid run query', d);
+
+    const where: string[] = [];
+    const args: (string | number)[] = [];
+    if (query.portfolio_id !== undefined) {
+      where.push('portfolio_id = ?');
+      args.push(query.portfolio_id);
+    }
+    if (query.kind !== undefined) {
+      where.push('kind = ?');
+      args.push(query.kind);
+    }
+    // Normalize bounds to the stored form (UTC, ms) so text comparison is time comparison.
+    if (query.created_from !== undefined) {
+      where.push('created_at >= ?');
+      args.push(new Date(Date.parse(query.created_from)).toISOString());
+    }
+    if (query.created_to !== undefined) {
+      where.push('created_at < ?');
+      args.push(new Date(Date.parse(query.created_to)).toISOString());
+    }
+    if (after !== null) {
+      where.push('(created_at, run_id) < (?, ?)');
+      args.push(after.created_at, after.run_id);
+    }
+    args.push(limit + 1);
+    const sql =
+      `SELECT ${SUMMARY_COLS} FROM runs` +
+      (where.length ? ` WHERE ${where.join(' AND ')}` : '') +
+      ' ORDER BY created_at DESC, run_id DESC LIMIT ?';
+    let stmt = this.listCache.get(sql);
+    if (!stmt) {
+      stmt = this.db.prepare(sql);
+      this.listCache.set(sql, stmt);
+    }
+    const rows = stmt.all(...args) as RunSummary[];
+    let next_cursor: string | null = null;
+    if (rows.length > limit) {
+      rows.length = limit;
+      const last = rows[limit - 1];
+      if (last) next_cursor = encodeCursor(last.created_at, last.run_id);
+    }
+    return { items: rows, next_cursor };
+  }
+}

@@ -1,0 +1,82 @@
+/**
+ * Page model of the workstation UI for the end-to-end suites (browser mode and Electron).
+ * Every locator is a data-testid; every wait is on a state the page exposes (run-status
+ * data-seq / data-state), never on time.
+ */
+import type { Locator, Page } from 'playwright-core';
+
+export type TabId =
+  'portfolio' | 'trades' | 'risk' | 'montecarlo' | 'houseview' | 'drilldown' | 'warnings';
+
+export class Workstation {
+  constructor(readonly page: Page) {}
+
+  id(testId: string): Locator {
+    return this.page.getByTestId(testId);
+  }
+
+  /** Waits until the scenario cards have arrived from the engine. */
+  async ready(): Promise<void> {
+    await this.id('scenario-card').first().waitFor({ state: 'visible' });
+  }
+
+  card(namePrefix: string): Locator {
+    return this.page.locator(
+      `[data-testid="scenario-card"][data-name^=${JSON.stringify(namePrefix)}]`,
+    );
+  }
+
+  async pick(namePrefix: string): Promise<void> {
+    const card = this.card(namePrefix);
+    await card.click();
+    await this.page.waitForFunction(
+      (prefix) =>
+        document
+          .querySelector('[data-testid="scenario-card"][aria-pressed="true"]')
+          ?.getAttribute('data-name')
+          ?.startsWith(prefix) === true,
+      namePrefix,
+    );
+  }
+
+  async runSeq(): Promise<number> {
+    return Number(await this.id('run-status').getAttribute('data-seq'));
+  }
+
+  /** Clicks Run and waits for that run (not an earlier one) to finish; returns its state. */
+  async run(): Promise<'done' | 'error'> {
+    const before = await this.runSeq();
+    await this.id('run-button').click();
+    await this.page.waitForFunction(
+      (n) =>
+        Number(document.querySelector('[data-testid="run-status"]')?.getAttribute('data-seq')) > n,
+      before,
+      { timeout: 60_000 },
+    );
+    return (await this.id('run-status').getAttribute('data-state')) as 'done' | 'error';
+  }
+
+  async tab(id: TabId): Promise<Locator> {
+    await this.id(`tab-${id}`).click();
+    const view = this.id(`view-${id}`);
+    await view.waitFor({ state: 'visible' });
+    return view;
+  }
+
+  async editorText(): Promise<string> {
+    return this.id('request-editor').inputValue();
+  }
+
+  async setEditorText(text: string): Promise<void> {
+    await this.id('request-editor').fill(text);
+  }
+
+  /** Text of the current and proposed cells of one risk metric row. */
+  async riskCells(metric: string): Promise<{ current: string; proposed: string }> {
+    const row = this.page.locator(`[data-testid="risk-row"][data-metric="${metric}"]`);
+    return {
+      current: (await row.getByTestId('risk-current').innerText()).trim(),
+      proposed: (await row.getByTestId('risk-proposed').innerText()).trim(),
+    };
+  }
+}

@@ -1,0 +1,314 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  APPLICATION_ID,
+  DB_FILE_NAME,
+  LATEST_SCHEMA_VERSION,
+  MIGRATIONS,
+  SqliteAuditLog,
+  StoreError,
+  createStore,
+  openDatabase,
+  sha256Hex,
+} from '../../../src/store';
+import { fakeClock, runInput, tempDir } from './helpers';
+
+let cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const c of cleanups) c();
+  cleanups = [];
+});
+function dir(): string {
+  const t = tempDir('store-mig-');
+  cleanups.push(t.cleanup);
+  return t.dir;
+}
+
+function tables(db: Database.Database): string[] {
+  return (
+    db
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+      .pluck()
+      .all() as string[]
+  ).filter((n) => !n.startsWith('sqlite_'));
+}
+
+function backups(d: string): string[] {
+  const b = path.join(d, 'backups');
+  return fs.existsSync(b) ? fs.readdirSync(b).sort() : [];
+}
+
+describe('migrations', () => {
+  it('are numbered 1..n without gaps', () => {
+    expect(MIGRATIONS.map((m) => m.version)).toEqual(
+      Array.from({ length: MIGRATIONS.length }, (_, i) => i + 1),
+    );
+    expect(LATEST_SCHEMA_VERSION).toBe(3);
+  });
+
+  it('a new database opens with the required pragmas at the latest version', () => {
+    const d = dir();
+    const o = openDatabase({ dir: d });
+    try {
+      expect(o.file).toBe(path.resolve(d, DB_FILE_NAME));
+      expect(o.from_version).toBe(0);
+      expect(o.version).toBe(LATEST_SCHEMA_VERSION);
+      expect(o.backup_file).toBeNull(); // nothing to back up in a new file
+      expect(o.db.pragma('journal_mode', { simple: true })).toBe('wal');
+      expect(o.db.pragma('synchronous', { simple: true })).toBe(2); // FULL
+      expect(o.db.pragma('foreign_keys', { simple: true })).toBe(1);
+      expect(o.db.pragma('busy_timeout', { simple: true })).toBe(5000);
+      expect(o.db.pragma('application_id', { simple: true })).toBe(APPLICATION_ID);
+      expect(tables(o.db)).toEqual([
+        'audit_actions',
+        'audit_events',
+        'portfolio_versions',
+        'portfolios',
+        'runs',
+      ]);
+      // Every table is STRICT.
+      const strict = o.db
+        .prepare(
+          "SELECT name, strict FROM pragma_table_list WHERE schema = 'main' AND name NOT LIKE 'sqlite_%'",
+        )
+        .all() as { name: string; strict: number }[];
+      expect(strict.every((t) => t.strict === 1)).toBe(true);
+      expect(backups(d)).toEqual([]);
+    } finally {
+      o.db.close();
+    }
+  });
+
+  it('001 (v0 → v1): creates the audit log; v1 knows only the non-portfolio, non-run actions', () => {
+    const d = dir();
+    const o = openDatabase({ dir: d, migrateTo: 1 });
+    try {
+      expect(o.version).toBe(1);
+      expect(tables(o.db)).toEqual(['audit_actions', 'audit_events']);
+      expect(
+        o.db.prepare('SELECT action FROM audit_actions ORDER BY action').pluck().all(),
+      ).toEqual(['audit.correction', 'prices.imported', 'settings.changed']);
+      const log = new SqliteAuditLog(o.db, d, Date.now);
+      log.append({ actor: 'a', action: 'settings.changed', subject: 's', payload: { x: 1 } });
+      // 'portfolio.created' is not a known action before v2: the foreign key rejects it.
+      expect(() =>
+        log.append({ actor: 'a', action: 'portfolio.created', subject: 'p', payload: {} }),
+      ).toThrow(/FOREIGN KEY/);
+      expect(log.verify().ok).toBe(true);
+    } finally {
+      o.db.close();
+    }
+  });
+
+  it('002 (v1 → v2) with audit rows: rows kept, backup made, portfolio tables and actions added', () => {
+    const d = dir();
+    const clock = fakeClock(Date.UTC(2026, 2, 1, 8, 30, 0, 250));
+    const v1 = openDatabase({ dir: d, migrateTo: 1 });
+    const log = new SqliteAuditLog(v1.db, d, clock.now);
+    const events = log.append([
+      { actor: 'alice', action: 'prices.imported', subject: 'prices:SPY', payload: { rows: 10 } },
+      { actor: 'alice', action: 'settings.changed', subject: 'theme', payload: { to: 'dark' } },
+    ]);
+    v1.db.close();
+
+    const v2 = openDatabase({ dir: d, migrateTo: 2, now: clock.now });
+    try {
+      expect(v2.from_version).toBe(1);
+      expect(v2.version).toBe(2);
+      expect(tables(v2.db)).toEqual([
+        'audit_actions',
+        'audit_events',
+        'portfolio_versions',
+        'portfolios',
+      ]);
+      const rows = v2.db
+        .prepare('SELECT seq, hash, payload_json FROM audit_events ORDER BY seq')
+        .all();
+      expect(rows).toEqual(
+        events.map((e) => ({ seq: e.seq, hash: e.hash, payload_json: e.payload_json })),
+      );
+      // Backup: named after the old version and the clock, and it is the v1 database with its rows.
+      expect(backups(d)).toEqual(['rebalancer-v1-20260301T083000250Z.sqlite']);
+      expect(v2.backup_file).toBe(
+        path.resolve(d, 'backups', 'rebalancer-v1-20260301T083000250Z.sqlite'),
+      );
+      const b = new Database(v2.backup_file!, { readonly: true });
+      expect(b.pragma('user_version', { simple: true })).toBe(1);
+      expect(b.prepare('SELECT count(*) FROM audit_events').pluck().get()).toBe(2);
+      expect(tables(b)).toEqual(['audit_actions', 'audit_events']);
+      b.close();
+
+      // New actions are known now and portfolio_versions are immutable.
+      const log2 = new SqliteAuditLog(v2.db, d, clock.now);
+      expect(log2.verify()).toEqual({ ok: true, events: 2, first_bad_seq: null, reason: null });
+      log2.append({ actor: 'alice', action: 'portfolio.created', subject: 'p1', payload: {} });
+      v2.db
+        .prepare("INSERT INTO portfolios VALUES ('p1', 'Core', '2026-03-01T08:30:00.250Z')")
+        .run();
+      v2.db
+        .prepare(
+          "INSERT INTO portfolio_versions VALUES ('p1', 1, '2026-03-01T08:30:00.250Z', ?, '{}')",
+        )
+        .run(sha256Hex('{}'));
+      expect(() => v2.db.prepare('UPDATE portfolio_versions SET version = 2').run()).toThrow(
+        /immutable/,
+      );
+      expect(() => v2.db.prepare('DELETE FROM portfolio_versions').run()).toThrow(/immutable/);
+      expect(() =>
+        log2.append({ actor: 'a', action: 'run.created', subject: 'r', payload: {} }),
+      ).toThrow(/FOREIGN KEY/);
+    } finally {
+      v2.db.close();
+    }
+  });
+
+  it('003 (v2 → v3) with audit and portfolio rows: rows kept, backup made, runs work', () => {
+    const d = dir();
+    const clock = fakeClock(Date.UTC(2026, 3, 2, 10, 0, 0, 0));
+    const v2 = openDatabase({ dir: d, migrateTo: 2 });
+    const log = new SqliteAuditLog(v2.db, d, clock.now);
+    log.append([
+      { actor: 'alice', action: 'portfolio.created', subject: 'p1', payload: { version: 1 } },
+      { actor: 'alice', action: 'portfolio.edited', subject: 'p1', payload: { version: 2 } },
+    ]);
+    v2.db.prepare("INSERT INTO portfolios VALUES ('p1', 'Core', '2026-04-02T10:00:00.000Z')").run();
+    const ins = v2.db.prepare('INSERT INTO portfolio_versions VALUES (?, ?, ?, ?, ?)');
+    ins.run('p1', 1, '2026-04-02T10:00:00.000Z', sha256Hex('{"v":1}'), '{"v":1}');
+    ins.run('p1', 2, '2026-04-02T10:00:01.000Z', sha256Hex('{"v":2}'), '{"v":2}');
+    v2.db.close();
+
+    clock.tick(60_000);
+    const store = createStore({ dir: d, now: clock.now });
+    try {
+      expect(store.schema_version).toBe(3);
+      expect(store.backup_file).toBe(
+        path.resolve(d, 'backups', 'rebalancer-v2-20260402T100100000Z.sqlite'),
+      );
+      const b = new Database(store.backup_file!, { readonly: true });
+      expect(b.pragma('user_version', { simple: true })).toBe(2);
+      expect(b.prepare('SELECT count(*) FROM portfolio_versions').pluck().get()).toBe(2);
+      b.close();
+
+      // Old rows are readable through the v3 API.
+      expect(store.portfolios.get('p1')).toMatchObject({ version: 2, content_json: '{"v":2}' });
+      expect(store.portfolios.get('p1', 1)).toMatchObject({ version: 1, content_json: '{"v":1}' });
+      expect(store.audit.verify()).toEqual({
+        ok: true,
+        events: 2,
+        first_bad_seq: null,
+        reason: null,
+      });
+      // The new table works and references the old rows.
+      const run = store.runs.save(runInput({ portfolio_id: 'p1', portfolio_version: 1 }));
+      expect(store.runs.get(run.run_id)).toMatchObject({
+        portfolio_id: 'p1',
+        portfolio_version: 1,
+      });
+      expect(run.audit_seq).toBe(3);
+      expect(store.audit.verify().ok).toBe(true);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('migrating an up-to-date database makes no backup', () => {
+    const d = dir();
+    createStore({ dir: d }).close();
+    const s = createStore({ dir: d });
+    expect(s.backup_file).toBeNull();
+    s.close();
+    expect(backups(d)).toEqual([]);
+  });
+
+  it('refuses a database newer than the app and leaves the file byte-for-byte untouched', () => {
+    const d = dir();
+    createStore({ dir: d }).close();
+    const file = path.join(d, DB_FILE_NAME);
+    const raw = new Database(file);
+    raw.pragma('user_version = 7');
+    raw.pragma('journal_mode = DELETE');
+    raw.close();
+    const before = fs.readFileSync(file);
+    const filesBefore = fs.readdirSync(d).sort();
+
+    let err: unknown;
+    try {
+      createStore({ dir: d });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(StoreError);
+    expect((err as StoreError).code).toBe('SCHEMA_TOO_NEW');
+    expect((err as Error).message).toBe(
+      'database schema v7 is newer than this app (v3); upgrade the app or restore a backup',
+    );
+    expect(fs.readFileSync(file).equals(before)).toBe(true);
+    expect(fs.readdirSync(d).sort()).toEqual(filesBefore);
+    expect(backups(d)).toEqual([]);
+  });
+
+  it('refuses a newer database that is still in WAL mode, without checkpointing it', () => {
+    const d = dir();
+    createStore({ dir: d }).close();
+    const file = path.join(d, DB_FILE_NAME);
+    const raw = new Database(file);
+    raw.pragma('user_version = 4');
+    raw.close();
+    const before = fs.readFileSync(file);
+    expect(() => openDatabase({ dir: d })).toThrow(
+      'database schema v4 is newer than this app (v3); upgrade the app or restore a backup',
+    );
+    expect(fs.readFileSync(file).equals(before)).toBe(true);
+  });
+
+  it('refuses a file that is not a rebalancer database', () => {
+    const d = dir();
+    const raw = new Database(path.join(d, DB_FILE_NAME));
+    raw.exec('CREATE TABLE other (x INTEGER)');
+    raw.close();
+    expect(() => openDatabase({ dir: d })).toThrow(/not a rebalancer database/);
+    const raw2 = new Database(path.join(d, DB_FILE_NAME));
+    raw2.pragma('user_version = 2');
+    raw2.close();
+    expect(() => openDatabase({ dir: d })).toThrow(/application_id/);
+  });
+
+  it('a second open of the same directory fails fast while the first is open', () => {
+    const d = dir();
+    const a = createStore({ dir: d });
+    try {
+      expect(() => createStore({ dir: d })).toThrow(
+        expect.objectContaining({ code: 'DATA_DIR_IN_USE' }),
+      );
+    } finally {
+      a.close();
+    }
+    createStore({ dir: d }).close(); // free again after close
+  });
+
+  it('a failing migration rolls back its step and keeps the previous version', () => {
+    const d = dir();
+    createStore({ dir: d }).close();
+    const broken = [
+      ...MIGRATIONS,
+      {
+        version: 4,
+        name: 'broken',
+        up(db: Database.Database) {
+          db.exec('CREATE TABLE half_done (x INTEGER) STRICT');
+          db.exec('THIS IS NOT SQL');
+        },
+      },
+    ];
+    expect(() => openDatabase({ dir: d, migrations: broken })).toThrow(
+      /migration 004_broken failed: .*a backup is at .*rebalancer-v3-/,
+    );
+    const o = openDatabase({ dir: d });
+    expect(o.version).toBe(3);
+    expect(tables(o.db)).not.toContain('half_done');
+    o.db.close();
+    expect(backups(d)).toHaveLength(1);
+  });
+});

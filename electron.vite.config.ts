@@ -31,7 +31,9 @@ export default defineConfig({
         output: {
           format: 'es',
           entryFileNames: '[name].js',
-          chunkFileNames: 'chunks/[name]-[hash].js',
+          // Shared chunks stay in out/main/: code there resolves siblings and the app root from
+          // import.meta.url (highs-worker.js, ../../resources).
+          chunkFileNames: '[name]-[hash].js',
         },
       },
     },

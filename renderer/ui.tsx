@@ -2,36 +2,12 @@
 import type { ReactNode } from 'react';
 import { isNoHistory, sourceLabel } from './format';
 
-export function Panel({
-  title,
-  testId,
-  actions,
-  children,
-  className,
-}: {
-  title: string;
-  testId?: string;
-  actions?: ReactNode;
-  children: ReactNode;
-  className?: string;
-}) {
-  return (
-    <section className={`panel ${className ?? ''}`} data-testid={testId}>
-      <header className="panel-head">
-        <h2>{title}</h2>
-        {actions ? <div className="panel-actions">{actions}</div> : null}
-      </header>
-      <div className="panel-body">{children}</div>
-    </section>
-  );
-}
-
 export function ActionBadge({ action }: { action: 'Buy' | 'Sell' | 'Hold' }) {
   return <span className={`badge action-${action.toLowerCase()}`}>{action}</span>;
 }
 
 /** Where a figure came from; assumptions (no history) are marked so they are never mistaken. */
-export function SourceTag({ source }: { source: string }) {
+export function SourceTag({ source, short }: { source: string; short?: boolean }) {
   return (
     <span
       className={`source ${isNoHistory(source) ? 'source-assumed' : 'source-data'}`}
@@ -43,7 +19,7 @@ export function SourceTag({ source }: { source: string }) {
           : 'Estimated from the history supplied in the request.'
       }
     >
-      {sourceLabel(source)}
+      {short && isNoHistory(source) ? 'no history' : sourceLabel(source)}
     </span>
   );
 }

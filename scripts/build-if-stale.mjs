@@ -20,7 +20,7 @@ function newest(dir) {
 /** @returns {{ built: boolean, ok: boolean }} */
 export function buildIfStale() {
   const marker = join(root, 'out', 'renderer', 'index.html');
-  const sources = ['renderer', 'electron', join('src', 'contract'), join('src', 'domain')].map((d) =>
+  const sources = ['renderer', 'electron', 'src'].map((d) =>
     newest(join(root, d)),
   );
   const config = join(root, 'electron.vite.config.ts');

@@ -218,7 +218,7 @@ function AssetDetail({ d, ccy }: { d: AssetDrilldown; ccy: string }) {
                 </th>
                 <th className="n">Pred. return</th>
                 <th className="n">Conf.</th>
-                <th>Forecast source</th>
+                <th>Source</th>
                 <th>Action</th>
                 <th className="n" title="The asset's trade split pro rata to its holdings">
                   Trade share
@@ -239,7 +239,7 @@ function AssetDetail({ d, ccy }: { d: AssetDrilldown; ccy: string }) {
                   </td>
                   <td className="n">{pct(h.forecast_confidence, 0)}</td>
                   <td>
-                    <SourceTag source={h.forecast_source} />
+                    <SourceTag source={h.forecast_source} short />
                   </td>
                   <td>
                     <ActionBadge action={h.rebalance_action} />

@@ -138,7 +138,7 @@ function explain(key: Key, notes: readonly Warning[], hasBenchmark: boolean): st
 }
 
 const NO_BENCHMARK =
-  'no benchmark in the request: beta needs `benchmark.prices` aligned with `price_history.dates`';
+  'no benchmark in the request: beta needs benchmark.prices aligned with price_history.dates';
 
 function diffText(row: Row, a: number | null, b: number | null): string {
   if (a === null || b === null) return '';

@@ -153,7 +153,11 @@ export function refineOptimizeFields(
   if (req.risk_budgets) {
     check('risk_budgets', Object.keys(req.risk_budgets));
     if (!Object.values(req.risk_budgets).some((b) => b > 0))
-      ctx.addIssue({ code: 'custom', path: ['risk_budgets'], message: 'at least one budget must be > 0' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['risk_budgets'],
+        message: 'at least one budget must be > 0',
+      });
   }
   if (req.no_trade) check('no_trade', req.no_trade);
   if (req.asset_cost_bps) check('asset_cost_bps', Object.keys(req.asset_cost_bps));
@@ -272,13 +276,7 @@ export const RiskParityInfo = z.object({
 export type RiskParityInfo = z.infer<typeof RiskParityInfo>;
 
 export const OptimizationResult = z.object({
-  method: z.enum([
-    'track_target',
-    'min_variance',
-    'max_sharpe',
-    'mean_variance',
-    'risk_parity',
-  ]),
+  method: z.enum(['track_target', 'min_variance', 'max_sharpe', 'mean_variance', 'risk_parity']),
   objective: num,
   objective_description: z.string(),
   weights: z.array(OptimizationWeightRow),

@@ -103,6 +103,11 @@ export type MonteCarloSettings = z.infer<typeof MonteCarloSettings>;
 
 export const RebalanceRequest = z
   .object({
+    portfolio_id: z
+      .string()
+      .max(64)
+      .optional()
+      .describe('Saved portfolio this request belongs to (links the run to it).'),
     portfolio_value: z.number().positive('must be > 0').max(LIMITS.maxPortfolioValue),
     drift_threshold: z
       .number()

@@ -175,6 +175,56 @@ export interface RunRepository {
   list(query?: ListRunsQuery): RunPage;
 }
 
+// ────────────────────────────── imports ──────────────────────────────
+
+/** What a file import brought in. */
+export type ImportKind = 'portfolio' | 'prices';
+export const IMPORT_KINDS: readonly ImportKind[] = ['portfolio', 'prices'];
+
+export interface RecordImportInput {
+  kind: ImportKind;
+  /** The file's name as the user chose it (1..1024 characters). */
+  filename: string;
+  /** SHA-256 hex of the file's raw bytes (duplicate detection). */
+  content_hash: string;
+  /** Rows accepted from the file (integer ≥ 0). */
+  rows: number;
+  actor?: string;
+  /**
+   * Save the result into a portfolio in the same transaction. Without `portfolio_id` a new
+   * portfolio is created (kind 'portfolio' only); with it, version n+1 of that portfolio is
+   * added and the portfolio is renamed to `name` if that differs.
+   */
+  portfolio?: { portfolio_id?: string; content_json: string; name: string };
+}
+
+export interface ImportRecord {
+  import_id: string;
+  kind: ImportKind;
+  filename: string;
+  content_hash: string;
+  rows: number;
+  actor: string;
+  created_at: string;
+  portfolio_id: string | null;
+  portfolio_version: number | null;
+  /** seq of the `portfolio.imported` / `prices.imported` audit event written with it. */
+  audit_seq: number;
+}
+
+export interface ImportRepository {
+  /**
+   * Writes the import record, the portfolio version (if any) and one audit event
+   * (`portfolio.imported` or `prices.imported`) in one transaction; returns after COMMIT.
+   */
+  record(input: RecordImportInput): ImportRecord;
+  /** The most recent import of the same bytes and kind, or null. */
+  findByHash(content_hash: string, kind: ImportKind): ImportRecord | null;
+  get(import_id: string): ImportRecord | null;
+  /** Newest first, at most `limit` (1..500, default 50). */
+  list(limit?: number): ImportRecord[];
+}
+
 // ──────────────────────────── audit log ─────────────────────────────
 
 export interface AuditEventInput {
@@ -244,6 +294,7 @@ export interface AuditLog {
 export interface Store {
   readonly portfolios: PortfolioRepository;
   readonly runs: RunRepository;
+  readonly imports: ImportRepository;
   readonly audit: AuditLog;
   /** Schema version of the open database (PRAGMA user_version). */
   readonly schema_version: number;

@@ -15,7 +15,10 @@ function validateReturns(returns: Float64Array[], minT: number): { n: number; T:
   for (let i = 0; i < n; i++) {
     const r = returns[i]!;
     if (r.length !== T) {
-      details.push({ path: `returns.${i}`, message: `has ${r.length} returns but asset 0 has ${T}` });
+      details.push({
+        path: `returns.${i}`,
+        message: `has ${r.length} returns but asset 0 has ${T}`,
+      });
       continue;
     }
     for (let t = 0; t < T; t++)
@@ -25,7 +28,10 @@ function validateReturns(returns: Float64Array[], minT: number): { n: number; T:
       }
   }
   if (n > 0 && T < minT)
-    details.push({ path: 'returns', message: `has ${T} observations; at least ${minT} are needed` });
+    details.push({
+      path: 'returns',
+      message: `has ${T} observations; at least ${minT} are needed`,
+    });
   if (details.length) throw new EngineError('BAD_REQUEST', 'invalid return series', details);
   return { n, T };
 }

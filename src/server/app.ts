@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Store } from '../ports/store';
 import { createDispatch, type Dispatch } from '../rpc/dispatch';
 import { createHandlers } from '../services/handlers';
+import { createStore } from '../store';
 import { loadOrCreateToken } from './token';
 import { startHttpServer, type RunningServer } from './http';
 
@@ -21,6 +23,7 @@ export interface AppOptions {
 
 export interface App {
   dispatch: Dispatch;
+  store: Store;
   server: RunningServer;
   token: string;
   url: string;
@@ -34,8 +37,12 @@ export function loadScenarios(): Parameters<typeof createHandlers>[0]['scenarios
 }
 
 /** Composition root shared by browser mode, the Electron main process and integration tests. */
-export function createDispatchForApp(log?: (m: string) => void): Dispatch {
-  const handlers = createHandlers({ clock: { now: () => new Date() }, scenarios: loadScenarios() });
+export function createDispatchForApp(store: Store, log?: (m: string) => void): Dispatch {
+  const handlers = createHandlers({
+    clock: { now: () => new Date(), monotonicMs: () => performance.now() },
+    store,
+    scenarios: loadScenarios(),
+  });
   return createDispatch(handlers, (op, e) =>
     log?.(`internal error in ${op}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`),
   );
@@ -43,22 +50,33 @@ export function createDispatchForApp(log?: (m: string) => void): Dispatch {
 
 export async function startApp(opts: AppOptions): Promise<App> {
   const token = loadOrCreateToken(opts.dataDir);
-  const dispatch = createDispatchForApp(opts.log);
-  const server = await startHttpServer({
-    dispatch,
-    token,
-    port: opts.port,
-    ...(opts.staticDir ? { staticDir: opts.staticDir } : {}),
-    ...(opts.log ? { log: opts.log } : {}),
-    ...(opts.maxBodyBytes ? { maxBodyBytes: opts.maxBodyBytes } : {}),
-    ...(opts.rateLimitPerSecond ? { rateLimitPerSecond: opts.rateLimitPerSecond } : {}),
-    ...(opts.maxConcurrentHeavy ? { maxConcurrentHeavy: opts.maxConcurrentHeavy } : {}),
-  });
+  const store = createStore({ dir: opts.dataDir });
+  const dispatch = createDispatchForApp(store, opts.log);
+  let server: RunningServer;
+  try {
+    server = await startHttpServer({
+      dispatch,
+      token,
+      port: opts.port,
+      ...(opts.staticDir ? { staticDir: opts.staticDir } : {}),
+      ...(opts.log ? { log: opts.log } : {}),
+      ...(opts.maxBodyBytes ? { maxBodyBytes: opts.maxBodyBytes } : {}),
+      ...(opts.rateLimitPerSecond ? { rateLimitPerSecond: opts.rateLimitPerSecond } : {}),
+      ...(opts.maxConcurrentHeavy ? { maxConcurrentHeavy: opts.maxConcurrentHeavy } : {}),
+    });
+  } catch (e) {
+    store.close();
+    throw e;
+  }
   return {
     dispatch,
+    store,
     server,
     token,
     url: `${server.url}/?token=${token}`,
-    close: () => server.close(),
+    close: async () => {
+      await server.close();
+      store.close();
+    },
   };
 }

@@ -1,20 +1,52 @@
+import type { z } from 'zod';
+import { EngineError } from '../contract/common';
 import { ENGINE_VERSION, SERVICE_NAME, type Handlers } from '../contract/operations';
 import type { PreviewScenario } from '../contract/operations';
-import type { z } from 'zod';
 import { RebalanceRequest } from '../contract/rebalance';
-import { runRebalance, type Clock } from './rebalance';
+import { canonicalJson } from '../domain/canonical';
+import type { Store } from '../ports/store';
+import { importPortfolioFile, importPriceFile } from './imports';
+import type { Clock } from './rebalance';
+import { compareRuns, listRuns, rebalanceAndSave, replayRun, runDetail, tradesCsv } from './runs';
 
 export interface ServiceDeps {
-  clock: Clock;
+  clock: Clock & { monotonicMs(): number };
+  store: Store;
   /** Scenario definitions shipped in resources/scenarios.json, loaded by the adapter. */
   scenarios: z.input<typeof PreviewScenario>[];
 }
 
+function portfolioDetail(store: Store, portfolio_id: string, version?: number) {
+  const p = store.portfolios.get(portfolio_id, version);
+  if (!p) {
+    throw new EngineError(
+      'NOT_FOUND',
+      version
+        ? `portfolio ${portfolio_id} has no version ${version}`
+        : `portfolio ${portfolio_id} does not exist`,
+      [{ path: version ? 'version' : 'portfolio_id', message: 'not found' }],
+    );
+  }
+  return {
+    portfolio_id: p.portfolio_id,
+    name: p.name,
+    version: p.version,
+    created_at: p.created_at,
+    content_hash: p.content_hash,
+    content: JSON.parse(p.content_json) as unknown,
+    versions: store.portfolios.versions(portfolio_id),
+  };
+}
+
 /** The handler map for every operation in the contract. */
 export function createHandlers(deps: ServiceDeps) {
+  const { store } = deps;
   // Parsed once: a shipped scenario that no longer satisfies the contract fails at start-up, and
   // clients see every default spelled out.
-  const scenarios = deps.scenarios.map((s) => ({ ...s, request: RebalanceRequest.parse(s.request) }));
+  const scenarios = deps.scenarios.map((s) => ({
+    ...s,
+    request: RebalanceRequest.parse(s.request),
+  }));
   return {
     health: () => {
       const ts = deps.clock.now().toISOString();
@@ -25,7 +57,7 @@ export function createHandlers(deps: ServiceDeps) {
         metadata: { timestamp_utc: ts, version: ENGINE_VERSION },
       };
     },
-    rebalance: (input) => runRebalance(input, deps.clock),
+    rebalance: (input, ctx) => rebalanceAndSave(input, deps, ctx.actor),
     previewScenarios: () => ({
       scenarios: scenarios.map((s) => ({
         ...s,
@@ -36,5 +68,41 @@ export function createHandlers(deps: ServiceDeps) {
         assets: s.request.assets,
       })),
     }),
+    listPortfolios: () => ({ portfolios: store.portfolios.list() }),
+    savePortfolio: (input, ctx) => {
+      const content_json = canonicalJson(input.content);
+      const saved = input.portfolio_id
+        ? (() => {
+            if (!store.portfolios.get(input.portfolio_id)) {
+              throw new EngineError('NOT_FOUND', `portfolio ${input.portfolio_id} does not exist`, [
+                { path: 'portfolio_id', message: 'no such portfolio' },
+              ]);
+            }
+            return store.portfolios.edit(input.portfolio_id, {
+              content_json,
+              name: input.name,
+              actor: ctx.actor,
+            });
+          })()
+        : store.portfolios.create({ name: input.name, content_json, actor: ctx.actor });
+      return portfolioDetail(store, saved.portfolio_id, saved.version);
+    },
+    getPortfolio: (input) => portfolioDetail(store, input.portfolio_id, input.version),
+    importPortfolio: (input, ctx) => importPortfolioFile(store, input, ctx.actor),
+    importPrices: (input, ctx) => importPriceFile(store, input, ctx.actor),
+    listRuns: (input) => listRuns(store, input),
+    compareRuns: (input) => compareRuns(store, input.a, input.b),
+    getRun: (input) => runDetail(store, input.run_id),
+    replayRun: (input) => replayRun(store, input.run_id),
+    runTradesCsv: (input) => tradesCsv(store, input.run_id),
+    listAudit: (input) => {
+      const events = store.audit.list({ after_seq: input.after_seq, limit: input.limit });
+      const last = events.at(-1);
+      return { events, next_after_seq: events.length === input.limit && last ? last.seq : null };
+    },
+    verifyAudit: () => {
+      const v = store.audit.verify();
+      return { ok: v.ok, events: v.events, first_bad_seq: v.first_bad_seq, reason: v.reason };
+    },
   } satisfies Handlers;
 }

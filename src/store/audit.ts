@@ -15,7 +15,7 @@ import type {
 } from '../ports/store';
 import { AUDIT_ACTIONS } from '../ports/store';
 import { GENESIS_HASH, canonicalJson, chainHash, sha256Hex } from './hash';
-import { readHeadFile, removeStaleTemp, writeHeadFile } from './headFile';
+import { HeadWriter, readHeadFile, removeStaleTemp, writeHeadFile } from './headFile';
 import type { ChainPoint, HeadFile, HeadRead } from './headFile';
 
 const ACTIONS = new Set<string>(AUDIT_ACTIONS);
@@ -213,6 +213,7 @@ export class SqliteAuditLog implements AuditLog {
   private readonly existsStmt: Database.Statement;
   private readonly tx: Database.Transaction<(work: () => unknown) => unknown>;
   private issue: HeadIssue | null = null;
+  private readonly headWriter: HeadWriter;
   /** Count of post-commit head rewrites that failed (harmless: `pending` covers them). */
   head_write_failures = 0;
 
@@ -220,6 +221,8 @@ export class SqliteAuditLog implements AuditLog {
     private readonly db: Database.Database,
     private readonly dir: string,
     private readonly now: () => number,
+    /** Called after every COMMIT of write() (the store schedules a WAL checkpoint). */
+    private readonly afterCommit: () => void = () => {},
   ) {
     this.insert = db.prepare(
       `INSERT INTO audit_events (${SELECT_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -228,7 +231,7 @@ export class SqliteAuditLog implements AuditLog {
     this.existsStmt = db.prepare('SELECT 1 FROM audit_events WHERE seq = ?').pluck();
     this.tx = db.transaction((work: () => unknown) => work());
     this.current = this.readLast();
-    this.recoverHead();
+    this.headWriter = this.recoverHead();
   }
 
   private readLast(): ChainPoint {
@@ -238,27 +241,32 @@ export class SqliteAuditLog implements AuditLog {
 
   /**
    * At open: bring the head file in line with the database when the difference is one a
-   * crash can cause; otherwise keep evidence (`audit-head.mismatch-<stamp>.json`) and report it
-   * from verify() until an operator removes that file.
+   * crash can cause (last = pending, or a pending that never committed). Anything else is kept
+   * as evidence (`audit-head.mismatch-<stamp>.json`, reported by verify() until an operator
+   * removes it) and the head file is re-based on the database so work can continue.
    */
-  private recoverHead(): void {
+  private recoverHead(): HeadWriter {
     removeStaleTemp(this.dir);
     const read = readHeadFile(this.dir);
     const last = this.current;
     if (read.state === 'missing' && last.seq === 0) {
-      writeHeadFile(this.dir, { format: 1, committed: last, pending: null }, true);
-      return;
+      writeHeadFile(this.dir, { format: 1, committed: last, pending: null });
+      return new HeadWriter(this.dir, { counter: 1, slot: 0 });
     }
     if (read.state === 'ok') {
       const { committed, pending } = read.head;
-      if (samePoint(last, committed)) {
-        if (pending !== null)
-          writeHeadFile(this.dir, { format: 1, committed, pending: null }, true);
-        return;
-      }
-      if (pending !== null && samePoint(last, pending)) {
-        writeHeadFile(this.dir, { format: 1, committed: pending, pending: null }, true);
-        return;
+      const accepted = samePoint(last, committed) || (pending !== null && samePoint(last, pending));
+      if (accepted) {
+        let w: HeadWriter;
+        try {
+          w = new HeadWriter(this.dir, read);
+        } catch {
+          // Readable but not the current layout (e.g. cut short): rewrite it whole.
+          writeHeadFile(this.dir, { format: 1, committed: last, pending: null }, read.counter);
+          return new HeadWriter(this.dir, { counter: read.counter, slot: 0 });
+        }
+        if (pending !== null) w.write({ format: 1, committed: last, pending: null }, true);
+        return w;
       }
     }
     const result = compareWithHead(last.seq, last, read);
@@ -279,6 +287,8 @@ export class SqliteAuditLog implements AuditLog {
       head_file: read.state === 'ok' ? read.head : read.state === 'invalid' ? read.text : null,
     };
     fs.writeFileSync(evidence, JSON.stringify(body, null, 2) + '\n');
+    writeHeadFile(this.dir, { format: 1, committed: last, pending: null });
+    return new HeadWriter(this.dir, { counter: 1, slot: 0 });
   }
 
   /** Runs `work` in one write transaction; see the class comment. */
@@ -296,7 +306,7 @@ export class SqliteAuditLog implements AuditLog {
         if (after.seq !== before.seq) {
           // Durable before COMMIT (file + directory fsync): a crash from here on leaves the
           // database at `before` (= committed) or `after` (= pending); both are accepted.
-          writeHeadFile(this.dir, { format: 1, committed: before, pending: after }, true);
+          this.headWriter.write({ format: 1, committed: before, pending: after }, true);
         }
         return value;
       }) as T;
@@ -307,11 +317,12 @@ export class SqliteAuditLog implements AuditLog {
     if (after.seq !== before.seq) {
       this.current = after;
       try {
-        writeHeadFile(this.dir, { format: 1, committed: after, pending: null }, false);
+        this.headWriter.write({ format: 1, committed: after, pending: null }, false);
       } catch {
         this.head_write_failures++;
       }
     }
+    this.afterCommit();
     return result;
   }
 
@@ -432,6 +443,11 @@ export class SqliteAuditLog implements AuditLog {
         `SELECT ${SELECT_COLS} FROM audit_events WHERE subject = ? AND seq > ? ORDER BY seq LIMIT ?`,
       )
       .raw(true));
+  }
+
+  /** Releases the head file handle (the Store closes the database). */
+  close(): void {
+    this.headWriter.close();
   }
 
   head(): { seq: number; hash: string } {

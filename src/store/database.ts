@@ -8,6 +8,8 @@ import type { Migration } from './migrations';
 export const DB_FILE_NAME = 'rebalancer.sqlite';
 export const BACKUP_DIR_NAME = 'backups';
 export const BUSY_TIMEOUT_MS = 5000;
+/** Backstop WAL size before SQLite checkpoints inside a COMMIT: 4,000 pages = 16 MiB. */
+export const WAL_AUTOCHECKPOINT_PAGES = 4000;
 /** The read-only probe fails fast when another process holds the exclusive lock. */
 const PROBE_TIMEOUT_MS = 250;
 
@@ -96,7 +98,8 @@ function checkProbe(p: Probe, file: string, latest: number): void {
  *    application_id); newer than the app → StoreError SCHEMA_TOO_NEW, file untouched;
  * 2. the read-write connection takes `locking_mode=EXCLUSIVE` and a write lock at once
  *    (single writer, and a second process fails fast with DATA_DIR_IN_USE);
- * 3. pragmas: journal_mode=WAL, synchronous=FULL, foreign_keys=ON, busy_timeout=5000;
+ * 3. pragmas: journal_mode=WAL, synchronous=FULL, foreign_keys=ON, busy_timeout=5000,
+ *    wal_autocheckpoint=4000 (backstop; see Checkpointer);
  * 4. if user_version < target and the database is not empty: `VACUUM INTO`
  *    `<dir>/backups/rebalancer-v<old>-<yyyymmddThhmmssmmmZ>.sqlite`, then each migration in its
  *    own transaction together with `PRAGMA user_version = n`; then `PRAGMA foreign_key_check`.
@@ -146,6 +149,10 @@ export function openDatabase(options: OpenDatabaseOptions): OpenedDatabase {
     const mode = db.pragma('journal_mode = WAL', { simple: true });
     if (mode !== 'wal') throw new Error(`could not enable WAL journal mode (got ${String(mode)})`);
     db.pragma('synchronous = FULL');
+    // SQLite's own checkpoint runs inside the COMMIT that crosses the threshold, i.e. inside a
+    // save the user waits for. The store checkpoints after COMMIT instead (Checkpointer); this
+    // larger threshold is only the backstop for callers that never yield to the event loop.
+    db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
     db.pragma('foreign_keys = ON');
 
     let backup: string | null = null;

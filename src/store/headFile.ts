@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -11,9 +12,9 @@ export interface ChainPoint {
  * The audit head kept outside the database, in `<dir>/audit-head.json`.
  *
  * `committed` is the last event known to be committed. `pending` is set only while a write
- * transaction is between "head written" and "COMMIT returned": the file is written with
- * `pending` before COMMIT and rewritten with `pending: null` after it, so after a crash at any
- * instant the database's last event equals `committed` or `pending` (see docs/methods/store.md).
+ * transaction is between "head written" and "COMMIT returned": the head is written with
+ * `pending` (durably) before COMMIT and rewritten with `pending: null` after it, so after a
+ * crash at any instant the database's last event equals `committed` or `pending`.
  */
 export interface HeadFile {
   format: 1;
@@ -23,6 +24,23 @@ export interface HeadFile {
 
 export const HEAD_FILE_NAME = 'audit-head.json';
 const TMP_SUFFIX = '.tmp';
+
+/**
+ * File layout: two 4 KiB slots, each holding one JSON record padded with spaces, arranged so
+ * the whole file is also a valid JSON array `[slot0, slot1]`:
+ *   bytes 0..4095     '[' + record0 + spaces + ',\n'
+ *   bytes 4096..8191  record1 + spaces + ']\n'
+ * A record is {format, counter, committed, pending, check} with
+ * check = SHA-256(JSON.stringify([format, counter, committed.seq, committed.hash,
+ *                                 pending?.seq ?? null, pending?.hash ?? null])).
+ * Writes go in place to slot (counter mod 2) and never change the file size, so a write is one
+ * pwrite + fdatasync (≈0.1 ms) instead of temp + fsync + rename (≈0.5–2.5 ms measured here), and
+ * a torn write can only damage the slot being written: the reader takes the valid record with
+ * the highest counter, which is then the previous head — still a state the database can be in
+ * (see docs/methods/store.md, "crash semantics").
+ */
+const SLOT = 4096;
+const FILE_SIZE = 2 * SLOT;
 
 export function headFilePath(dir: string): string {
   return path.join(dir, HEAD_FILE_NAME);
@@ -42,8 +60,31 @@ function isPoint(v: unknown): v is ChainPoint {
   );
 }
 
-/** Parses head-file text; null when it is not a valid head file. */
-export function parseHeadFile(text: string): HeadFile | null {
+function check(counter: number, head: HeadFile): string {
+  return createHash('sha256')
+    .update(
+      JSON.stringify([
+        head.format,
+        counter,
+        head.committed.seq,
+        head.committed.hash,
+        head.pending?.seq ?? null,
+        head.pending?.hash ?? null,
+      ]),
+    )
+    .digest('hex');
+}
+
+interface Record_ {
+  counter: number;
+  head: HeadFile;
+}
+
+interface SlotRecord extends Record_ {
+  slot: 0 | 1;
+}
+
+function parseRecord(text: string): Record_ | null {
   let v: unknown;
   try {
     v = JSON.parse(text);
@@ -54,41 +95,91 @@ export function parseHeadFile(text: string): HeadFile | null {
   const o = v as Record<string, unknown>;
   if (o.format !== 1 || !isPoint(o.committed)) return null;
   if (o.pending !== null && !isPoint(o.pending)) return null;
-  return { format: 1, committed: o.committed, pending: o.pending };
+  if (typeof o.counter !== 'number' || !Number.isSafeInteger(o.counter) || o.counter < 1) {
+    return null;
+  }
+  const head: HeadFile = { format: 1, committed: o.committed, pending: o.pending };
+  if (o.check !== check(o.counter, head)) return null;
+  return { counter: o.counter, head };
+}
+
+function slotBuffer(index: 0 | 1, rec: Record_ | null): Buffer {
+  const body =
+    rec === null
+      ? 'null'
+      : JSON.stringify({
+          format: 1,
+          counter: rec.counter,
+          committed: rec.head.committed,
+          pending: rec.head.pending,
+          check: check(rec.counter, rec.head),
+        });
+  const text = index === 0 ? `[${body}` : body;
+  const tail = index === 0 ? ',\n' : ']\n';
+  const buf = Buffer.alloc(SLOT, 0x20);
+  const n = buf.write(text, 0, 'utf8');
+  if (n !== Buffer.byteLength(text) || n > SLOT - tail.length)
+    throw new Error('head record too long');
+  buf.write(tail, SLOT - tail.length, 'latin1');
+  return buf;
+}
+
+/** Parses head-file bytes: the valid record with the highest counter, or null. */
+export function parseHeadFile(data: Buffer | string): SlotRecord | null {
+  const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+  let best: SlotRecord | null = null;
+  for (const i of [0, 1] as const) {
+    const region = buf
+      .subarray(i * SLOT, (i + 1) * SLOT)
+      .toString('utf8')
+      .trim();
+    let body = region;
+    if (i === 0) body = body.replace(/^\[/, '').replace(/,$/, '');
+    else body = body.replace(/\]$/, '');
+    const rec = parseRecord(body.trim());
+    if (rec && (best === null || rec.counter > best.counter)) best = { ...rec, slot: i };
+  }
+  return best;
 }
 
 export type HeadRead =
-  { state: 'ok'; head: HeadFile } | { state: 'missing' } | { state: 'invalid'; text: string };
+  | { state: 'ok'; head: HeadFile; counter: number; slot: 0 | 1 }
+  | { state: 'missing' }
+  | { state: 'invalid'; text: string };
 
 export function readHeadFile(dir: string): HeadRead {
-  let text: string;
+  let data: Buffer;
   try {
-    text = fs.readFileSync(headFilePath(dir), 'utf8');
+    data = fs.readFileSync(headFilePath(dir));
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { state: 'missing' };
     throw e;
   }
-  const head = parseHeadFile(text);
-  return head ? { state: 'ok', head } : { state: 'invalid', text };
+  const rec = parseHeadFile(data);
+  return rec
+    ? { state: 'ok', head: rec.head, counter: rec.counter, slot: rec.slot }
+    : { state: 'invalid', text: data.toString('utf8').trim().slice(0, 2000) };
 }
 
 /**
- * Atomic replace: write `<file>.tmp`, fsync it, rename over the file. With `syncDir`, also
- * fsync the directory so the rename itself survives power loss (skipped where directories
- * cannot be fsynced, i.e. Windows).
+ * Creates (or replaces) the head file atomically: write `<file>.tmp` with the head in slot 0
+ * (counter `counter`) and an empty slot 1, fsync, rename over the file, fsync the directory
+ * (skipped on Windows, where directories cannot be fsynced). Used when the file is created and
+ * when it is re-based after a mismatch; routine updates use HeadWriter.
  */
-export function writeHeadFile(dir: string, head: HeadFile, syncDir: boolean): void {
+export function writeHeadFile(dir: string, head: HeadFile, counter = 1): void {
   const target = headFilePath(dir);
   const tmp = target + TMP_SUFFIX;
   const fd = fs.openSync(tmp, 'w', 0o644);
   try {
-    fs.writeSync(fd, JSON.stringify(head) + '\n');
+    fs.writeSync(fd, slotBuffer(0, { counter, head }));
+    fs.writeSync(fd, slotBuffer(1, null));
     fs.fsyncSync(fd);
   } finally {
     fs.closeSync(fd);
   }
   fs.renameSync(tmp, target);
-  if (syncDir) fsyncDir(dir);
+  fsyncDir(dir);
 }
 
 function fsyncDir(dir: string): void {
@@ -104,4 +195,43 @@ function fsyncDir(dir: string): void {
 /** Removes a temp file left by a crash during writeHeadFile (it never holds the truth). */
 export function removeStaleTemp(dir: string): void {
   fs.rmSync(headFilePath(dir) + TMP_SUFFIX, { force: true });
+}
+
+/**
+ * Keeps the head file open and updates it in place, always into the slot that does NOT hold
+ * the current record (so a torn write leaves the current one intact). `durable` adds an
+ * fdatasync (the file size never changes, so no metadata needs flushing).
+ */
+export class HeadWriter {
+  private fd: number;
+  private counter: number;
+  private slot: 0 | 1;
+
+  /** `current` = the record now in the file (from readHeadFile, or slot 0 after writeHeadFile). */
+  constructor(dir: string, current: { counter: number; slot: 0 | 1 }) {
+    const file = headFilePath(dir);
+    this.fd = fs.openSync(file, 'r+');
+    this.counter = current.counter;
+    this.slot = current.slot;
+    if (fs.fstatSync(this.fd).size !== FILE_SIZE) {
+      fs.closeSync(this.fd);
+      throw new Error(`${file} has an unexpected size`);
+    }
+  }
+
+  write(head: HeadFile, durable: boolean): void {
+    const next = this.counter + 1;
+    const slot: 0 | 1 = this.slot === 0 ? 1 : 0;
+    fs.writeSync(this.fd, slotBuffer(slot, { counter: next, head }), 0, SLOT, slot * SLOT);
+    this.counter = next;
+    this.slot = slot;
+    if (durable) fs.fdatasyncSync(this.fd);
+  }
+
+  close(): void {
+    if (this.fd >= 0) {
+      fs.closeSync(this.fd);
+      this.fd = -1;
+    }
+  }
 }

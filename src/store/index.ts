@@ -12,4 +12,6 @@ export { readHeadFile, writeHeadFile, parseHeadFile, HEAD_FILE_NAME } from './he
 export type { HeadFile, HeadRead, ChainPoint } from './headFile';
 export { sha256Hex, canonicalJson, chainHash, GENESIS_HASH } from './hash';
 export { UlidGenerator, encodeUlidTime, decodeUlidTime } from './ids';
-export { encodeCursor, decodeCursor } from './runs';
+export { encodeCursor, decodeCursor, SqliteRunRepository } from './runs';
+export { SqlitePortfolioRepository } from './portfolios';
+export { SqliteImportRepository } from './imports';

@@ -14,7 +14,7 @@ import type { SqliteAuditLog } from './audit';
 import { canonicalJson, sha256Hex } from './hash';
 import { UlidGenerator } from './ids';
 
-function checkCommon(
+export function checkCommon(
   d: ErrorDetail[],
   content_json: unknown,
   name: unknown,
@@ -61,7 +61,7 @@ export class SqlitePortfolioRepository implements PortfolioRepository {
     this.insertVersion = db.prepare(
       'INSERT INTO portfolio_versions (portfolio_id, version, created_at, content_hash, content_json) VALUES (?, ?, ?, ?, ?)',
     );
-    this.rename = db.prepare('UPDATE portfolios SET name = ? WHERE id = ?');
+    this.rename = db.prepare('UPDATE portfolios SET name = ? WHERE id = ? AND name IS NOT ?');
     this.latest = db.prepare(
       `SELECT ${VERSION_COLS} FROM portfolio_versions v JOIN portfolios p ON p.id = v.portfolio_id
        WHERE v.portfolio_id = ? ORDER BY v.version DESC LIMIT 1`,
@@ -97,29 +97,59 @@ export class SqlitePortfolioRepository implements PortfolioRepository {
     const content_hash = sha256Hex(input.content_json);
     const name = input.name.trim();
     return this.audit.write(() => {
-      const created_at = this.audit.txTimestamp();
-      const id = this.ids.next(Date.parse(created_at));
-      this.insertPortfolio.run(id, name, created_at);
-      this.insertVersion.run(id, 1, created_at, content_hash, input.content_json);
-      const payload_json = canonicalJson({ portfolio_id: id, version: 1, name, content_hash });
+      const v = this.createInTx(name, input.content_json, content_hash);
+      const payload_json = canonicalJson({
+        portfolio_id: v.portfolio_id,
+        version: 1,
+        name,
+        content_hash,
+      });
       this.audit.appendInTx([
         {
           actor: input.actor ?? 'system',
           action: input.origin === 'imported' ? 'portfolio.imported' : 'portfolio.created',
-          subject: id,
+          subject: v.portfolio_id,
           payload_json,
           payload_hash: sha256Hex(payload_json),
         },
       ]);
-      return {
-        portfolio_id: id,
-        name,
-        version: 1,
-        created_at,
-        content_json: input.content_json,
-        content_hash,
-      };
+      return v;
     });
+  }
+
+  /** Inside audit.write(): inserts a portfolio and its version 1 (no audit event). */
+  createInTx(name: string, content_json: string, content_hash: string): PortfolioVersion {
+    const created_at = this.audit.txTimestamp();
+    const id = this.ids.next(Date.parse(created_at));
+    this.insertPortfolio.run(id, name, created_at);
+    this.insertVersion.run(id, 1, created_at, content_hash, content_json);
+    return { portfolio_id: id, name, version: 1, created_at, content_json, content_hash };
+  }
+
+  /**
+   * Inside audit.write(): inserts version n+1 (renaming when `name` is given and differs);
+   * throws NOT_FOUND (rolling the transaction back) for an unknown id. No audit event.
+   */
+  editInTx(
+    portfolio_id: string,
+    content_json: string,
+    content_hash: string,
+    name: string | undefined,
+  ): { version: PortfolioVersion; previous_version: number } {
+    // Read the latest version inside the write transaction: no other writer can interleave.
+    const prev = this.latestNumber.get(portfolio_id) as number | null;
+    if (prev === null) {
+      throw new EngineError('NOT_FOUND', `no portfolio ${portfolio_id}`, [
+        { path: 'portfolio_id', message: `no portfolio ${portfolio_id}` },
+      ]);
+    }
+    const version = prev + 1;
+    const created_at = this.audit.txTimestamp();
+    if (name !== undefined) this.rename.run(name, portfolio_id, name);
+    this.insertVersion.run(portfolio_id, version, created_at, content_hash, content_json);
+    const row = this.specific.get(portfolio_id, version) as PortfolioVersion | undefined;
+    if (!row) throw new Error('portfolio version vanished inside its own transaction');
+    return { version: row, previous_version: prev };
   }
 
   get(portfolio_id: string, version?: number): PortfolioVersion | null {
@@ -149,23 +179,18 @@ export class SqlitePortfolioRepository implements PortfolioRepository {
     checkCommon(d, input.content_json, input.name, false, input.actor);
     if (d.length > 0) throw new EngineError('BAD_REQUEST', 'invalid portfolio edit', d);
     const content_hash = sha256Hex(input.content_json);
+    const name = input.name?.trim();
     return this.audit.write(() => {
-      // Read the latest version inside the write transaction: no other writer can interleave.
-      const prev = this.latestNumber.get(portfolio_id) as number | null;
-      if (prev === null) {
-        throw new EngineError('NOT_FOUND', `no portfolio ${portfolio_id}`, [
-          { path: 'portfolio_id', message: `no portfolio ${portfolio_id}` },
-        ]);
-      }
-      const version = prev + 1;
-      const created_at = this.audit.txTimestamp();
-      const name = input.name?.trim();
-      if (name !== undefined) this.rename.run(name, portfolio_id);
-      this.insertVersion.run(portfolio_id, version, created_at, content_hash, input.content_json);
+      const { version: row, previous_version } = this.editInTx(
+        portfolio_id,
+        input.content_json,
+        content_hash,
+        name,
+      );
       const payload = {
         portfolio_id,
-        version,
-        previous_version: prev,
+        version: row.version,
+        previous_version,
         content_hash,
         ...(name !== undefined ? { name } : {}),
       };
@@ -179,8 +204,6 @@ export class SqlitePortfolioRepository implements PortfolioRepository {
           payload_hash: sha256Hex(payload_json),
         },
       ]);
-      const row = this.specific.get(portfolio_id, version) as PortfolioVersion | undefined;
-      if (!row) throw new Error('portfolio version vanished inside its own transaction');
       return row;
     });
   }

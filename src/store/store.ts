@@ -2,6 +2,7 @@ import type { Store } from '../ports/store';
 import { SqliteAuditLog } from './audit';
 import { openDatabase } from './database';
 import type { OpenDatabaseOptions } from './database';
+import { SqliteImportRepository } from './imports';
 import { SqlitePortfolioRepository } from './portfolios';
 import { SqliteRunRepository } from './runs';
 
@@ -16,6 +17,7 @@ export interface CreateStoreOptions {
 export interface SqliteStore extends Store {
   readonly portfolios: SqlitePortfolioRepository;
   readonly runs: SqliteRunRepository;
+  readonly imports: SqliteImportRepository;
   readonly audit: SqliteAuditLog;
   /** Path of the database file. */
   readonly file: string;
@@ -26,7 +28,8 @@ export interface SqliteStore extends Store {
 /**
  * Opens the store in `dir` (creating and migrating as needed; see openDatabase) over ONE
  * connection, which is the only writer. Throws StoreError SCHEMA_TOO_NEW / DATA_DIR_IN_USE /
- * NOT_A_REBALANCER_DATABASE / MIGRATION_FAILED.
+ * NOT_A_REBALANCER_DATABASE / MIGRATION_FAILED. If the audit log cannot be set up, the
+ * connection is closed before the error is rethrown.
  *
  * Example:
  *   const store = createStore({ dir: '/data' });
@@ -44,10 +47,12 @@ export function createStore(options: CreateStoreOptions): SqliteStore {
     const audit = new SqliteAuditLog(db, options.dir, now);
     const runs = new SqliteRunRepository(db, audit);
     const portfolios = new SqlitePortfolioRepository(db, audit);
+    const imports = new SqliteImportRepository(db, audit, portfolios);
     let closed = false;
     return {
       portfolios,
       runs,
+      imports,
       audit,
       schema_version: opened.version,
       file: opened.file,
@@ -55,7 +60,11 @@ export function createStore(options: CreateStoreOptions): SqliteStore {
       close() {
         if (closed) return;
         closed = true;
-        db.close();
+        try {
+          audit.close();
+        } finally {
+          db.close();
+        }
       },
     };
   } catch (e) {

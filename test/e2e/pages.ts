@@ -56,6 +56,16 @@ export class Workstation {
     return (await this.id('run-status').getAttribute('data-state')) as 'done' | 'error';
   }
 
+  /** Runs and fails with the problems the UI shows if the run did not succeed. */
+  async runOk(): Promise<void> {
+    const state = await this.run();
+    if (state !== 'done') {
+      const errors = this.id('request-errors');
+      const text = (await errors.count()) ? await errors.innerText() : '(no error shown)';
+      throw new Error(`the run ended in state "${state}": ${text}`);
+    }
+  }
+
   async tab(id: TabId): Promise<Locator> {
     await this.id(`tab-${id}`).click();
     const view = this.id(`view-${id}`);

@@ -110,7 +110,7 @@ describe.skipIf(!hasChromium)('workstation UI in browser mode (Chromium)', () =>
     await ws.pick(AUTUMN_2008);
     const request = JSON.parse(await ws.editorText()) as Record<string, unknown>;
     expect(request).toHaveProperty('price_history');
-    expect(await ws.run()).toBe('done');
+    await ws.runOk();
 
     // The engine's own answer for the same request: the reference for what the UI shows.
     const ref = await app.dispatch('rebalance', request, { actor: 'test', transport: 'inprocess' });
@@ -191,7 +191,7 @@ describe.skipIf(!hasChromium)('workstation UI in browser mode (Chromium)', () =>
 
   it('runs Risk-Off Shock: no history, so risk shows “—” with the warning that explains it', async () => {
     await ws.pick(RISK_OFF);
-    expect(await ws.run()).toBe('done');
+    await ws.runOk();
     await ws.tab('risk');
     const vol = await ws.riskCells('volatility');
     expect(vol.current).toBe('—');
@@ -254,7 +254,7 @@ describe.skipIf(!hasChromium)('workstation UI in browser mode (Chromium)', () =>
       { holding: 'MSFT', holding_weight: 0.4, last_price: 400 },
     ];
     await ws.setEditorText(JSON.stringify(req, null, 2));
-    expect(await ws.run()).toBe('done');
+    await ws.runOk();
     const ref = await app.dispatch('rebalance', req, { actor: 'test', transport: 'inprocess' });
     const dd = (ref as { ok: true; value: RebalanceResponse }).value.asset_drilldown.Stocks!;
     expect(await ws.id('stale-banner').count()).toBe(0);
@@ -273,6 +273,77 @@ describe.skipIf(!hasChromium)('workstation UI in browser mode (Chromium)', () =>
       h.forecast_source,
     );
     await page.screenshot({ path: join(SHOTS, 'workstation-holdings.png') });
+  });
+
+  it('uses window.desktop (the Electron bridge) instead of HTTP when it exists', async () => {
+    // A fake bridge standing in for the preload: it forwards over HTTP itself, marking its
+    // requests. The page is opened WITHOUT a token, so the UI can only work through the bridge.
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    try {
+      await ctx.addInitScript((token: string) => {
+        const calls: string[] = [];
+        (window as unknown as { __bridgeCalls: string[] }).__bridgeCalls = calls;
+        const routes: Record<string, [string, string]> = {
+          health: ['GET', '/api/health'],
+          previewScenarios: ['GET', '/api/preview-scenarios'],
+          rebalance: ['POST', '/api/rebalance'],
+        };
+        (window as unknown as { desktop: unknown }).desktop = {
+          invoke: async (op: string, input: unknown) => {
+            calls.push(op);
+            const [method, path] = routes[op] ?? ['GET', '/api/none'];
+            const res = await fetch(path, {
+              method,
+              headers: {
+                Authorization: `Bearer ${token}`,
+                'Content-Type': 'application/json',
+                'X-Fake-Ipc': '1',
+              },
+              body: method === 'POST' ? JSON.stringify(input) : undefined,
+            });
+            const body = (await res.json()) as { error?: string; code?: string; details?: [] };
+            return res.ok
+              ? { ok: true, value: body }
+              : {
+                  ok: false,
+                  error: { code: body.code, message: body.error, details: body.details },
+                };
+          },
+        };
+      }, app.token);
+      const p2 = await ctx.newPage();
+      const direct: string[] = [];
+      p2.on('request', (req) => {
+        if (req.url().includes('/api/') && req.headers()['x-fake-ipc'] !== '1')
+          direct.push(req.url());
+      });
+      await p2.goto(`${app.server.url}/`);
+      const ws2 = new Workstation(p2);
+      await ws2.ready();
+      expect(await ws2.id('transport').innerText()).toContain('IPC');
+      await ws2.pick(RISK_OFF);
+      await ws2.runOk();
+      const calls = await p2.evaluate(
+        () => (window as unknown as { __bridgeCalls: string[] }).__bridgeCalls,
+      );
+      expect(new Set(calls)).toEqual(new Set(['health', 'previewScenarios', 'rebalance']));
+      expect(direct).toEqual([]);
+    } finally {
+      await ctx.close();
+    }
+  });
+
+  it('tells the user what to open when the page has no token', async () => {
+    const p3 = await context.newPage();
+    try {
+      // A fresh tab: no token in the URL and none in this tab's sessionStorage.
+      await p3.goto(`${app.server.url}/`);
+      const err = p3.getByTestId('load-error');
+      await err.waitFor();
+      expect(await err.innerText()).toMatch(/UNAUTHORIZED[\s\S]*\?token=/);
+    } finally {
+      await p3.close();
+    }
   });
 
   it('never leaves the token in the URL and logs no page errors', () => {

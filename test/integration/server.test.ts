@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type App } from '../../src/server/app';
 import { openApiText } from '../../src/cli/openapi';
+import { loadOrCreateToken } from '../../src/server/token';
 import { json, raw, stripVolatile } from '../support/http';
 
 const scenarios = JSON.parse(
@@ -19,7 +20,11 @@ let dataDir: string;
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'spr-http-'));
   app = await startApp({ dataDir, port: 0 });
-  small = await startApp({ dataDir: mkdtempSync(join(tmpdir(), 'spr-http-small-')), port: 0, maxBodyBytes: 4096 });
+  small = await startApp({
+    dataDir: mkdtempSync(join(tmpdir(), 'spr-http-small-')),
+    port: 0,
+    maxBodyBytes: 4096,
+  });
 });
 afterAll(async () => {
   await app?.close();
@@ -33,10 +38,8 @@ describe('token', () => {
     expect(app.token).toMatch(/^[0-9a-f]{64}$/);
     expect(statSync(file).mode & 0o777).toBe(0o600);
   });
-  it('is reused on the next start', async () => {
-    const again = await startApp({ dataDir, port: 0 });
-    expect(again.token).toBe(app.token);
-    await again.close();
+  it('is reused on the next start', () => {
+    expect(loadOrCreateToken(dataDir)).toBe(app.token);
   });
 });
 
@@ -52,7 +55,12 @@ describe('security', () => {
   });
   it('401 without or with a wrong token', async () => {
     const body = JSON.stringify(seed);
-    const a = await raw(port(), { method: 'POST', path: '/api/rebalance', headers: { 'Content-Type': 'application/json' }, body });
+    const a = await raw(port(), {
+      method: 'POST',
+      path: '/api/rebalance',
+      headers: { 'Content-Type': 'application/json' },
+      body,
+    });
     expect(a.status).toBe(401);
     expect(JSON.parse(a.body).code).toBe('UNAUTHORIZED');
     const b = await raw(port(), {
@@ -66,7 +74,12 @@ describe('security', () => {
     expect(c.status).toBe(401);
   });
   it('403 for a foreign Host (DNS rebinding) even with the right token', async () => {
-    for (const host of ['evil.example:80', `evil.example:${port()}`, '127.0.0.1:1', `127.0.0.1.nip.io:${port()}`]) {
+    for (const host of [
+      'evil.example:80',
+      `evil.example:${port()}`,
+      '127.0.0.1:1',
+      `127.0.0.1.nip.io:${port()}`,
+    ]) {
       const r = await raw(port(), {
         path: '/api/preview-scenarios',
         headers: { Host: host, Authorization: `Bearer ${app.token}` },
@@ -94,15 +107,27 @@ describe('security', () => {
   });
   it('413 when the body is over the limit (declared or streamed)', async () => {
     const big = JSON.stringify({ ...seed, pad: 'x'.repeat(10_000) });
-    const r = await raw(small.server.port, { method: 'POST', path: '/api/rebalance', ...json(small.token, {}), body: big });
+    const r = await raw(small.server.port, {
+      method: 'POST',
+      path: '/api/rebalance',
+      ...json(small.token, {}),
+      body: big,
+    });
     expect(r.status).toBe(413);
     expect(JSON.parse(r.body).code).toBe('PAYLOAD_TOO_LARGE');
   });
   it('404 and 405 are JSON', async () => {
-    const a = await raw(port(), { path: '/api/nope', headers: { Authorization: `Bearer ${app.token}` } });
+    const a = await raw(port(), {
+      path: '/api/nope',
+      headers: { Authorization: `Bearer ${app.token}` },
+    });
     expect(a.status).toBe(404);
     expect(a.headers['content-type']).toContain('application/json');
-    const b = await raw(port(), { method: 'DELETE', path: '/api/rebalance', headers: { Authorization: `Bearer ${app.token}` } });
+    const b = await raw(port(), {
+      method: 'DELETE',
+      path: '/api/rebalance',
+      headers: { Authorization: `Bearer ${app.token}` },
+    });
     expect(b.status).toBe(405);
     expect(b.headers.allow).toBe('POST');
     expect(JSON.parse(b.body).code).toBe('METHOD_NOT_ALLOWED');
@@ -115,7 +140,12 @@ describe('security', () => {
       body: '{}',
     });
     expect(a.status).toBe(415);
-    const b = await raw(port(), { method: 'POST', path: '/api/rebalance', ...json(app.token, {}), body: '{"assets": [' });
+    const b = await raw(port(), {
+      method: 'POST',
+      path: '/api/rebalance',
+      ...json(app.token, {}),
+      body: '{"assets": [',
+    });
     expect(b.status).toBe(400);
     const body = JSON.parse(b.body);
     expect(body.error).toBe('malformed JSON');
@@ -131,10 +161,20 @@ describe('security', () => {
       drift_threshold: 0.9,
       assets: [
         { asset: 'A', target_weight: 0.5, current_weight: 0.5, price: -1 },
-        { asset: 'A', target_weight: 2, current_weight: 0.5, price: 10, historical_returns: [0.01, -2] },
+        {
+          asset: 'A',
+          target_weight: 2,
+          current_weight: 0.5,
+          price: 10,
+          historical_returns: [0.01, -2],
+        },
       ],
     };
-    const r = await raw(port(), { method: 'POST', path: '/api/rebalance', ...json(app.token, bad) });
+    const r = await raw(port(), {
+      method: 'POST',
+      path: '/api/rebalance',
+      ...json(app.token, bad),
+    });
     expect(r.status).toBe(400);
     const b = JSON.parse(r.body);
     expect(typeof b.error).toBe('string');
@@ -152,7 +192,12 @@ describe('security', () => {
   });
   it('a body that is not an object is a 400, not a 500', async () => {
     for (const body of ['[]', 'null', '42', '"x"']) {
-      const r = await raw(port(), { method: 'POST', path: '/api/rebalance', ...json(app.token, {}), body });
+      const r = await raw(port(), {
+        method: 'POST',
+        path: '/api/rebalance',
+        ...json(app.token, {}),
+        body,
+      });
       expect(r.status, body).toBe(400);
     }
   });
@@ -160,22 +205,42 @@ describe('security', () => {
 
 describe('rebalance over HTTP', () => {
   it('gives byte-identical outputs for the same input (timestamps aside)', async () => {
-    const one = await raw(app.server.port, { method: 'POST', path: '/api/rebalance', ...json(app.token, lehman) });
-    const two = await raw(app.server.port, { method: 'POST', path: '/api/rebalance', ...json(app.token, lehman) });
+    const one = await raw(app.server.port, {
+      method: 'POST',
+      path: '/api/rebalance',
+      ...json(app.token, lehman),
+    });
+    const two = await raw(app.server.port, {
+      method: 'POST',
+      path: '/api/rebalance',
+      ...json(app.token, lehman),
+    });
     expect(one.status).toBe(200);
     const strip = (s: string) => s.replace(/"timestamp_utc":"[^"]*"/g, '"timestamp_utc":""');
     expect(strip(two.body)).toBe(strip(one.body));
   });
   it('matches in-process dispatch exactly', async () => {
-    const http = await raw(app.server.port, { method: 'POST', path: '/api/rebalance', ...json(app.token, lehman) });
-    const direct = await app.dispatch('rebalance', JSON.parse(JSON.stringify(lehman)), { actor: 't', transport: 'inprocess' });
+    const http = await raw(app.server.port, {
+      method: 'POST',
+      path: '/api/rebalance',
+      ...json(app.token, lehman),
+    });
+    const direct = await app.dispatch('rebalance', JSON.parse(JSON.stringify(lehman)), {
+      actor: 't',
+      transport: 'inprocess',
+    });
     expect(direct.ok).toBe(true);
-    expect(stripVolatile(http.body)).toEqual(stripVolatile(JSON.stringify(direct.ok ? direct.value : null)));
+    expect(stripVolatile(http.body)).toEqual(
+      stripVolatile(JSON.stringify(direct.ok ? direct.value : null)),
+    );
   });
   it('serves the OpenAPI document, equal to the committed copy', async () => {
     const r = await raw(app.server.port, { path: '/api/openapi.json' });
     expect(r.status).toBe(200);
-    const committed = readFileSync(join(import.meta.dirname, '../../resources/openapi.json'), 'utf8');
+    const committed = readFileSync(
+      join(import.meta.dirname, '../../resources/openapi.json'),
+      'utf8',
+    );
     expect(openApiText()).toBe(committed);
     expect(JSON.parse(r.body)).toEqual(JSON.parse(committed));
   });

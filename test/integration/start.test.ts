@@ -17,14 +17,21 @@ describe('npm start -- --port 0 --data-dir DIR', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'spr-start-'));
     // --browser: this test is about the command-line contract; the Electron shell is covered
     // by test/e2e/electron.test.ts where a binary exists.
-    child = spawn('npm', ['start', '--silent', '--', '--port', '0', '--data-dir', dataDir, '--browser'], {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, SPR_SKIP_ELECTRON: '1' },
-    });
+    child = spawn(
+      'npm',
+      ['start', '--silent', '--', '--port', '0', '--data-dir', dataDir, '--browser'],
+      {
+        cwd: root,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, SPR_SKIP_ELECTRON: '1' },
+      },
+    );
     let out = '';
     const line = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no URL line; output so far:\n${out}`)), 55_000);
+      const timer = setTimeout(
+        () => reject(new Error(`no URL line; output so far:\n${out}`)),
+        55_000,
+      );
       const onData = (c: Buffer) => {
         out += c.toString();
         const m = /^.*http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]{64}.*$/m.exec(out);
@@ -45,7 +52,10 @@ describe('npm start -- --port 0 --data-dir DIR', () => {
     expect(out).toMatch(/browser mode/);
     const health = await raw(port, { path: '/api/health' });
     expect(health.status).toBe(200);
-    const scen = await raw(port, { path: '/api/preview-scenarios', headers: { Authorization: `Bearer ${token}` } });
+    const scen = await raw(port, {
+      path: '/api/preview-scenarios',
+      headers: { Authorization: `Bearer ${token}` },
+    });
     expect(scen.status).toBe(200);
   });
 });

@@ -25,7 +25,11 @@ export function raw(
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }),
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: Buffer.concat(chunks).toString('utf8'),
+          }),
         );
         res.on('error', reject);
       },
@@ -40,7 +44,10 @@ export function raw(
   });
 }
 
-export function json(token: string, body: unknown): { headers: Record<string, string>; body: string } {
+export function json(
+  token: string,
+  body: unknown,
+): { headers: Record<string, string>; body: string } {
   return {
     headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
     body: JSON.stringify(body),

@@ -12,24 +12,58 @@ describe('contract', () => {
   it('keeps the seed routes and their methods', () => {
     const routes = Object.values(operations).map((o) => `${o.method} ${o.path}`);
     expect(routes).toEqual(
-      expect.arrayContaining(['GET /api/health', 'POST /api/rebalance', 'GET /api/preview-scenarios']),
+      expect.arrayContaining([
+        'GET /api/health',
+        'POST /api/rebalance',
+        'GET /api/preview-scenarios',
+      ]),
     );
   });
   it('generates OpenAPI 3.1 with the snake_case request fields', () => {
-    const doc = buildOpenApi() as { openapi: string; paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: { properties: Record<string, unknown> } }> } }>> };
+    const doc = buildOpenApi() as {
+      openapi: string;
+      paths: Record<
+        string,
+        Record<
+          string,
+          {
+            requestBody?: {
+              content: Record<string, { schema: { properties: Record<string, unknown> } }>;
+            };
+          }
+        >
+      >;
+    };
     expect(doc.openapi).toBe('3.1.0');
-    const props = doc.paths['/api/rebalance']!.post!.requestBody!.content['application/json']!.schema.properties;
-    for (const f of ['portfolio_value', 'drift_threshold', 'turnover_limit', 'transaction_cost_bps', 'risk_free_rate', 'assets', 'price_history', 'benchmark', 'monte_carlo', 'rebalance_to'])
+    const props =
+      doc.paths['/api/rebalance']!.post!.requestBody!.content['application/json']!.schema
+        .properties;
+    for (const f of [
+      'portfolio_value',
+      'drift_threshold',
+      'turnover_limit',
+      'transaction_cost_bps',
+      'risk_free_rate',
+      'assets',
+      'price_history',
+      'benchmark',
+      'monte_carlo',
+      'rebalance_to',
+    ])
       expect(props, f).toHaveProperty(f);
   });
 });
 
 describe('canonical JSON and SHA-256', () => {
   it('matches FIPS 180-4 test vectors', () => {
-    expect(sha256Hex('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+    expect(sha256Hex('abc')).toBe(
+      'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad',
+    );
     expect(sha256Hex('')).toBe('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
   });
   it('sorts keys at every depth and drops undefined', () => {
-    expect(canonicalJson({ b: 1, a: [true, null, { d: 2, c: undefined }] })).toBe('{"a":[true,null,{"d":2}],"b":1}');
+    expect(canonicalJson({ b: 1, a: [true, null, { d: 2, c: undefined }] })).toBe(
+      '{"a":[true,null,{"d":2}],"b":1}',
+    );
   });
 });

@@ -1,6 +1,7 @@
 /**
  * Branch-and-bound over convex QP relaxations, for the two discrete rules of the optimizer:
- * whole lots (x = base + step·k, k ∈ ℤ) and minimum trade size (x = base or |x − base| ≥ m).
+ * whole lots (x = base + step·k, k ∈ ℤ) and minimum trade size (x = base or |x − base| ≥ m), plus
+ * buy/sell leg complementarity (b_i·s_i = 0) when costs would otherwise be "spent" on round trips.
  *
  * HiGHS solves LP, MIP and convex QP but not mixed-integer QP, so the search lives here and every
  * node is a continuous QP with tightened column bounds. The relaxation of a node is convex, so its
@@ -50,11 +51,18 @@ interface Node {
  * Distance of value v from the discrete set of column d, and the branching children.
  * Returns null when v is feasible within tol.
  */
+type Kind = 'lattice' | 'min_abs' | 'complement';
+
 export function discreteViolation(
   d: DiscreteColumn,
   v: number,
   tol: number,
-): { score: number; kind: 'lattice' | 'min_abs'; delta: number } | null {
+  vPair = 0,
+): { score: number; kind: Kind; delta: number } | null {
+  if (d.pair !== undefined) {
+    const m = Math.min(v, vPair);
+    return m > tol ? { score: m, kind: 'complement', delta: v - vPair } : null;
+  }
   const delta = v - d.base;
   if (d.step > 0) {
     const k = delta / d.step;
@@ -107,7 +115,7 @@ function children(
   node: Node,
   d: DiscreteColumn,
   delta: number,
-  kind: 'lattice' | 'min_abs',
+  kind: Kind,
   rootLower: Float64Array,
   rootUpper: Float64Array,
 ): BoundOverride[][] {
@@ -116,6 +124,17 @@ function children(
     const b = withBound(node.bounds, d.col, lo, hi, rootLower, rootUpper);
     if (b) out.push(b);
   };
+  if (kind === 'complement') {
+    // Zero the smaller leg first.
+    const pair = d.pair as number;
+    const first = delta <= 0 ? d.col : pair;
+    const second = first === d.col ? pair : d.col;
+    for (const c of [first, second]) {
+      const bnd = withBound(node.bounds, c, -Infinity, 0, rootLower, rootUpper);
+      if (bnd) out.push(bnd);
+    }
+    return out;
+  }
   if (kind === 'lattice') {
     const k = delta / d.step;
     const fl = Math.floor(k);
@@ -174,10 +193,10 @@ export function branchAndBound<T extends RelaxOutcome>(
   const gapTol = (obj: number) => Math.max(limits.absGap, limits.relGap * Math.abs(obj));
 
   const mostViolated = (x: Float64Array) => {
-    let best: { d: DiscreteColumn; delta: number; kind: 'lattice' | 'min_abs' } | null = null;
+    let best: { d: DiscreteColumn; delta: number; kind: Kind } | null = null;
     let bestScore = -1;
     for (const d of discrete) {
-      const v = discreteViolation(d, x[d.col] as number, limits.tol);
+      const v = discreteViolation(d, x[d.col] as number, limits.tol, d.pair !== undefined ? (x[d.pair] as number) : 0);
       if (v && v.score > bestScore) {
         bestScore = v.score;
         best = { d, delta: v.delta, kind: v.kind };
@@ -191,6 +210,12 @@ export function branchAndBound<T extends RelaxOutcome>(
   const tryRounding = (x: Float64Array) => {
     let bounds: BoundOverride[] | null = [];
     for (const d of discrete) {
+      if (d.pair !== undefined) {
+        const small = (x[d.col] as number) <= (x[d.pair] as number) ? d.col : d.pair;
+        bounds = withBound(bounds, small, -Infinity, 0, rootLower, rootUpper);
+        if (!bounds) return;
+        continue;
+      }
       const v = x[d.col] as number;
       let t = v;
       if (d.step > 0) t = d.base + Math.round((v - d.base) / d.step) * d.step;

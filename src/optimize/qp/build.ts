@@ -171,6 +171,19 @@ export function factorRoot(cov: Extract<CovarianceInput, { kind: 'factor' }>, n:
   return G;
 }
 
+/**
+ * Buy/sell complementarity for every costly leg pair: with costs in the budget row, b_i = s_i > 0
+ * would "spend" cash on round trips; branch-and-bound forbids it where a relaxation does it.
+ */
+export function legPairs(N: Normalized, layout: Layout): DiscreteColumn[] {
+  if (layout.b < 0) return [];
+  const out: DiscreteColumn[] = [];
+  for (let i = 0; i < N.n; i++)
+    if ((N.cost[i] as number) > 0 && !N.noTrade[i])
+      out.push({ col: layout.b + i, pair: layout.s + i, base: 0, step: 0, minAbs: 0 });
+  return out;
+}
+
 /** Largest weight of one lot among assets that may trade (the residual-cash allowance). */
 export function lotResidualAllowance(N: Normalized): number {
   if (!N.lotW) return 0;
@@ -240,8 +253,9 @@ export function buildW(
       // of an asset bound between x and a leg.
       colLower[bOff + i] = 0;
       colLower[sOff + i] = 0;
-      colUpper[bOff + i] = Infinity;
-      colUpper[sOff + i] = Infinity;
+      // A no-trade asset has no legs (a round trip would only burn cash on costs).
+      colUpper[bOff + i] = N.noTrade[i] ? 0 : Infinity;
+      colUpper[sOff + i] = N.noTrade[i] ? 0 : Infinity;
     }
   }
   for (let j = 0; j < k; j++) {
@@ -377,6 +391,11 @@ export function buildW(
     }
   }
 
+  if (discrete && discrete.length > 0 && trades)
+    for (let i = 0; i < n; i++)
+      if ((N.cost[i] as number) > 0 && !N.noTrade[i])
+        discrete.push({ col: bOff + i, pair: sOff + i, base: 0, step: 0, minAbs: 0 });
+
   const model: QpModel = {
     numCols,
     numRows,
@@ -459,6 +478,10 @@ export function buildSharpe(N: Normalized): Built {
     for (let i = 0; i < n; i++) {
       colLower[bOff + i] = 0;
       colLower[sOff + i] = 0;
+      if (N.noTrade[i]) {
+        colUpper[bOff + i] = 0;
+        colUpper[sOff + i] = 0;
+      }
     }
   for (let j = 0; j < k; j++) colLower[fOff + j] = -Infinity;
 

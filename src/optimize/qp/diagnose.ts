@@ -66,6 +66,7 @@ export function structuralConflicts(N: Normalized): { message: string; details: 
   const budgetName = N.cashFloor === null ? 'budget' : 'cash_floor';
   let sumL = 0;
   let sumU = 0;
+  // sumU is only reported; maxInvest (below) decides.
   for (let i = 0; i < N.n; i++) {
     sumL += L[i] as number;
     sumU += U[i] as number;
@@ -82,7 +83,17 @@ export function structuralConflicts(N: Normalized): { message: string; details: 
     details.push({ path: budgetName, message: `allows at most ${pct(top)} invested` });
     for (const nm of names) details.push({ path: nm, message: 'asset minimum counted in the conflict' });
   }
-  if (N.cashFloor === null && sumU < 1 - 1e-9) {
+  // Most that can be invested plus paid in costs (Σw + Σc|Δw| is convex per asset, so its
+  // maximum over each interval is at an end).
+  let maxInvest = 0;
+  for (let i = 0; i < N.n; i++) {
+    const c = N.cost[i] as number;
+    const w0 = N.w0[i] as number;
+    const l = L[i] as number;
+    const u = U[i] as number;
+    maxInvest += Math.max(l + c * Math.abs(l - w0), u + c * Math.abs(u - w0));
+  }
+  if (N.cashFloor === null && maxInvest < 1 - 1e-9) {
     const names = largest(U, (i) => (U[i] as number) < 1, (i) => maxName(N, i));
     messages.push(`asset maximums add up to ${pct(sumU)}, below full investment (100%)`);
     details.push({ path: 'budget', message: 'full investment needs weights summing to 100%' });
@@ -130,7 +141,9 @@ export function structuralConflicts(N: Normalized): { message: string; details: 
       for (const c of N.classRows)
         if (c.min !== null) details.push({ path: `class_min:${c.name}`, message: `needs ${pct(c.min)}` });
     }
-    if (N.cashFloor === null && classMaxTotal + restU < 1 - 1e-9 && sumU >= 1 - 1e-9) {
+    // With costs, Σw may end below 1 (costs are paid from cash); the solver's churn check
+    // (optimize.ts) covers that case.
+    if (N.cashFloor === null && !N.anyCost && classMaxTotal + restU < 1 - 1e-9 && sumU >= 1 - 1e-9) {
       messages.push(
         `class maximums allow only ${pct(classMaxTotal + restU)} invested, below full investment`,
       );

@@ -12,8 +12,10 @@
  */
 import type { Highs, Model, ModelData } from 'highs';
 import { branchAndBound } from './bnb';
+import { hessianTimes, matrixTimes } from './kkt';
 import type {
   BoundOverride,
+  CscMatrix,
   QpModel,
   QpSolution,
   QpSolverPort,
@@ -43,14 +45,10 @@ const MODEL_STATUS_NAMES: Record<number, string> = {
 };
 
 /**
- * Options tried in order after a `Solve error` (FINDINGS.md: `user_bound_scale` 5–8 solved every
- * size); the last rung restores HiGHS's default QP regularization.
+ * Options tried in order after a failed solve (FINDINGS.md: `user_bound_scale` 5–8 solved every
+ * size of the rebalancing QP that failed with `Solve error` by default).
  */
-const RETRY_LADDER: readonly Record<string, number>[] = [
-  { user_bound_scale: 5 },
-  { user_bound_scale: 8 },
-  { user_bound_scale: 0, qp_regularization_value: 1e-7 },
-];
+const RETRY_LADDER: readonly Record<string, number>[] = [{ user_bound_scale: 5 }, { user_bound_scale: 8 }];
 
 /**
  * HiGHS adds qp_regularization_value·I to the Hessian (default 1e-7). On the scaled model that
@@ -122,6 +120,29 @@ function toModelData(model: QpModel, inf: number): ModelData {
   return data;
 }
 
+/** Largest violation of the rows and (unless rowsOnly) the root column bounds, relative. */
+function primalViolation(model: QpModel, x: Float64Array, rowsOnly: boolean): number {
+  const Ax = matrixTimes(model, x);
+  let v = 0;
+  for (let i = 0; i < model.numRows; i++) {
+    const a = Ax[i] as number;
+    const lo = model.rowLower[i] as number;
+    const hi = model.rowUpper[i] as number;
+    if (lo > -Infinity) v = Math.max(v, (lo - a) / Math.max(1, Math.abs(lo)));
+    if (hi < Infinity) v = Math.max(v, (a - hi) / Math.max(1, Math.abs(hi)));
+    if (!Number.isFinite(a)) v = Infinity;
+  }
+  if (!rowsOnly)
+    for (let j = 0; j < model.numCols; j++) {
+      const z = x[j] as number;
+      const lo = model.colLower[j] as number;
+      const hi = model.colUpper[j] as number;
+      if (lo > -Infinity) v = Math.max(v, (lo - z) / Math.max(1, Math.abs(lo)));
+      if (hi < Infinity) v = Math.max(v, (z - hi) / Math.max(1, Math.abs(hi)));
+    }
+  return v;
+}
+
 function infoNumber(m: Model, name: string): number {
   try {
     const v = m.info.get(name);
@@ -134,23 +155,197 @@ function infoNumber(m: Model, name: string): number {
 interface RunState {
   iterations: number;
   retries: number;
+  /** ε of the proximal fallback once it was needed (then used for every later node). */
+  prox: number;
+  /** Solver seconds spent on fresh retry models. */
+  extraTime: number;
   options: Record<string, number | string | boolean>;
 }
 
-/** One run with the retry ladder; returns the HiGHS model status code. */
-function runWithRetry(m: Model, state: RunState): number {
-  let code = runOnce(m);
+/**
+ * One solve, verified, with the retry ladder. A result is retried when HiGHS reports
+ * `Solve error`, `Not set` (its QP solver's "Non-convex" verdict on a convex model), or "optimal"
+ * with a point that fails our own feasibility check (seen on about 1 in 200 random rebalancing
+ * QPs, natively too). A failed persistent model does not recover, so every retry runs on a fresh
+ * HiGHS instance with the same data and the current node bounds:
+ * 1. `user_bound_scale` 5, then 8 (FINDINGS.md);
+ * 2. proximal regularization of the zero-curvature columns (the buy/sell legs): ε/2·‖z − z_k‖²
+ *    with z_k ← z repeated until z stops moving, which converges to the exact optimum of the
+ *    original problem (proximal point method); ε = 1e-5 × the largest Hessian diagonal, then 100 ε.
+ */
+function solveRobust(ctx: SolveCtx, bounds: readonly BoundOverride[] = []): Snapshot {
+  const { m, model, state } = ctx;
+  if (state.prox > 0) return proxSolve(ctx, bounds, state.prox);
+  const code = runOnce(m);
   state.iterations += iterationsOf(m);
+  let snap = snapshot(m, code, model);
   for (const rung of RETRY_LADDER) {
-    if (code !== 4) break;
+    if (!retryable(snap)) return snap;
     state.retries++;
-    m.options.set(rung);
     Object.assign(state.options, rung);
-    m.clearSolver();
-    code = runOnce(m);
-    state.iterations += iterationsOf(m);
+    snap = withFresh(ctx, bounds, rung, null, (f) => {
+      const c = runOnce(f);
+      state.iterations += iterationsOf(f);
+      return snapshot(f, c, model);
+    });
   }
-  return code;
+  delete state.options.user_bound_scale;
+  if (!retryable(snap) || !model.hessian) return snap;
+  let maxDiag = 0;
+  const H = model.hessian;
+  for (let j = 0; j < model.numCols; j++)
+    for (let p = H.starts[j] as number; p < (H.starts[j + 1] as number); p++)
+      if (H.indices[p] === j) maxDiag = Math.max(maxDiag, H.values[p] as number);
+  for (const eps of [1e-5 * maxDiag, 1e-3 * maxDiag]) {
+    if (!(eps > 0)) break;
+    state.retries++;
+    snap = proxSolve(ctx, bounds, eps);
+    if (!retryable(snap)) {
+      state.prox = eps;
+      state.options.proximal_legs = eps;
+      return snap;
+    }
+  }
+  return snap;
+}
+
+interface SolveCtx {
+  highs: Highs;
+  m: Model;
+  model: QpModel;
+  state: RunState;
+  timeLimit: number;
+}
+
+function retryable(s: Snapshot): boolean {
+  return s.status === 'error';
+}
+
+/** Runs `fn` on a fresh HiGHS model (optionally with another Hessian), then disposes it. */
+function withFresh<T>(
+  ctx: SolveCtx,
+  bounds: readonly BoundOverride[],
+  options: Record<string, number>,
+  hessian: CscMatrix | null,
+  fn: (f: Model) => T,
+): T {
+  const { highs, model, state } = ctx;
+  let data = model;
+  if (bounds.length > 0 || hessian) {
+    const colLower = model.colLower.slice();
+    const colUpper = model.colUpper.slice();
+    for (const b of bounds) {
+      colLower[b.col] = b.lower;
+      colUpper[b.col] = b.upper;
+    }
+    data = { ...model, colLower, colUpper, ...(hessian ? { hessian } : {}) };
+  }
+  const f = highs.createModel(toModelData(data, highs.infinity));
+  try {
+    f.options.set({
+      output_flag: false,
+      ...BASE_OPTIONS,
+      ...options,
+      time_limit: Math.max(1e-3, ctx.timeLimit - elapsed(ctx)),
+    });
+    return fn(f);
+  } finally {
+    state.extraTime += f.getRunTime();
+    f.dispose();
+  }
+}
+
+/** Solver seconds spent so far in this call (persistent model + fresh retries). */
+function elapsed(ctx: SolveCtx): number {
+  return ctx.m.getRunTime() + ctx.state.extraTime;
+}
+
+/** Columns without any Hessian entry (zero curvature). */
+function flatColumns(model: QpModel): Int32Array {
+  const touched = new Uint8Array(model.numCols);
+  const H = model.hessian;
+  if (H)
+    for (let j = 0; j < model.numCols; j++)
+      for (let p = H.starts[j] as number; p < (H.starts[j + 1] as number); p++) {
+        touched[j] = 1;
+        touched[H.indices[p] as number] = 1;
+      }
+  const out: number[] = [];
+  for (let j = 0; j < model.numCols; j++) if (!touched[j]) out.push(j);
+  return Int32Array.from(out);
+}
+
+/** Proximal-point iterations on the flat columns, on a fresh model (see solveRobust). */
+function proxSolve(ctx: SolveCtx, bounds: readonly BoundOverride[], eps: number): Snapshot {
+  const { model, state } = ctx;
+  const flat = flatColumns(model);
+  const H = model.hessian as CscMatrix;
+  // H + ε on the flat diagonal (their columns are empty, so each gains one entry).
+  const isFlat = new Uint8Array(model.numCols);
+  for (const j of flat) isFlat[j] = 1;
+  const starts = new Int32Array(model.numCols + 1);
+  const nnz = H.values.length + flat.length;
+  const indices = new Int32Array(nnz);
+  const values = new Float64Array(nnz);
+  let q = 0;
+  for (let j = 0; j < model.numCols; j++) {
+    starts[j] = q;
+    if (isFlat[j]) {
+      indices[q] = j;
+      values[q++] = eps;
+    } else
+      for (let p = H.starts[j] as number; p < (H.starts[j + 1] as number); p++) {
+        indices[q] = H.indices[p] as number;
+        values[q++] = H.values[p] as number;
+      }
+  }
+  starts[model.numCols] = q;
+  const sel = { kind: 'set' as const, indices: flat };
+  const baseCost = Float64Array.from(flat, (j) => model.colCost[j] as number);
+  const cost = new Float64Array(flat.length);
+  const center = new Float64Array(flat.length);
+  return withFresh(ctx, bounds, {}, { starts, indices, values }, (f) => {
+    let snap: Snapshot | null = null;
+    for (let it = 0; it < 100 && flat.length > 0; it++) {
+      for (let k = 0; k < flat.length; k++) cost[k] = (baseCost[k] as number) - eps * (center[k] as number);
+      f.changeColsCost(sel, cost);
+      const code = runOnce(f);
+      state.iterations += iterationsOf(f);
+      snap = snapshot(f, code, model);
+      if (snap.status !== 'optimal') return snap;
+      let move = 0;
+      let size = 1;
+      for (let k = 0; k < flat.length; k++) {
+        const z = snap.x[flat[k] as number] as number;
+        move = Math.max(move, Math.abs(z - (center[k] as number)));
+        size = Math.max(size, Math.abs(z));
+        center[k] = z;
+      }
+      if (move <= 1e-11 * size) break;
+    }
+    if (!snap) {
+      const code = runOnce(f);
+      state.iterations += iterationsOf(f);
+      return snapshot(f, code, model);
+    }
+    // Report the original objective (the prox terms vanish at convergence; the linear shift does
+    // not, so recompute) and the reduced costs without the prox gradient ε (z − z_k).
+    snap.objective = objectiveOf(model, snap.x);
+    for (let k = 0; k < flat.length; k++) {
+      const j = flat[k] as number;
+      snap.colDual[j] = (snap.colDual[j] as number) - eps * ((snap.x[j] as number) - (center[k] as number));
+    }
+    return snap;
+  });
+}
+
+/** ½xᵀQx + cᵀx + offset. */
+function objectiveOf(model: QpModel, x: Float64Array): number {
+  const Qx = hessianTimes(model, x);
+  let v = model.offset;
+  for (let j = 0; j < model.numCols; j++)
+    v += (x[j] as number) * (0.5 * (Qx[j] as number) + (model.colCost[j] as number));
+  return v;
 }
 
 function runOnce(m: Model): number {
@@ -180,14 +375,16 @@ interface Snapshot {
   dualFeasible: boolean;
 }
 
-function snapshot(m: Model, code: number, model: QpModel): Snapshot {
+function snapshot(m: Model, code: number, model: QpModel, rowsOnly = false): Snapshot {
   const primalFeasible = infoNumber(m, 'primal_solution_status') === 2;
   const dualFeasible = infoNumber(m, 'dual_solution_status') === 2;
   let status = statusOf(code);
   // "Optimal" without a feasible primal solution is not an answer.
   if (status === 'optimal' && !primalFeasible) status = 'error';
-  if (status === 'optimal') {
-    const s = m.getSolution();
+  const s = status === 'optimal' ? m.getSolution() : null;
+  // Nor is an "optimal" point that violates the model (checked here, not taken on trust).
+  if (s && primalViolation(model, s.colValue, rowsOnly) > 1e-6) status = 'error';
+  if (s && status === 'optimal') {
     return {
       status,
       code,
@@ -244,7 +441,7 @@ export function createHighsQpSolver(highs: Highs): HighsQpSolver {
 
 function solveWith(highs: Highs, model: QpModel, options: SolveOptions): QpSolution {
   const m = highs.createModel(toModelData(model, highs.infinity));
-  const state: RunState = { iterations: 0, retries: 0, options: { ...BASE_OPTIONS } };
+  const state: RunState = { iterations: 0, retries: 0, prox: 0, extraTime: 0, options: { ...BASE_OPTIONS } };
   try {
     m.options.set({
       output_flag: false,
@@ -253,13 +450,13 @@ function solveWith(highs: Highs, model: QpModel, options: SolveOptions): QpSolut
     });
     const discrete = model.discrete ?? [];
     if (discrete.length === 0) {
-      const code = runWithRetry(m, state);
-      const snap = snapshot(m, code, model);
+      const snap = solveRobust({ highs, m, model, state, timeLimit: options.timeLimitSeconds });
+      const code = snap.code;
       const out: QpSolution = {
         ...snap,
         modelStatus: MODEL_STATUS_NAMES[code] ?? `status ${code}`,
         iterations: state.iterations,
-        solveTimeMs: m.getRunTime() * 1000,
+        solveTimeMs: (m.getRunTime() + state.extraTime) * 1000,
         retries: state.retries,
         options: state.options,
       };
@@ -267,7 +464,7 @@ function solveWith(highs: Highs, model: QpModel, options: SolveOptions): QpSolut
       if (snap.status === 'error')
         out.message =
           `HiGHS ended with "${out.modelStatus}"` +
-          (state.retries ? ` after ${state.retries} retries with user_bound_scale` : '');
+          (state.retries ? ` after ${state.retries} retries (user_bound_scale 5 and 8, proximal legs)` : '');
       return out;
     }
     return solveDiscrete(highs, m, model, options, state);
@@ -298,6 +495,7 @@ function solveDiscrete(
   state: RunState,
 ): QpSolution {
   const inf = highs.infinity;
+  const ctx: SolveCtx = { highs, m, model, state, timeLimit: options.timeLimitSeconds };
   const applied = new Set<number>();
   let lastCode = 0;
   const relax = (bounds: BoundOverride[]) => {
@@ -309,8 +507,9 @@ function solveDiscrete(
       m.changeColBounds(b.col, fin(b.lower, inf), fin(b.upper, inf));
       applied.add(b.col);
     }
-    lastCode = runWithRetry(m, state);
-    return snapshot(m, lastCode, model);
+    const snap = solveRobust(ctx, bounds);
+    lastCode = snap.code;
+    return snap;
   };
   const tol = 1e-7;
   const res = branchAndBound(model.discrete ?? [], model.colLower, model.colUpper, relax, {
@@ -318,7 +517,7 @@ function solveDiscrete(
     relGap: options.mipRelGap ?? 1e-9,
     absGap: 1e-9,
     tol,
-    expired: () => m.getRunTime() >= options.timeLimitSeconds,
+    expired: () => elapsed(ctx) >= options.timeLimitSeconds,
   });
   const inc = res.incumbent;
   const base = {
@@ -329,7 +528,7 @@ function solveDiscrete(
           ? 'Infeasible'
           : (MODEL_STATUS_NAMES[lastCode] ?? res.status),
     iterations: state.iterations,
-    solveTimeMs: m.getRunTime() * 1000,
+    solveTimeMs: (m.getRunTime() + state.extraTime) * 1000,
     retries: state.retries,
     options: state.options,
     mip: {

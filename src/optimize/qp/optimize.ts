@@ -15,7 +15,7 @@
  */
 import { EngineError, type Warning } from '../../contract/common';
 import type { CovarianceInfo, OptimizationResult } from '../../contract/optimize';
-import { buildSharpe, buildW, type Built, type Objective } from './build';
+import { buildSharpe, buildW, legPairs, type Built, type Objective } from './build';
 import { diagnoseInfeasible, structuralConflicts } from './diagnose';
 import { kktCheck } from './kkt';
 import { covTimes, denseCov, normalize, quad, type Normalized } from './normalize';
@@ -87,7 +87,7 @@ export async function optimizePortfolio(
       const obj: Objective =
         N.method === 'track_target' ? 'track' : N.method === 'min_variance' ? 'variance' : 'mean_variance';
       const built = buildW(N, obj, { discrete });
-      stage = { built, sol: await solveChecked(N, built, solver, acc, warnings) };
+      stage = await solveChecked(N, built, solver, acc, warnings);
       w = extractW(N, stage);
       break;
     }
@@ -99,22 +99,21 @@ export async function optimizePortfolio(
           'infeasible: max_sharpe needs at least one asset whose expected return exceeds the risk-free rate',
           [{ path: 'expected_returns', message: `every μ_i ≤ r_f = ${N.rf}` }],
         );
-      const built = buildSharpe(N);
-      const sol = await solveChecked(N, built, solver, acc, warnings, () =>
+      stage = await solveChecked(N, buildSharpe(N), solver, acc, warnings, () =>
         new EngineError(
           'INFEASIBLE',
           'infeasible: no portfolio allowed by the constraints earns more than the risk-free rate net of costs',
           [{ path: 'expected_returns', message: 'no feasible positive excess return' }],
         ),
       );
-      stage = { built, sol };
-      const kappa = sol.x[built.layout.kappa] as number;
+      const sol = stage.sol;
+      const kappa = sol.x[stage.built.layout.kappa] as number;
       const ws = new Float64Array(N.n);
       for (let i = 0; i < N.n; i++) ws[i] = N.noTrade[i] ? (N.w0[i] as number) : (sol.x[i] as number) / kappa;
       w = ws;
       if (discrete) {
         const b2 = buildW(N, 'track', { target: ws, discrete: true });
-        stage = { built: b2, sol: await solveChecked(N, b2, solver, acc, warnings) };
+        stage = await solveChecked(N, b2, solver, acc, warnings);
         w = extractW(N, stage);
         warnings.push({
           code: 'DISCRETE_STAGE_2',
@@ -140,7 +139,7 @@ export async function optimizePortfolio(
         rp = { res, constrained: false };
       } else {
         const b2 = buildW(N, 'track', { target: target ?? res.weights, discrete });
-        stage = { built: b2, sol: await solveChecked(N, b2, solver, acc, warnings) };
+        stage = await solveChecked(N, b2, solver, acc, warnings);
         w = extractW(N, stage);
         rp = { res, constrained: true };
       }
@@ -157,7 +156,7 @@ async function solveChecked(
   acc: Acc,
   warnings: Warning[],
   methodConflict?: () => EngineError,
-): Promise<QpSolution> {
+): Promise<Stage> {
   const sol = await solver.solve(built.model, {
     timeLimitSeconds: N.timeLimit,
     maxNodes: N.maxNodes,
@@ -173,18 +172,32 @@ async function solveChecked(
     acc.nodes = (acc.nodes ?? 0) + sol.mip.nodes;
     acc.gap = sol.mip.gap;
   }
-  if (sol.status === 'optimal') return sol;
+  if (sol.status === 'optimal') {
+    if (!built.model.discrete && roundTrips(N, built, sol)) {
+      // Re-solve exactly with buy/sell complementarity branching (see roundTrips).
+      warnings.push({
+        code: 'COSTS_FORCE_TRADING',
+        message:
+          'the limits leave cash that full investment must spend; solved with buy/sell complementarity branching so that no asset is bought and sold at once',
+      });
+      const b2: Built = { ...built, model: { ...built.model, discrete: legPairs(N, built.layout) } };
+      return solveChecked(N, b2, solver, acc, warnings, methodConflict);
+    }
+    return { built, sol };
+  }
   if (sol.mip && (sol.status === 'node_limit' || sol.status === 'time_limit') && sol.primalFeasible) {
     acc.withinGap = true;
     warnings.push({
       code: 'MIP_NOT_PROVEN_OPTIMAL',
       message: `branch-and-bound stopped at the ${sol.status.replace('_', ' ')} after ${sol.mip.nodes} nodes; the returned discrete solution is within a relative gap of ${sol.mip.gap.toExponential(2)} of the optimum`,
     });
-    return sol;
+    return { built, sol };
   }
   if (sol.status === 'infeasible') {
-    const diag = await diagnoseInfeasible(N, solver, { discrete: !!built.model.discrete });
+    const discreteRules = (built.model.discrete ?? []).some((d) => d.pair === undefined);
+    const diag = await diagnoseInfeasible(N, solver, { discrete: discreteRules });
     if (diag) throw diag;
+    if ((built.model.discrete ?? []).some((d) => d.pair !== undefined)) throw fullInvestmentConflict(N, built);
     if (methodConflict) throw methodConflict();
     throw new EngineError(
       'INFEASIBLE',
@@ -196,6 +209,37 @@ async function solveChecked(
     'INTERNAL',
     `the optimizer did not reach a verified optimum: ${sol.message ?? sol.modelStatus} (status ${sol.status}); no weights are returned`,
     [{ path: 'solver', message: `${sol.modelStatus}; retries with user_bound_scale: ${sol.retries}` }],
+  );
+}
+
+/**
+ * Buying and selling the same asset (b_i, s_i > 0) only pays costs. A relaxation does it only when
+ * full investment must spend cash that the limits let no asset absorb (e.g. a class maximum just
+ * below 100 %): the honest set {Σw + Σc|Δw| = 1} is then not convex, and branch-and-bound on
+ * b_i·s_i = 0 finds its exact optimum (or proves that no honest portfolio exists).
+ */
+function roundTrips(N: Normalized, built: Built, sol: QpSolution): boolean {
+  const { b, s, n, kappa } = built.layout;
+  if (b < 0) return false;
+  const scale = kappa >= 0 ? (sol.x[kappa] as number) / 100 : 1;
+  for (let i = 0; i < n; i++) {
+    // Without a cost a round trip changes nothing (the legs only need to cover the trade).
+    if (!((N.cost[i] as number) > 0)) continue;
+    if (Math.min(sol.x[b + i] as number, sol.x[s + i] as number) / scale > 1e-7) return true;
+  }
+  return false;
+}
+
+function fullInvestmentConflict(N: Normalized, built: Built): EngineError {
+  const blocking = [...built.layout.duals.keys()].filter((k) => k.startsWith('asset_max:') || k.startsWith('class_max:'));
+  return new EngineError(
+    'INFEASIBLE',
+    `infeasible: full investment cannot be reached; the asset and class maximums${N.tau !== null ? ' and the turnover cap' : ''} leave cash that could only be spent on transaction costs`,
+    [
+      { path: N.cashFloor === null ? 'budget' : 'cash_floor', message: 'full investment' },
+      ...(N.tau !== null ? [{ path: 'turnover', message: 'limits buying' }] : []),
+      ...blocking.slice(0, 20).map((path) => ({ path, message: 'maximum in the conflict' })),
+    ],
   );
 }
 

@@ -131,6 +131,11 @@ export interface DiscreteColumn {
   base: number;
   step: number;
   minAbs: number;
+  /**
+   * Complementarity instead: x[col] ≥ 0 and x[pair] ≥ 0 may not both be positive (a buy leg and a
+   * sell leg of the same asset). base/step/minAbs are ignored.
+   */
+  pair?: number;
 }
 
 /**

@@ -1,13 +1,19 @@
 import { migration001 } from './001_audit_log';
 import { migration002 } from './002_portfolios';
 import { migration003 } from './003_runs';
+import { migration004 } from './004_imports';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
 export { APPLICATION_ID } from './001_audit_log';
 
 /** Every migration, in order. Append only; `MIGRATIONS[i].version === i + 1`. */
-export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003];
+export const MIGRATIONS: readonly Migration[] = [
+  migration001,
+  migration002,
+  migration003,
+  migration004,
+];
 
 /** The schema version this build of the app writes. */
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

@@ -42,8 +42,10 @@ const ev = (i: number): AuditEventInput => ({
   payload: { i, value: `v${i}` },
 });
 
+/** The head record the reader would use. */
 function rawHead(dir: string): unknown {
-  return JSON.parse(fs.readFileSync(path.join(dir, HEAD_FILE_NAME), 'utf8'));
+  const r = readHeadFile(dir);
+  return r.state === 'ok' ? r.head : r.state;
 }
 
 describe('audit log: append, list, hashes', () => {
@@ -196,7 +198,7 @@ describe('audit head file: crash recovery and tamper evidence', () => {
   it('crash after COMMIT, before the head rewrite (last = pending): accepted and normalized', () => {
     const { dir, head } = seeded();
     const before = { seq: 2, hash: readSeqHash(dir, 2) };
-    writeHeadFile(dir, { format: 1, committed: before, pending: head }, true);
+    writeHeadFile(dir, { format: 1, committed: before, pending: head });
     const { store } = open(dir);
     expect(store.audit.verify().ok).toBe(true);
     expect(rawHead(dir)).toEqual({ format: 1, committed: head, pending: null });
@@ -204,11 +206,7 @@ describe('audit head file: crash recovery and tamper evidence', () => {
 
   it('crash before COMMIT (pending never committed): accepted and pending cleared', () => {
     const { dir, head } = seeded();
-    writeHeadFile(
-      dir,
-      { format: 1, committed: head, pending: { seq: 4, hash: 'a'.repeat(64) } },
-      true,
-    );
+    writeHeadFile(dir, { format: 1, committed: head, pending: { seq: 4, hash: 'a'.repeat(64) } });
     const { store } = open(dir);
     expect(store.audit.verify().ok).toBe(true);
     expect(rawHead(dir)).toEqual({ format: 1, committed: head, pending: null });
@@ -243,11 +241,11 @@ describe('audit head file: crash recovery and tamper evidence', () => {
 
   it('a head file that is behind the database (events appended outside the store) is reported', () => {
     const { dir } = seeded();
-    writeHeadFile(
-      dir,
-      { format: 1, committed: { seq: 2, hash: readSeqHash(dir, 2) }, pending: null },
-      true,
-    );
+    writeHeadFile(dir, {
+      format: 1,
+      committed: { seq: 2, hash: readSeqHash(dir, 2) },
+      pending: null,
+    });
     const { store } = open(dir);
     expect(store.audit.verify()).toMatchObject({ ok: false, first_bad_seq: 3 });
   });
@@ -262,7 +260,7 @@ describe('audit head file: crash recovery and tamper evidence', () => {
 
   it('readHeadFile distinguishes missing, invalid and ok', () => {
     const { dir, head } = seeded();
-    expect(readHeadFile(dir)).toEqual({
+    expect(readHeadFile(dir)).toMatchObject({
       state: 'ok',
       head: { format: 1, committed: head, pending: null },
     });
@@ -273,6 +271,65 @@ describe('audit head file: crash recovery and tamper evidence', () => {
     expect(readHeadFile(dir).state).toBe('invalid');
     fs.rmSync(path.join(dir, HEAD_FILE_NAME));
     expect(readHeadFile(dir).state).toBe('missing');
+  });
+});
+
+describe('audit head file layout', () => {
+  it('is a JSON array of two slots updated in place, alternating, at a constant size', () => {
+    const { store, dir } = open();
+    const file = path.join(dir, HEAD_FILE_NAME);
+    const slots = () => JSON.parse(fs.readFileSync(file, 'utf8')) as unknown[];
+    expect(fs.statSync(file).size).toBe(8192);
+    expect(slots()[1]).toBeNull(); // fresh file: one record
+    const seen: number[] = [];
+    for (let i = 1; i <= 3; i++) {
+      store.audit.append(ev(i));
+      const r = readHeadFile(dir);
+      if (r.state !== 'ok') throw new Error('head unreadable');
+      seen.push(r.slot);
+      expect(r.head).toEqual({ format: 1, committed: store.audit.head(), pending: null });
+      expect(fs.statSync(file).size).toBe(8192);
+      const both = slots() as { counter: number; pending: unknown }[];
+      // One slot has the committed head, the other the pending record written before COMMIT.
+      expect(both.map((b) => b.pending === null).sort()).toEqual([false, true]);
+      expect(Math.abs(both[0]!.counter - both[1]!.counter)).toBe(1);
+    }
+    expect(seen).toEqual([0, 0, 0]); // post-commit record always lands one slot after pending
+  });
+
+  it('a torn write of the newest slot falls back to the other slot, which is still valid', () => {
+    const { store, dir } = open();
+    store.audit.append([ev(1), ev(2)]);
+    const head = store.audit.head();
+    store.close();
+    const file = path.join(dir, HEAD_FILE_NAME);
+    const r = readHeadFile(dir);
+    if (r.state !== 'ok') throw new Error('head unreadable');
+    // Damage 40 bytes in the middle of the newest record (the post-commit one).
+    const fd = fs.openSync(file, 'r+');
+    fs.writeSync(fd, Buffer.alloc(40, 0x41), 0, 40, r.slot * 4096 + 60);
+    fs.closeSync(fd);
+    const after = readHeadFile(dir);
+    expect(after).toMatchObject({
+      state: 'ok',
+      counter: r.counter - 1,
+      head: { committed: { seq: 0 }, pending: head },
+    });
+    // That older record (committed = before, pending = after) still accepts the database.
+    const again = open(dir);
+    expect(again.store.audit.verify().ok).toBe(true);
+    expect(rawHead(dir)).toEqual({ format: 1, committed: head, pending: null });
+  });
+
+  it('a record with a wrong check value is ignored', () => {
+    const { store, dir } = open();
+    store.audit.append(ev(1));
+    store.close();
+    const file = path.join(dir, HEAD_FILE_NAME);
+    const text = fs.readFileSync(file, 'utf8');
+    // Forge both slots' seq without recomputing `check`.
+    fs.writeFileSync(file, text.replace(/"seq":1/g, '"seq":7').replace(/"seq":0/g, '"seq":7'));
+    expect(readHeadFile(dir).state).toBe('invalid');
   });
 });
 

@@ -1,12 +1,14 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DB_FILE_NAME, createStore } from '../../../src/store';
 import { mulberry32, randInt, tempDir } from './helpers';
 
-const ROOT = path.resolve(__dirname, '../../..');
-const WRITER = path.join(__dirname, 'fixtures', 'crash-writer.ts');
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const ROOT = path.resolve(HERE, '../../..');
+const WRITER = path.join(HERE, 'fixtures', 'crash-writer.ts');
 const KILLS = 110;
 
 interface Cycle {
@@ -57,64 +59,57 @@ const t = tempDir('store-crash-');
 afterAll(() => t.cleanup());
 
 describe('crash safety', () => {
-  it(
-    `no acknowledged run is lost across ${KILLS} SIGKILLs; integrity and chain verify`,
-    async () => {
-      const rand = mulberry32(424242);
-      const acked: string[] = [];
-      let killedWhileWriting = 0;
-      for (let k = 0; k < KILLS; k++) {
-        const c = await cycle(t.dir, rand);
-        // The writer must die by our SIGKILL, never by an error of its own.
-        expect({ signal: c.signal, code: c.code, stderr: c.stderr }).toEqual({
-          signal: 'SIGKILL',
-          code: null,
-          stderr: '',
-        });
-        if (c.acked.length > 0) killedWhileWriting++;
-        acked.push(...c.acked);
-      }
-      expect(killedWhileWriting).toBeGreaterThanOrEqual(60);
-      expect(new Set(acked).size).toBe(acked.length);
+  it(`no acknowledged run is lost across ${KILLS} SIGKILLs; integrity and chain verify`, async () => {
+    const rand = mulberry32(424242);
+    const acked: string[] = [];
+    let killedWhileWriting = 0;
+    for (let k = 0; k < KILLS; k++) {
+      const c = await cycle(t.dir, rand);
+      // The writer must die by our SIGKILL, never by an error of its own.
+      expect({ signal: c.signal, code: c.code, stderr: c.stderr }).toEqual({
+        signal: 'SIGKILL',
+        code: null,
+        stderr: '',
+      });
+      if (c.acked.length > 0) killedWhileWriting++;
+      acked.push(...c.acked);
+    }
+    expect(killedWhileWriting).toBeGreaterThanOrEqual(60);
+    expect(new Set(acked).size).toBe(acked.length);
 
-      const store = createStore({ dir: t.dir });
-      try {
-        const missing = acked.filter((id) => store.runs.get(id) === null);
-        expect(missing).toEqual([]);
-        const v = store.audit.verify();
-        expect(v).toMatchObject({ ok: true, first_bad_seq: null, reason: null });
-        // Every stored run has its run.created event (same transaction).
-        const runCount = store.runs.list({ limit: 1 }).items.length;
-        expect(runCount).toBe(1);
-      } finally {
-        store.close();
-      }
-      const db = new Database(path.join(t.dir, DB_FILE_NAME), { readonly: true });
-      try {
-        expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
-        expect(db.pragma('foreign_key_check')).toEqual([]);
-        const orphans = db
-          .prepare(
-            `SELECT count(*) FROM runs r WHERE NOT EXISTS (SELECT 1 FROM audit_events e
+    const store = createStore({ dir: t.dir });
+    try {
+      const missing = acked.filter((id) => store.runs.get(id) === null);
+      expect(missing).toEqual([]);
+      const v = store.audit.verify();
+      expect(v).toMatchObject({ ok: true, first_bad_seq: null, reason: null });
+    } finally {
+      store.close();
+    }
+    const db = new Database(path.join(t.dir, DB_FILE_NAME), { readonly: true });
+    try {
+      expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+      expect(db.pragma('foreign_key_check')).toEqual([]);
+      const orphans = db
+        .prepare(
+          `SELECT count(*) FROM runs r WHERE NOT EXISTS (SELECT 1 FROM audit_events e
              WHERE e.action = 'run.created' AND e.subject = r.run_id)`,
-          )
-          .pluck()
-          .get();
-        expect(orphans).toBe(0);
-        const events = db
-          .prepare("SELECT count(*) FROM audit_events WHERE action = 'run.created'")
-          .pluck()
-          .get() as number;
-        const runs = db.prepare('SELECT count(*) FROM runs').pluck().get() as number;
-        expect(events).toBe(runs);
-        expect(runs).toBeGreaterThanOrEqual(acked.length);
-        console.log(
-          `[crash] ${KILLS} kills, ${killedWhileWriting} while writing; ${acked.length} acknowledged runs, ${runs} stored`,
-        );
-      } finally {
-        db.close();
-      }
-    },
-    180_000,
-  );
+        )
+        .pluck()
+        .get();
+      expect(orphans).toBe(0);
+      const events = db
+        .prepare("SELECT count(*) FROM audit_events WHERE action = 'run.created'")
+        .pluck()
+        .get() as number;
+      const runs = db.prepare('SELECT count(*) FROM runs').pluck().get() as number;
+      expect(events).toBe(runs);
+      expect(runs).toBeGreaterThanOrEqual(acked.length);
+      console.log(
+        `[crash] ${KILLS} kills, ${killedWhileWriting} while writing; ${acked.length} acknowledged runs, ${runs} stored`,
+      );
+    } finally {
+      db.close();
+    }
+  }, 180_000);
 });

@@ -8,6 +8,8 @@ import {
   LATEST_SCHEMA_VERSION,
   MIGRATIONS,
   SqliteAuditLog,
+  SqlitePortfolioRepository,
+  SqliteRunRepository,
   StoreError,
   createStore,
   openDatabase,
@@ -45,7 +47,7 @@ describe('migrations', () => {
     expect(MIGRATIONS.map((m) => m.version)).toEqual(
       Array.from({ length: MIGRATIONS.length }, (_, i) => i + 1),
     );
-    expect(LATEST_SCHEMA_VERSION).toBe(3);
+    expect(LATEST_SCHEMA_VERSION).toBe(4);
   });
 
   it('a new database opens with the required pragmas at the latest version', () => {
@@ -64,6 +66,7 @@ describe('migrations', () => {
       expect(tables(o.db)).toEqual([
         'audit_actions',
         'audit_events',
+        'imports',
         'portfolio_versions',
         'portfolios',
         'runs',
@@ -97,6 +100,7 @@ describe('migrations', () => {
         log.append({ actor: 'a', action: 'portfolio.created', subject: 'p', payload: {} }),
       ).toThrow(/FOREIGN KEY/);
       expect(log.verify().ok).toBe(true);
+      log.close();
     } finally {
       o.db.close();
     }
@@ -111,6 +115,7 @@ describe('migrations', () => {
       { actor: 'alice', action: 'prices.imported', subject: 'prices:SPY', payload: { rows: 10 } },
       { actor: 'alice', action: 'settings.changed', subject: 'theme', payload: { to: 'dark' } },
     ]);
+    log.close();
     v1.db.close();
 
     const v2 = openDatabase({ dir: d, migrateTo: 2, now: clock.now });
@@ -159,6 +164,7 @@ describe('migrations', () => {
       expect(() =>
         log2.append({ actor: 'a', action: 'run.created', subject: 'r', payload: {} }),
       ).toThrow(/FOREIGN KEY/);
+      log2.close();
     } finally {
       v2.db.close();
     }
@@ -177,37 +183,89 @@ describe('migrations', () => {
     const ins = v2.db.prepare('INSERT INTO portfolio_versions VALUES (?, ?, ?, ?, ?)');
     ins.run('p1', 1, '2026-04-02T10:00:00.000Z', sha256Hex('{"v":1}'), '{"v":1}');
     ins.run('p1', 2, '2026-04-02T10:00:01.000Z', sha256Hex('{"v":2}'), '{"v":2}');
+    log.close();
     v2.db.close();
 
     clock.tick(60_000);
-    const store = createStore({ dir: d, now: clock.now });
+    const v3 = openDatabase({ dir: d, migrateTo: 3, now: clock.now });
     try {
-      expect(store.schema_version).toBe(3);
-      expect(store.backup_file).toBe(
+      expect(v3.version).toBe(3);
+      expect(tables(v3.db)).toContain('runs');
+      expect(tables(v3.db)).not.toContain('imports');
+      expect(v3.backup_file).toBe(
         path.resolve(d, 'backups', 'rebalancer-v2-20260402T100100000Z.sqlite'),
       );
-      const b = new Database(store.backup_file!, { readonly: true });
+      const b = new Database(v3.backup_file!, { readonly: true });
       expect(b.pragma('user_version', { simple: true })).toBe(2);
       expect(b.prepare('SELECT count(*) FROM portfolio_versions').pluck().get()).toBe(2);
       b.close();
 
-      // Old rows are readable through the v3 API.
-      expect(store.portfolios.get('p1')).toMatchObject({ version: 2, content_json: '{"v":2}' });
-      expect(store.portfolios.get('p1', 1)).toMatchObject({ version: 1, content_json: '{"v":1}' });
+      // Old rows are readable through the repositories, and the new table references them.
+      const audit = new SqliteAuditLog(v3.db, d, clock.now);
+      const portfolios = new SqlitePortfolioRepository(v3.db, audit);
+      const runs = new SqliteRunRepository(v3.db, audit);
+      expect(portfolios.get('p1')).toMatchObject({ version: 2, content_json: '{"v":2}' });
+      expect(portfolios.get('p1', 1)).toMatchObject({ version: 1, content_json: '{"v":1}' });
+      expect(audit.verify()).toEqual({ ok: true, events: 2, first_bad_seq: null, reason: null });
+      const run = runs.save(runInput({ portfolio_id: 'p1', portfolio_version: 1 }));
+      expect(runs.get(run.run_id)).toMatchObject({ portfolio_id: 'p1', portfolio_version: 1 });
+      expect(run.audit_seq).toBe(3);
+      expect(audit.verify().ok).toBe(true);
+      audit.close();
+    } finally {
+      v3.db.close();
+    }
+  });
+
+  it('004 (v3 → v4) with audit, portfolio and run rows: rows kept, backup made, imports work', () => {
+    const d = dir();
+    const clock = fakeClock(Date.UTC(2026, 4, 3, 11, 0, 0, 0));
+    const v3 = openDatabase({ dir: d, migrateTo: 3 });
+    const audit = new SqliteAuditLog(v3.db, d, clock.now);
+    const portfolios = new SqlitePortfolioRepository(v3.db, audit);
+    const runs = new SqliteRunRepository(v3.db, audit);
+    const p = portfolios.create({ name: 'Core', content_json: '{"assets":[]}' });
+    const r = runs.save(runInput({ portfolio_id: p.portfolio_id, portfolio_version: 1 }));
+    const head = audit.head();
+    audit.close();
+    v3.db.close();
+
+    clock.tick(1000);
+    const store = createStore({ dir: d, now: clock.now });
+    try {
+      expect(store.schema_version).toBe(4);
+      expect(path.basename(store.backup_file!)).toBe('rebalancer-v3-20260503T110001000Z.sqlite');
+      const b = new Database(store.backup_file!, { readonly: true });
+      expect(b.pragma('user_version', { simple: true })).toBe(3);
+      expect(b.prepare('SELECT count(*) FROM runs').pluck().get()).toBe(1);
+      expect(tables(b)).not.toContain('imports');
+      b.close();
+
+      expect(store.runs.get(r.run_id)).toMatchObject({ input_json: r.input_json });
+      expect(store.portfolios.get(p.portfolio_id)).toEqual(p);
+      expect(store.audit.head()).toEqual(head);
+      const imp = store.imports.record({
+        kind: 'prices',
+        filename: 'prices.csv',
+        content_hash: sha256Hex('file bytes'),
+        rows: 3,
+        portfolio: {
+          portfolio_id: p.portfolio_id,
+          content_json: '{"assets":[],"x":1}',
+          name: 'Core',
+        },
+      });
+      expect(imp).toMatchObject({
+        portfolio_id: p.portfolio_id,
+        portfolio_version: 2,
+        audit_seq: 3,
+      });
       expect(store.audit.verify()).toEqual({
         ok: true,
-        events: 2,
+        events: 3,
         first_bad_seq: null,
         reason: null,
       });
-      // The new table works and references the old rows.
-      const run = store.runs.save(runInput({ portfolio_id: 'p1', portfolio_version: 1 }));
-      expect(store.runs.get(run.run_id)).toMatchObject({
-        portfolio_id: 'p1',
-        portfolio_version: 1,
-      });
-      expect(run.audit_seq).toBe(3);
-      expect(store.audit.verify().ok).toBe(true);
     } finally {
       store.close();
     }
@@ -242,7 +300,7 @@ describe('migrations', () => {
     expect(err).toBeInstanceOf(StoreError);
     expect((err as StoreError).code).toBe('SCHEMA_TOO_NEW');
     expect((err as Error).message).toBe(
-      'database schema v7 is newer than this app (v3); upgrade the app or restore a backup',
+      'database schema v7 is newer than this app (v4); upgrade the app or restore a backup',
     );
     expect(fs.readFileSync(file).equals(before)).toBe(true);
     expect(fs.readdirSync(d).sort()).toEqual(filesBefore);
@@ -254,11 +312,11 @@ describe('migrations', () => {
     createStore({ dir: d }).close();
     const file = path.join(d, DB_FILE_NAME);
     const raw = new Database(file);
-    raw.pragma('user_version = 4');
+    raw.pragma('user_version = 5');
     raw.close();
     const before = fs.readFileSync(file);
     expect(() => openDatabase({ dir: d })).toThrow(
-      'database schema v4 is newer than this app (v3); upgrade the app or restore a backup',
+      'database schema v5 is newer than this app (v4); upgrade the app or restore a backup',
     );
     expect(fs.readFileSync(file).equals(before)).toBe(true);
   });
@@ -294,7 +352,7 @@ describe('migrations', () => {
     const broken = [
       ...MIGRATIONS,
       {
-        version: 4,
+        version: 5,
         name: 'broken',
         up(db: Database.Database) {
           db.exec('CREATE TABLE half_done (x INTEGER) STRICT');
@@ -303,10 +361,10 @@ describe('migrations', () => {
       },
     ];
     expect(() => openDatabase({ dir: d, migrations: broken })).toThrow(
-      /migration 004_broken failed: .*a backup is at .*rebalancer-v3-/,
+      /migration 005_broken failed: .*a backup is at .*rebalancer-v4-/,
     );
     const o = openDatabase({ dir: d });
-    expect(o.version).toBe(3);
+    expect(o.version).toBe(4);
     expect(tables(o.db)).not.toContain('half_done');
     o.db.close();
     expect(backups(d)).toHaveLength(1);

@@ -259,11 +259,13 @@ describe('tamper detection', () => {
       .prepare('SELECT hash FROM audit_events WHERE seq = ?')
       .pluck()
       .get(N - 3) as string;
-    const noHead: HeadRead = {
+    const forgedHead: HeadRead = {
       state: 'ok',
+      counter: 1,
+      slot: 0,
       head: { format: 1, committed: { seq: N - 3, hash: h }, pending: null },
     };
-    expect(verifyChain(db, noHead).ok).toBe(true);
+    expect(verifyChain(db, forgedHead).ok).toBe(true);
     expect(verifyChain(db, head)).toMatchObject({ ok: false, first_bad_seq: N - 2 });
     expect(verifyChain(db, head).reason).toMatch(/ends at seq 197 .* records seq 200/);
     db.close();

@@ -66,14 +66,14 @@ describe('branch-and-bound vs enumeration (optimizer_reference.py)', () => {
   });
 
   it('reports INFEASIBLE naming the discrete rule when no lot combination fits', async () => {
-    // One lot of each asset is 60% of the portfolio: full investment within one lot of cash
-    // cannot be met from (0.5, 0.3) cash 0.2 ... unless trades are whole 60% lots.
+    // One lot is 60% of the portfolio and each asset is capped at 60%: from (0.2, 0.1) any buy
+    // breaks a cap, and holding leaves 70% cash, more than one lot (the whole-lot budget).
     const p = optimizePortfolio(
       {
         method: 'track_target',
         assets: ['A', 'B'],
         covariance: { kind: 'dense', matrix: new Float64Array([0.04, 0, 0, 0.09]) },
-        currentWeights: [0.5, 0.3],
+        currentWeights: [0.2, 0.1],
         targetWeights: [0.5, 0.5],
         portfolioValue: 100,
         lots: { lotSize: [1, 1], price: [60, 60] },

@@ -10,7 +10,9 @@ export interface PriceTable {
 
 export function loadPrices(file: string): PriceTable {
   const path = fileURLToPath(new URL(`../../fixtures/${file}`, import.meta.url));
-  const lines = readFileSync(path, 'utf8').split(/\r?\n/).filter((l) => l.length > 0);
+  const lines = readFileSync(path, 'utf8')
+    .split(/\r?\n/)
+    .filter((l) => l.length > 0);
   const header = lines[0]!.split(',');
   const names = header.slice(1);
   const rows = lines.slice(1).map((l) => l.split(','));

@@ -57,9 +57,9 @@ describe('portfolioReturns (daily-rebalanced constant mix)', () => {
   });
 
   it('rejects mismatched lengths and weights', () => {
-    expect(() =>
-      portfolioReturns([new Float64Array(3), new Float64Array(4)], [0.5, 0.5]),
-    ).toThrow(EngineError);
+    expect(() => portfolioReturns([new Float64Array(3), new Float64Array(4)], [0.5, 0.5])).toThrow(
+      EngineError,
+    );
     expect(() => portfolioReturns([new Float64Array(3)], [0.5, 0.5])).toThrow(/invalid/);
     expect(() => portfolioReturns([new Float64Array(3)], [Number.NaN])).toThrow(EngineError);
   });

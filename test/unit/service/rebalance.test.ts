@@ -6,12 +6,18 @@ import { createDispatch } from '../../../src/rpc/dispatch';
 import { createHandlers } from '../../../src/services/handlers';
 import type { RebalanceResponse } from '../../../src/contract/rebalance';
 
-const file = JSON.parse(readFileSync(join(import.meta.dirname, '../../../resources/scenarios.json'), 'utf8')) as {
+const file = JSON.parse(
+  readFileSync(join(import.meta.dirname, '../../../resources/scenarios.json'), 'utf8'),
+) as {
   scenarios: { name: string; request: Record<string, unknown> }[];
 };
-const byName = (p: string) => structuredClone(file.scenarios.find((s) => s.name.startsWith(p))!.request);
+const byName = (p: string) =>
+  structuredClone(file.scenarios.find((s) => s.name.startsWith(p))!.request);
 const dispatch = createDispatch(
-  createHandlers({ clock: { now: () => new Date('2026-01-02T03:04:05.678Z') }, scenarios: file.scenarios as never }),
+  createHandlers({
+    clock: { now: () => new Date('2026-01-02T03:04:05.678Z') },
+    scenarios: file.scenarios as never,
+  }),
 );
 const ctx = { actor: 'test', transport: 'inprocess' as const };
 
@@ -25,7 +31,8 @@ async function rebalance(input: unknown): Promise<RebalanceResponse> {
 function numbers(v: unknown, path = '$', out: [string, number][] = []): [string, number][] {
   if (typeof v === 'number') out.push([path, v]);
   else if (Array.isArray(v)) v.forEach((x, i) => numbers(x, `${path}[${i}]`, out));
-  else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) numbers(x, `${path}.${k}`, out);
+  else if (v && typeof v === 'object')
+    for (const [k, x] of Object.entries(v)) numbers(x, `${path}.${k}`, out);
   return out;
 }
 
@@ -64,7 +71,9 @@ describe('rebalance service on real history (Autumn 2008 scenario)', () => {
   it('Hold rows carry no trade and no cost', async () => {
     const out = await rebalance(byName('Autumn 2008'));
     for (const t of out.trades.filter((x) => x.action === 'Hold')) {
-      expect([t.trade_value, t.signed_trade_value, t.trade_units, t.estimated_cost]).toEqual([0, 0, 0, 0]);
+      expect([t.trade_value, t.signed_trade_value, t.trade_units, t.estimated_cost]).toEqual([
+        0, 0, 0, 0,
+      ]);
     }
   });
   it('the input hash ignores key order and defaults spelled out', async () => {
@@ -86,14 +95,29 @@ describe('rebalance service without history (seed scenario)', () => {
     expect(out.monte_carlo).toBeNull();
     expect(out.warnings.map((w) => w.code)).toContain('HISTORY_MISSING');
     // Σ w_i · market_return_i with the seed's current weights (they sum to 1).
-    const expected = 0.23 * -0.012 + 0.24 * -0.024 + 0.22 * -0.031 + 0.11 * 0.007 + 0.08 * 0.004 + 0.12 * -0.055;
+    const expected =
+      0.23 * -0.012 + 0.24 * -0.024 + 0.22 * -0.031 + 0.11 * 0.007 + 0.08 * 0.004 + 0.12 * -0.055;
     expect(out.risk_metrics.expected_annual_return).toBeCloseTo(expected, 12);
     for (const f of out.house_view.asset_forecasts) expect(f.source).toBe('market_return');
   });
 });
 
 describe('bad input never crashes (property)', () => {
-  const bad = fc.constantFrom<unknown>(NaN, Infinity, -Infinity, -1, -1e308, 1e308, 'abc', null, true, {}, [], '', 0);
+  const bad = fc.constantFrom<unknown>(
+    NaN,
+    Infinity,
+    -Infinity,
+    -1,
+    -1e308,
+    1e308,
+    'abc',
+    null,
+    true,
+    {},
+    [],
+    '',
+    0,
+  );
   const fields = [
     'portfolio_value',
     'drift_threshold',

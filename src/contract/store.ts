@@ -1,0 +1,253 @@
+import { z } from 'zod';
+import {
+  ImportFormat,
+  ImportReport,
+  PortfolioMapping,
+  PriceMapping,
+  DATE_FORMATS,
+} from '../data/import/types';
+import { PriceHistory, RebalanceRequest } from './rebalance';
+
+export const RUN_KIND = z.enum(['rebalance', 'copilot', 'tandem', 'optimize']);
+
+const Id = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/, 'not an id');
+
+// ── Portfolios ─────────────────────────────────────────────────────────────────────────────
+
+export const PortfolioSummary = z.object({
+  portfolio_id: z.string(),
+  name: z.string(),
+  created_at: z.string(),
+  latest_version: z.number().int(),
+  updated_at: z.string(),
+});
+
+export const PortfolioDetail = z.object({
+  portfolio_id: z.string(),
+  name: z.string(),
+  version: z.number().int(),
+  created_at: z.string(),
+  content_hash: z.string(),
+  content: z.unknown().describe('The stored rebalance request for this version.'),
+  versions: z.array(
+    z.object({ version: z.number().int(), created_at: z.string(), content_hash: z.string() }),
+  ),
+});
+export type PortfolioDetail = z.infer<typeof PortfolioDetail>;
+
+export const SavePortfolioRequest = z.object({
+  name: z.string().trim().min(1).max(200),
+  portfolio_id: Id.optional().describe('Given: saves a new version of that portfolio.'),
+  content: RebalanceRequest.describe(
+    'A complete rebalance request: holdings, targets, classes, lots, constraints, price history.',
+  ),
+});
+
+export const GetPortfolioRequest = z.object({
+  portfolio_id: Id,
+  version: z.coerce.number().int().min(1).optional(),
+});
+
+// ── Import ─────────────────────────────────────────────────────────────────────────────────
+
+/** Base64 of an XLSX is 4/3 of the file: 48 MB of text is a 36 MB workbook. */
+const MAX_CONTENT = 48 * 1024 * 1024;
+
+export const ImportPortfolioRequest = z.object({
+  filename: z.string().min(1).max(1024),
+  format: ImportFormat,
+  content: z.string().max(MAX_CONTENT).describe('Text for CSV/JSON, base64 for XLSX.'),
+  mapping: PortfolioMapping.optional(),
+  decimal_separator: z.enum(['.', ',']).default('.'),
+  sheet: z.union([z.string().min(1), z.number().int().min(1)]).optional(),
+  name: z
+    .string()
+    .trim()
+    .min(1)
+    .max(200)
+    .optional()
+    .describe('Portfolio name; default: the filename.'),
+  portfolio_id: Id.optional().describe(
+    'Given: the import becomes a new version of this portfolio.',
+  ),
+  portfolio_value: z
+    .number()
+    .positive()
+    .max(1e13)
+    .optional()
+    .describe('Needed when the file has weights but no quantities.'),
+  allow_duplicate: z
+    .boolean()
+    .default(false)
+    .describe('Import even if the same bytes were imported before.'),
+});
+
+export const ImportPricesRequest = z.object({
+  filename: z.string().min(1).max(1024),
+  format: ImportFormat.exclude(['json']),
+  content: z.string().max(MAX_CONTENT),
+  mapping: PriceMapping.optional(),
+  decimal_separator: z.enum(['.', ',']).default('.'),
+  sheet: z.union([z.string().min(1), z.number().int().min(1)]).optional(),
+  layout: z.enum(['long', 'wide']).optional(),
+  date_format: z.enum(DATE_FORMATS).optional(),
+  portfolio_id: Id.optional().describe(
+    'Given: the prices (dates where every series has a price) are attached to a new version of this portfolio.',
+  ),
+  allow_duplicate: z.boolean().default(false),
+});
+
+const Duplicate = z
+  .object({ seq: z.number().int(), ts: z.string(), filename: z.string(), subject: z.string() })
+  .nullable()
+  .describe('The earlier import of the same bytes (same SHA-256), if any.');
+
+const SavedRef = z
+  .object({ portfolio_id: z.string(), name: z.string(), version: z.number().int() })
+  .nullable();
+
+export const ImportPortfolioResponse = z.object({
+  ok: z.boolean(),
+  report: ImportReport,
+  duplicate_of: Duplicate,
+  portfolio: SavedRef.describe('Where the import was saved; null when not saved.'),
+  content: z
+    .unknown()
+    .nullable()
+    .describe('The imported portfolio as a rebalance request (when ok).'),
+});
+
+export const ImportPricesResponse = z.object({
+  ok: z.boolean(),
+  report: ImportReport,
+  duplicate_of: Duplicate,
+  series: z.array(
+    z.object({
+      symbol: z.string(),
+      first_date: z.string().nullable(),
+      last_date: z.string().nullable(),
+      count: z.number().int(),
+    }),
+  ),
+  price_history: PriceHistory.nullable().describe(
+    'The dates on which every series has a price, ready for a rebalance request.',
+  ),
+  dropped_dates: z.number().int(),
+  portfolio: SavedRef,
+});
+
+// ── Runs ───────────────────────────────────────────────────────────────────────────────────
+
+export const RunSummary = z.object({
+  run_id: z.string(),
+  kind: RUN_KIND,
+  portfolio_id: z.string().nullable(),
+  portfolio_version: z.number().int().nullable(),
+  created_at: z.string(),
+  status: z.enum(['succeeded', 'failed']),
+  engine_version: z.string(),
+  input_hash: z.string(),
+  duration_ms: z.number(),
+});
+
+export const ListRunsRequest = z.object({
+  portfolio_id: Id.optional(),
+  kind: RUN_KIND.optional(),
+  from: z.string().datetime({ offset: true }).optional().describe('created_at ≥ from (ISO 8601).'),
+  to: z.string().datetime({ offset: true }).optional().describe('created_at < to (ISO 8601).'),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  cursor: z.string().max(512).optional(),
+});
+
+export const ListRunsResponse = z.object({
+  runs: z.array(RunSummary),
+  next_cursor: z.string().nullable(),
+});
+
+export const RunIdRequest = z.object({ run_id: Id });
+
+export const RunDetail = RunSummary.extend({
+  model_versions: z.record(z.string(), z.string()),
+  input: z.unknown(),
+  output: z.unknown(),
+});
+
+export const Difference = z.object({
+  path: z.string(),
+  a: z.unknown(),
+  b: z.unknown(),
+});
+export type Difference = z.infer<typeof Difference>;
+
+export const ReplayResponse = z.object({
+  run_id: z.string(),
+  identical: z.boolean(),
+  engine_version_then: z.string(),
+  engine_version_now: z.string(),
+  differences: z.array(Difference).describe('Leaf paths whose values differ (first 200).'),
+});
+
+export const CompareRequest = z.object({ a: Id, b: Id });
+
+export const CompareResponse = z.object({
+  a: RunSummary,
+  b: RunSummary,
+  same_input: z.boolean(),
+  input_changes: z.array(Difference),
+  target_changes: z.array(
+    z.object({ asset: z.string(), a: z.number().nullable(), b: z.number().nullable() }),
+  ),
+  trade_changes: z.array(
+    z.object({
+      asset: z.string(),
+      a: z.object({ action: z.string(), signed_trade_value: z.number() }).nullable(),
+      b: z.object({ action: z.string(), signed_trade_value: z.number() }).nullable(),
+    }),
+  ),
+  risk_changes: z.array(
+    z.object({
+      metric: z.string(),
+      a: z.number().nullable(),
+      b: z.number().nullable(),
+      delta: z.number().nullable(),
+    }),
+  ),
+  explanations: z
+    .array(z.string())
+    .describe('Why the outputs differ, from the input and version changes.'),
+});
+
+// ── Audit ──────────────────────────────────────────────────────────────────────────────────
+
+export const AuditEvent = z.object({
+  seq: z.number().int(),
+  ts: z.string(),
+  actor: z.string(),
+  action: z.string(),
+  subject: z.string(),
+  payload_json: z.string(),
+  payload_hash: z.string(),
+  prev_hash: z.string(),
+  hash: z.string(),
+});
+
+export const ListAuditRequest = z.object({
+  after_seq: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});
+
+export const ListAuditResponse = z.object({
+  events: z.array(AuditEvent),
+  next_after_seq: z.number().int().nullable(),
+});
+
+export const VerifyAuditResponse = z.object({
+  ok: z.boolean(),
+  events: z.number().int(),
+  first_bad_seq: z.number().int().nullable(),
+  reason: z.string().nullable(),
+});

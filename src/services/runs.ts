@@ -1,0 +1,346 @@
+import { EngineError } from '../contract/common';
+import { ENGINE_VERSION } from '../contract/operations';
+import { RebalanceRequest, type RebalanceResponse } from '../contract/rebalance';
+import { canonicalJson } from '../domain/canonical';
+import { diffJson, type Difference } from '../domain/diff';
+import type { RunRecord, RunSummary, Store } from '../ports/store';
+import { runRebalance, type Clock } from './rebalance';
+
+/** Versions of the models behind a run, stored with it so a later difference can be explained. */
+export const MODEL_VERSIONS: Record<string, string> = {
+  engine: ENGINE_VERSION,
+  forecast: '1.0.0',
+  risk: '1.0.0',
+  threshold: '1.0.0',
+  montecarlo: '1.0.0',
+};
+
+export interface RunDeps {
+  store: Store;
+  clock: Clock & { monotonicMs(): number };
+}
+
+/** What is stored: the response without its run_id (the run_id is the record's key). */
+function storedOutput(out: RebalanceResponse): string {
+  const { run_id: _drop, ...rest } = out;
+  return canonicalJson(rest);
+}
+
+/**
+ * Runs a rebalance, then saves input, output, versions, hash and duration in one short write
+ * transaction; the caller is answered only after COMMIT returned. The computation happens before
+ * and outside the transaction. An engine error after validation is saved as a failed run.
+ */
+export function rebalanceAndSave(
+  input: RebalanceRequest,
+  deps: RunDeps,
+  actor: string,
+): RebalanceResponse {
+  let portfolio_version: number | null = null;
+  if (input.portfolio_id) {
+    const p = deps.store.portfolios.get(input.portfolio_id);
+    if (!p) {
+      throw new EngineError('NOT_FOUND', `portfolio ${input.portfolio_id} does not exist`, [
+        { path: 'portfolio_id', message: 'no such portfolio' },
+      ]);
+    }
+    portfolio_version = p.version;
+  }
+  const t0 = deps.clock.monotonicMs();
+  let out: RebalanceResponse;
+  try {
+    out = runRebalance(input, deps.clock);
+  } catch (e) {
+    if (e instanceof EngineError) {
+      deps.store.runs.save({
+        kind: 'rebalance',
+        status: 'failed',
+        portfolio_id: input.portfolio_id ?? null,
+        portfolio_version,
+        engine_version: ENGINE_VERSION,
+        model_versions_json: canonicalJson(MODEL_VERSIONS),
+        input_json: canonicalJson(input),
+        output_json: canonicalJson({
+          error: { code: e.code, message: e.message, details: e.details },
+        }),
+        duration_ms: deps.clock.monotonicMs() - t0,
+        actor,
+      });
+    }
+    throw e;
+  }
+  const saved = deps.store.runs.save({
+    kind: 'rebalance',
+    status: 'succeeded',
+    portfolio_id: input.portfolio_id ?? null,
+    portfolio_version,
+    engine_version: ENGINE_VERSION,
+    model_versions_json: canonicalJson(MODEL_VERSIONS),
+    input_json: canonicalJson(input),
+    output_json: storedOutput(out),
+    input_hash: out.metadata.input_hash,
+    duration_ms: deps.clock.monotonicMs() - t0,
+    actor,
+  });
+  return { run_id: saved.run_id, ...out };
+}
+
+function summary(r: RunRecord | RunSummary) {
+  return {
+    run_id: r.run_id,
+    kind: r.kind,
+    portfolio_id: r.portfolio_id,
+    portfolio_version: r.portfolio_version,
+    created_at: r.created_at,
+    status: r.status,
+    engine_version: r.engine_version,
+    input_hash: r.input_hash,
+    duration_ms: r.duration_ms,
+  };
+}
+
+export function getRunOrThrow(store: Store, run_id: string): RunRecord {
+  const r = store.runs.get(run_id);
+  if (!r)
+    throw new EngineError('NOT_FOUND', `run ${run_id} does not exist`, [
+      { path: 'run_id', message: 'no such run' },
+    ]);
+  return r;
+}
+
+export function runDetail(store: Store, run_id: string) {
+  const r = getRunOrThrow(store, run_id);
+  const output = JSON.parse(r.output_json) as Record<string, unknown>;
+  return {
+    ...summary(r),
+    model_versions: JSON.parse(r.model_versions_json) as Record<string, string>,
+    input: JSON.parse(r.input_json) as unknown,
+    output: r.status === 'succeeded' ? { run_id: r.run_id, ...output } : output,
+  };
+}
+
+/**
+ * Re-runs the stored input with today's engine, with the clock pinned to the original
+ * timestamp, and compares canonical JSON: `identical` means byte-identical output.
+ */
+export function replayRun(store: Store, run_id: string) {
+  const r = getRunOrThrow(store, run_id);
+  if (r.kind !== 'rebalance') {
+    throw new EngineError(
+      'BAD_REQUEST',
+      `replay supports rebalance runs; this run is a ${r.kind} run`,
+    );
+  }
+  const stored = JSON.parse(r.output_json) as { metadata?: { timestamp_utc?: string } };
+  const parsed = RebalanceRequest.safeParse(JSON.parse(r.input_json));
+  if (!parsed.success) {
+    return {
+      run_id,
+      identical: false,
+      engine_version_then: r.engine_version,
+      engine_version_now: ENGINE_VERSION,
+      differences: [{ path: 'input', a: 'valid then', b: 'rejected by this engine version' }],
+    };
+  }
+  const when = stored.metadata?.timestamp_utc ?? r.created_at;
+  let text: string;
+  try {
+    text = storedOutput(runRebalance(parsed.data, { now: () => new Date(when) }));
+  } catch (e) {
+    if (!(e instanceof EngineError)) throw e;
+    text = canonicalJson({ error: { code: e.code, message: e.message, details: e.details } });
+  }
+  const identical = text === r.output_json;
+  return {
+    run_id,
+    identical,
+    engine_version_then: r.engine_version,
+    engine_version_now: ENGINE_VERSION,
+    differences: identical ? [] : diffJson(JSON.parse(r.output_json), JSON.parse(text)),
+  };
+}
+
+type Out = Partial<RebalanceResponse>;
+
+const RISK_FIELDS = [
+  'volatility',
+  'sharpe',
+  'sortino',
+  'max_drawdown',
+  'var_95',
+  'cvar_95',
+  'expected_annual_return',
+  'tracking_error',
+  'beta',
+] as const;
+
+/** Plain-language reasons for the differences, from what changed in the inputs and versions. */
+function explain(a: RunRecord, b: RunRecord, changes: Difference[]): string[] {
+  const why: string[] = [];
+  const changed = (prefix: string) =>
+    changes.filter((c) => c.path === prefix || c.path.startsWith(`${prefix}.`));
+  const assetsWith = (field: string) => [
+    ...new Set(
+      changes
+        .filter((c) => new RegExp(`^assets\\.\\d+\\.${field}$`).test(c.path))
+        .map((c) => c.path.split('.')[1]),
+    ),
+  ];
+  if (a.engine_version !== b.engine_version)
+    why.push(
+      `The engine changed (${a.engine_version} → ${b.engine_version}); its formulas or defaults may differ.`,
+    );
+  if (a.model_versions_json !== b.model_versions_json)
+    why.push('Model versions differ between the two runs.');
+  const scalar: [string, string][] = [
+    [
+      'drift_threshold',
+      'The tolerance band changed, which changes which assets are outside it and trade.',
+    ],
+    ['turnover_limit', 'The turnover cap changed, which scales the trades when it binds.'],
+    [
+      'transaction_cost_bps',
+      'Transaction costs changed, which changes cost estimates and the cash left to buy with.',
+    ],
+    ['fixed_fee_per_trade', 'The fixed fee per trade changed.'],
+    ['risk_free_rate', 'The risk-free rate changed, which moves Sharpe and Sortino.'],
+    [
+      'portfolio_value',
+      'The portfolio value changed, so trade values, units and lot rounding change.',
+    ],
+    ['rebalance_to', 'Trades now go to a different destination (target vs band edge).'],
+    ['tilt_budget', 'The forecast tilt budget changed, so optimized targets differ.'],
+    ['currency', 'The currency changed (minor units for rounding).'],
+  ];
+  for (const [field, text] of scalar) {
+    const c = changed(field)[0];
+    if (c) why.push(`${text} (${String(c.a)} → ${String(c.b)})`);
+  }
+  if (
+    changed('price_history').length ||
+    changed('benchmark').length ||
+    assetsWith('historical_returns').length
+  )
+    why.push(
+      'The price history differs: risk figures, forecasts and Monte Carlo are computed from different data.',
+    );
+  if (changed('monte_carlo').length)
+    why.push('Monte Carlo settings (paths, horizon, seed or method) changed.');
+  const cw = assetsWith('current_weight');
+  if (cw.length)
+    why.push(
+      `Current weights changed for asset rows ${cw.join(', ')}, so drift and trades differ.`,
+    );
+  const tw = assetsWith('target_weight');
+  if (tw.length) why.push(`Targets changed for asset rows ${tw.join(', ')}.`);
+  const pr = assetsWith('price');
+  if (pr.length)
+    why.push(`Prices changed for asset rows ${pr.join(', ')}, so units and lot rounding differ.`);
+  if (changes.some((c) => /^assets\.\d+$/.test(c.path) || c.path === 'assets'))
+    why.push('Assets were added or removed.');
+  if (!why.length)
+    why.push(
+      changes.length ? 'Other input fields changed; see input_changes.' : 'Same input and engine.',
+    );
+  return why;
+}
+
+export function compareRuns(store: Store, aId: string, bId: string) {
+  const a = getRunOrThrow(store, aId);
+  const b = getRunOrThrow(store, bId);
+  const ia = JSON.parse(a.input_json) as unknown;
+  const ib = JSON.parse(b.input_json) as unknown;
+  const oa = JSON.parse(a.output_json) as Out;
+  const ob = JSON.parse(b.output_json) as Out;
+  const input_changes = diffJson(ia, ib);
+  const assets = [...new Set([...(oa.weights ?? []), ...(ob.weights ?? [])].map((w) => w.asset))];
+  const wa = new Map((oa.weights ?? []).map((w) => [w.asset, w]));
+  const wb = new Map((ob.weights ?? []).map((w) => [w.asset, w]));
+  const ta = new Map((oa.trades ?? []).map((t) => [t.asset, t]));
+  const tb = new Map((ob.trades ?? []).map((t) => [t.asset, t]));
+  const target_changes = assets
+    .map((asset) => ({
+      asset,
+      a: wa.get(asset)?.optimized_target_weight ?? null,
+      b: wb.get(asset)?.optimized_target_weight ?? null,
+    }))
+    .filter((x) => x.a !== x.b);
+  const trade = (t: RebalanceResponse['trades'][number] | undefined) =>
+    t ? { action: t.action, signed_trade_value: t.signed_trade_value } : null;
+  const trade_changes = assets
+    .map((asset) => ({ asset, a: trade(ta.get(asset)), b: trade(tb.get(asset)) }))
+    .filter((x) => canonicalJson(x.a) !== canonicalJson(x.b));
+  const risk_changes = RISK_FIELDS.map((metric) => {
+    const x = oa.risk_metrics?.[metric] ?? null;
+    const y = ob.risk_metrics?.[metric] ?? null;
+    return { metric, a: x, b: y, delta: x !== null && y !== null ? y - x : null };
+  }).filter((r) => r.a !== r.b);
+  return {
+    a: summary(a),
+    b: summary(b),
+    same_input: a.input_json === b.input_json,
+    input_changes,
+    target_changes,
+    trade_changes,
+    risk_changes,
+    explanations: explain(a, b, input_changes),
+  };
+}
+
+/** RFC 4180 CSV: fields with a comma, quote or line break are quoted, quotes doubled. */
+function csvField(v: string | number): string {
+  const s = String(v);
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export function tradesCsv(store: Store, run_id: string): string {
+  const r = getRunOrThrow(store, run_id);
+  const out = JSON.parse(r.output_json) as Out;
+  if (!out.trades)
+    throw new EngineError('NOT_FOUND', `run ${run_id} has no trade list (status ${r.status})`);
+  const cols = [
+    'asset',
+    'asset_class',
+    'action',
+    'trade_units',
+    'price',
+    'trade_value',
+    'signed_trade_value',
+    'estimated_cost',
+    'lot_size',
+    'reason',
+  ] as const;
+  const lines = [cols.join(',')];
+  for (const t of out.trades) lines.push(cols.map((c) => csvField(t[c])).join(','));
+  return `${lines.join('\r\n')}\r\n`;
+}
+
+export function listRuns(
+  store: Store,
+  q: {
+    portfolio_id?: string | undefined;
+    kind?: RunRecord['kind'] | undefined;
+    from?: string | undefined;
+    to?: string | undefined;
+    limit: number;
+    cursor?: string | undefined;
+  },
+) {
+  let page;
+  try {
+    page = store.runs.list({
+      ...(q.portfolio_id ? { portfolio_id: q.portfolio_id } : {}),
+      ...(q.kind ? { kind: q.kind } : {}),
+      ...(q.from ? { created_from: new Date(q.from).toISOString() } : {}),
+      ...(q.to ? { created_to: new Date(q.to).toISOString() } : {}),
+      limit: q.limit,
+      cursor: q.cursor ?? null,
+    });
+  } catch (e) {
+    if (e instanceof EngineError) throw e;
+    throw new EngineError('BAD_REQUEST', 'invalid cursor', [
+      { path: 'cursor', message: 'not a cursor from this API' },
+    ]);
+  }
+  return { runs: page.items.map(summary), next_cursor: page.next_cursor };
+}

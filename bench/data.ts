@@ -66,5 +66,8 @@ export function percentile(xs: number[], p: number): number {
   const s = [...xs].sort((a, b) => a - b);
   const h = (s.length - 1) * p;
   const lo = Math.floor(h);
-  return (s[lo] as number) + ((s[Math.min(lo + 1, s.length - 1)] as number) - (s[lo] as number)) * (h - lo);
+  return (
+    (s[lo] as number) +
+    ((s[Math.min(lo + 1, s.length - 1)] as number) - (s[lo] as number)) * (h - lo)
+  );
 }

@@ -11,7 +11,11 @@ import { startApp } from '../src/server/app';
 
 const mode = process.argv[2];
 if (mode === 'app') {
-  const app = await startApp({ dataDir: mkdtempSync(join(tmpdir(), 'spr-bench-')), port: 0, rateLimitPerSecond: 1e6 });
+  const app = await startApp({
+    dataDir: mkdtempSync(join(tmpdir(), 'spr-bench-')),
+    port: 0,
+    rateLimitPerSecond: 1e6,
+  });
   console.log(JSON.stringify({ port: app.server.port, token: app.token }));
 } else {
   const body = Buffer.from(process.argv[3] ?? '{}');

@@ -15,19 +15,31 @@ const root = join(import.meta.dirname, '..');
 
 function startChild(args: string[]): Promise<{ child: ChildProcess; port: number; token: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'bench/http-child.ts'), ...args], {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(root, 'bench/http-child.ts'), ...args],
+      {
+        cwd: root,
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     child.stdout!.once('data', (c: Buffer) => {
-      const info = JSON.parse(c.toString().split('\n')[0] as string) as { port: number; token: string };
+      const info = JSON.parse(c.toString().split('\n')[0] as string) as {
+        port: number;
+        token: string;
+      };
       resolve({ child, ...info });
     });
     child.once('error', reject);
   });
 }
 
-function post(agent: Agent, port: number, token: string, body: string): Promise<{ status: number; text: string }> {
+function post(
+  agent: Agent,
+  port: number,
+  token: string,
+  body: string,
+): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const req = request(
       {
@@ -36,12 +48,18 @@ function post(agent: Agent, port: number, token: string, body: string): Promise<
         method: 'POST',
         path: '/api/rebalance',
         agent,
-        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}`, 'Content-Length': Buffer.byteLength(body) },
+        headers: {
+          'Content-Type': 'application/json',
+          Authorization: `Bearer ${token}`,
+          'Content-Length': Buffer.byteLength(body),
+        },
       },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() }),
+        );
       },
     );
     req.on('error', reject);
@@ -49,7 +67,13 @@ function post(agent: Agent, port: number, token: string, body: string): Promise<
   });
 }
 
-async function load(port: number, token: string, body: string, connections: number, seconds: number) {
+async function load(
+  port: number,
+  token: string,
+  body: string,
+  connections: number,
+  seconds: number,
+) {
   const agent = new Agent({ keepAlive: true, maxSockets: connections });
   const lat: number[] = [];
   let errors = 0;
@@ -93,7 +117,14 @@ export async function runHttpBench(seconds = 5): Promise<Record<string, unknown>
   const upper = await load(bare.port, '', body, 10, seconds);
   bare.child.kill();
   return [
-    { bench: 'http.rebalance', payload: 'seed Risk-Off Shock (6 assets)', connections: 10, response_bytes: sample.text.length, ...real, target: '>= 300 rps, p99 <= 50 ms' },
+    {
+      bench: 'http.rebalance',
+      payload: 'seed Risk-Off Shock (6 assets)',
+      connections: 10,
+      response_bytes: sample.text.length,
+      ...real,
+      target: '>= 300 rps, p99 <= 50 ms',
+    },
     { bench: 'http.bare_node_same_bytes', connections: 10, ...upper },
   ];
 }

@@ -2,6 +2,8 @@
  * `npm run bench`: every benchmark, printed as JSON lines (one figure set per line).
  * Benchmarks print figures; tests never assert wall time.
  */
+import { cpus } from 'node:os';
+
 const suites: [string, string, string][] = [
   ['engine', './engine.bench', 'runEngineBench'],
   ['montecarlo', './montecarlo.bench', 'runMonteCarloBench'],
@@ -13,7 +15,14 @@ const suites: [string, string, string][] = [
 ];
 
 const only = process.argv.slice(2);
-console.log(JSON.stringify({ bench: 'machine', node: process.version, cpus: (await import('node:os')).cpus().length, date: new Date().toISOString() }));
+console.log(
+  JSON.stringify({
+    bench: 'machine',
+    node: process.version,
+    cpus: cpus().length,
+    date: new Date().toISOString(),
+  }),
+);
 for (const [name, mod, fn] of suites) {
   if (only.length && !only.includes(name)) continue;
   try {
@@ -21,7 +30,8 @@ for (const [name, mod, fn] of suites) {
     const f = m[fn];
     if (!f) throw new Error(`${mod} does not export ${fn}`);
     const out = await f();
-    for (const row of Array.isArray(out) ? out : [out]) console.log(JSON.stringify({ suite: name, ...(row as object) }));
+    for (const row of Array.isArray(out) ? out : [out])
+      console.log(JSON.stringify({ suite: name, ...(row as object) }));
   } catch (e) {
     console.log(JSON.stringify({ suite: name, error: e instanceof Error ? e.message : String(e) }));
     process.exitCode = 1;

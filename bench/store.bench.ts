@@ -105,12 +105,9 @@ export async function runStoreBench(): Promise<Record<string, unknown>> {
       output_json: outputs[0]!.length,
       input_json: inputs[0]!.length,
     });
-    const saveMs: number[] = [];
-    const runIds: string[] = [];
-    for (let i = 0; i < RUNS; i++) {
+    const save = (i: number) => {
       const p = pids[i % PORTFOLIOS]!;
-      const t0 = nowMs();
-      const r = store.runs.save({
+      return store.runs.save({
         kind: kinds[i % 4]!,
         status: 'succeeded',
         portfolio_id: p.id,
@@ -121,12 +118,17 @@ export async function runStoreBench(): Promise<Record<string, unknown>> {
         output_json: outputs[i % 64]!,
         duration_ms: 40,
       });
+    };
+    const saveMs: number[] = [];
+    const runIds: string[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      const t0 = nowMs();
+      const r = save(i);
       saveMs.push(nowMs() - t0);
       runIds.push(r.run_id);
     }
     emit('run_save_ms', percentiles(saveMs));
     emit('run_save_ms_last_1000', percentiles(saveMs.slice(-1000)));
-
     const getMs: number[] = [];
     for (let i = 0; i < READS; i++) {
       const id = runIds[Math.floor(rand() * runIds.length)]!;

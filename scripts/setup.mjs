@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // One-time set-up that works with and without internet.
 //
-// 1. `npm ci --ignore-scripts`: installs every package from the npm registry without running
+// 1. `npm install --ignore-scripts` (exactly the versions in package-lock.json; `npm ci` is not
+//    used because npm 11 writes lock files that omit other platforms' optional packages and
+//    then refuses them in `npm ci`): installs every package without running
 //    install scripts. Current Electron releases download their binary in a postinstall that
 //    fails offline (and ignore ELECTRON_SKIP_BINARY_DOWNLOAD), so scripts are run one by one
 //    below instead of failing the whole install.
@@ -44,9 +46,9 @@ function sqliteWorks() {
 }
 
 export function setup() {
-  console.log('[setup] installing packages (npm ci --ignore-scripts)…');
-  if (!run(npm, ['ci', '--ignore-scripts', '--no-audit', '--no-fund'])) {
-    console.error('[setup] npm ci failed: is the npm registry reachable?');
+  console.log('[setup] installing packages (npm install --ignore-scripts)…');
+  if (!run(npm, ['install', '--ignore-scripts', '--no-audit', '--no-fund'])) {
+    console.error('[setup] npm install failed: is the npm registry reachable?');
     process.exit(1);
   }
   if (!sqliteWorks()) {

@@ -48,6 +48,20 @@ else if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WA
   reason = 'no display (DISPLAY/WAYLAND_DISPLAY unset)';
 else if (!existsSync(join(root, 'out', 'main', 'index.js')))
   reason = 'the Electron main process is not built';
+else if (!nativeModulesLoadIn(bin))
+  reason =
+    'better-sqlite3 is built for Node, not for Electron (run `npx electron-builder install-app-deps` to build it for Electron, then `npm run setup` to return to Node)';
+
+/** Native modules are built for one ABI; Electron's differs from Node's. */
+function nativeModulesLoadIn(electron) {
+  const r = spawnSync(electron, ['-e', "require('better-sqlite3')"], {
+    cwd: root,
+    env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+    stdio: 'ignore',
+    timeout: 30_000,
+  });
+  return r.status === 0;
+}
 
 let child;
 if (reason === null && bin) {

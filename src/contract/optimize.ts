@@ -235,7 +235,11 @@ export const KktCheck = z.object({
   stationarity_residual: num.describe('‖Qx + c − Aᵀy − z‖∞ relative to the gradient scale.'),
   complementarity: num,
   dual_sign_violation: num,
-  verified: z.boolean().describe('All four ≤ 1e-6.'),
+  verified: z
+    .boolean()
+    .describe(
+      'primal ≤ 1e-6, stationarity ≤ 1e-5, complementarity and dual sign ≤ 1e-6 (relative).',
+    ),
   note: z.string(),
 });
 export type KktCheck = z.infer<typeof KktCheck>;

@@ -158,6 +158,12 @@ export function runRebalance(req: RebalanceRequest, clock: Clock): RebalanceResp
   if (req.benchmark && aligned) {
     const b = simpleReturns(req.benchmark.prices);
     bench = b.length >= T ? tail(b, T) : null;
+  } else if (aligned) {
+    warnings.push({
+      code: 'NO_BENCHMARK',
+      path: 'benchmark',
+      message: 'no benchmark given: beta is null',
+    });
   }
   const fallback = (w: ArrayLike<number>) => {
     let s = 0;

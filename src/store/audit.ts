@@ -221,8 +221,6 @@ export class SqliteAuditLog implements AuditLog {
     private readonly db: Database.Database,
     private readonly dir: string,
     private readonly now: () => number,
-    /** Called after every COMMIT of write() (the store schedules a WAL checkpoint). */
-    private readonly afterCommit: () => void = () => {},
   ) {
     this.insert = db.prepare(
       `INSERT INTO audit_events (${SELECT_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -322,7 +320,6 @@ export class SqliteAuditLog implements AuditLog {
         this.head_write_failures++;
       }
     }
-    this.afterCommit();
     return result;
   }
 

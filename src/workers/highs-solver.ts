@@ -125,7 +125,12 @@ export function createWorkerQpSolver(
             if (!pending.has(id)) return;
             // HiGHS honours time_limit; a reply this late means the worker is stuck.
             pending.delete(id);
-            reject(new EngineError('INTERNAL', `solver worker gave no answer within ${options.timeLimitSeconds} s + grace; restarted`));
+            reject(
+              new EngineError(
+                'INTERNAL',
+                `solver worker gave no answer within ${options.timeLimitSeconds} s + grace; restarted`,
+              ),
+            );
             if (worker === w) worker = null;
             void w.terminate();
           },

@@ -35,11 +35,20 @@ port.on('message', (msg: SolveRequest) => {
     const solution = solver.solveSync(msg.model, msg.options);
     reply = { type: 'result', id: msg.id, ok: true, solution };
     for (const a of [solution.x, solution.rowActivity, solution.colDual, solution.rowDual])
-      if (a.buffer instanceof ArrayBuffer && a.byteOffset === 0 && a.byteLength === a.buffer.byteLength)
+      if (
+        a.buffer instanceof ArrayBuffer &&
+        a.byteOffset === 0 &&
+        a.byteLength === a.buffer.byteLength
+      )
         transfer.push(a.buffer);
   } catch (e) {
     const err = e instanceof Error ? e : new Error(String(e));
-    reply = { type: 'result', id: msg.id, ok: false, error: { name: err.name, message: err.message } };
+    reply = {
+      type: 'result',
+      id: msg.id,
+      ok: false,
+      error: { name: err.name, message: err.message },
+    };
   }
   port.postMessage(reply, transfer);
 });

@@ -216,7 +216,11 @@ describe('rebalance over HTTP', () => {
       ...json(app.token, lehman),
     });
     expect(one.status).toBe(200);
-    const strip = (s: string) => s.replace(/"timestamp_utc":"[^"]*"/g, '"timestamp_utc":""');
+    // run_id names the stored run (a new one each time) and the timestamp is the wall clock.
+    const strip = (s: string) =>
+      s
+        .replace(/"timestamp_utc":"[^"]*"/g, '"timestamp_utc":""')
+        .replace(/"run_id":"[^"]*"/, '"run_id":""');
     expect(strip(two.body)).toBe(strip(one.body));
   });
   it('matches in-process dispatch exactly', async () => {

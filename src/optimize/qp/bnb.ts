@@ -196,7 +196,12 @@ export function branchAndBound<T extends RelaxOutcome>(
     let best: { d: DiscreteColumn; delta: number; kind: Kind } | null = null;
     let bestScore = -1;
     for (const d of discrete) {
-      const v = discreteViolation(d, x[d.col] as number, limits.tol, d.pair !== undefined ? (x[d.pair] as number) : 0);
+      const v = discreteViolation(
+        d,
+        x[d.col] as number,
+        limits.tol,
+        d.pair !== undefined ? (x[d.pair] as number) : 0,
+      );
       if (v && v.score > bestScore) {
         bestScore = v.score;
         best = { d, delta: v.delta, kind: v.kind };
@@ -270,7 +275,11 @@ export function branchAndBound<T extends RelaxOutcome>(
     if (nodes === 1) tryRounding(r.x);
     const kids = children(node, v.d, v.delta, v.kind, rootLower, rootUpper);
     for (let i = kids.length - 1; i >= 0; i--)
-      stack.push({ bounds: kids[i] as BoundOverride[], parentBound: r.objective, depth: node.depth + 1 });
+      stack.push({
+        bounds: kids[i] as BoundOverride[],
+        parentBound: r.objective,
+        depth: node.depth + 1,
+      });
   }
 
   let bestBound = incumbentObj;

@@ -70,7 +70,8 @@ class Coo {
       const c = (this.cols[e] as number) + 1;
       starts[c] = (starts[c] as number) + 1;
     }
-    for (let c = 0; c < numCols; c++) starts[c + 1] = (starts[c + 1] as number) + (starts[c] as number);
+    for (let c = 0; c < numCols; c++)
+      starts[c + 1] = (starts[c + 1] as number) + (starts[c] as number);
     const pos = starts.slice(0, numCols);
     const indices = new Int32Array(nnz);
     const values = new Float64Array(nnz);
@@ -86,7 +87,14 @@ class Coo {
 }
 
 /** Lower triangle of h·Σ over columns [0, n) of a model with `numCols` columns (dense Σ). */
-function denseHessian(S: Float64Array, n: number, h: number, numCols: number, diagTail: Float64Array | null, tailStart: number): CscMatrix {
+function denseHessian(
+  S: Float64Array,
+  n: number,
+  h: number,
+  numCols: number,
+  diagTail: Float64Array | null,
+  tailStart: number,
+): CscMatrix {
   const tail = diagTail ? diagTail.length : 0;
   const nnz = (n * (n + 1)) / 2 + tail;
   const starts = new Int32Array(numCols + 1);
@@ -133,7 +141,10 @@ function diagHessian(diag: Float64Array): CscMatrix {
 }
 
 /** G = B·L with F = L Lᵀ (Cholesky with a tiny ridge if F is only semi-definite). */
-export function factorRoot(cov: Extract<CovarianceInput, { kind: 'factor' }>, n: number): Float64Array {
+export function factorRoot(
+  cov: Extract<CovarianceInput, { kind: 'factor' }>,
+  n: number,
+): Float64Array {
   const { k, factorCov: F, loadings: B } = cov;
   const L = new Float64Array(k * k);
   let ridge = 0;

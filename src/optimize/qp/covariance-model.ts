@@ -144,7 +144,8 @@ function orthonormalize(Q: Float64Array, n: number, p: number) {
       for (let b = 0; b < c; b++) {
         let d = 0;
         for (let i = 0; i < n; i++) d += (Q[i * p + c] as number) * (Q[i * p + b] as number);
-        for (let i = 0; i < n; i++) Q[i * p + c] = (Q[i * p + c] as number) - d * (Q[i * p + b] as number);
+        for (let i = 0; i < n; i++)
+          Q[i * p + c] = (Q[i * p + c] as number) - d * (Q[i * p + b] as number);
       }
       let nr = 0;
       for (let i = 0; i < n; i++) nr += (Q[i * p + c] as number) ** 2;
@@ -222,7 +223,8 @@ export function topEigenpairs(
     for (let f = 0; f < k; f++) {
       const v = values[f] as number;
       const pv = prev[f] as number;
-      if (!(Math.abs(v - pv) <= tol * Math.max(1e-300, Math.abs(values[0] as number)))) done = false;
+      if (!(Math.abs(v - pv) <= tol * Math.max(1e-300, Math.abs(values[0] as number))))
+        done = false;
     }
     prev = values;
     // Next subspace: Q ← orth(S Q V) (rotating by V keeps the Ritz vectors in order).

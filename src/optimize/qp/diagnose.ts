@@ -47,7 +47,9 @@ const maxName = (N: Normalized, i: number) =>
   N.noTrade[i] ? `no_trade:${N.assets[i]}` : `asset_max:${N.assets[i]}`;
 
 /** Conflicts found without a solver; each detail's path is a constraint name. */
-export function structuralConflicts(N: Normalized): { message: string; details: ErrorDetail[] } | null {
+export function structuralConflicts(
+  N: Normalized,
+): { message: string; details: ErrorDetail[] } | null {
   const details: ErrorDetail[] = [];
   const messages: string[] = [];
   const { L, U } = intervals(N);
@@ -71,17 +73,28 @@ export function structuralConflicts(N: Normalized): { message: string; details: 
     sumL += L[i] as number;
     sumU += U[i] as number;
   }
-  const largest = (vals: Float64Array, pick: (i: number) => boolean, nameOf: (i: number) => string) =>
+  const largest = (
+    vals: Float64Array,
+    pick: (i: number) => boolean,
+    nameOf: (i: number) => string,
+  ) =>
     Array.from({ length: N.n }, (_, i) => i)
       .filter(pick)
       .sort((a, b) => Math.abs(vals[b] as number) - Math.abs(vals[a] as number))
       .slice(0, 10)
       .map(nameOf);
   if (sumL > top + 1e-9) {
-    const names = largest(L, (i) => (L[i] as number) > 0, (i) => minName(N, i));
-    messages.push(`asset minimums add up to ${pct(sumL)}, above the ${pct(top)} the ${budgetName} allows`);
+    const names = largest(
+      L,
+      (i) => (L[i] as number) > 0,
+      (i) => minName(N, i),
+    );
+    messages.push(
+      `asset minimums add up to ${pct(sumL)}, above the ${pct(top)} the ${budgetName} allows`,
+    );
     details.push({ path: budgetName, message: `allows at most ${pct(top)} invested` });
-    for (const nm of names) details.push({ path: nm, message: 'asset minimum counted in the conflict' });
+    for (const nm of names)
+      details.push({ path: nm, message: 'asset minimum counted in the conflict' });
   }
   // Most that can be invested plus paid in costs (Σw + Σc|Δw| is convex per asset, so its
   // maximum over each interval is at an end).
@@ -94,10 +107,15 @@ export function structuralConflicts(N: Normalized): { message: string; details: 
     maxInvest += Math.max(l + c * Math.abs(l - w0), u + c * Math.abs(u - w0));
   }
   if (N.cashFloor === null && maxInvest < 1 - 1e-9) {
-    const names = largest(U, (i) => (U[i] as number) < 1, (i) => maxName(N, i));
+    const names = largest(
+      U,
+      (i) => (U[i] as number) < 1,
+      (i) => maxName(N, i),
+    );
     messages.push(`asset maximums add up to ${pct(sumU)}, below full investment (100%)`);
     details.push({ path: 'budget', message: 'full investment needs weights summing to 100%' });
-    for (const nm of names) details.push({ path: nm, message: 'asset maximum counted in the conflict' });
+    for (const nm of names)
+      details.push({ path: nm, message: 'asset maximum counted in the conflict' });
   }
   // Classes (an asset belongs to one class, so the class rows are disjoint).
   const inBounded = new Uint8Array(N.n);
@@ -112,12 +130,16 @@ export function structuralConflicts(N: Normalized): { message: string; details: 
       inBounded[i] = 1;
     }
     if (c.min !== null && c.min > cu + 1e-9) {
-      messages.push(`class_min:${c.name} (${pct(c.min)}) exceeds its members' maximums (${pct(cu)})`);
+      messages.push(
+        `class_min:${c.name} (${pct(c.min)}) exceeds its members' maximums (${pct(cu)})`,
+      );
       details.push({ path: `class_min:${c.name}`, message: `needs ${pct(c.min)}` });
       for (const i of c.members) details.push({ path: maxName(N, i), message: 'member maximum' });
     }
     if (c.max !== null && c.max < cl - 1e-9) {
-      messages.push(`class_max:${c.name} (${pct(c.max)}) is below its members' minimums (${pct(cl)})`);
+      messages.push(
+        `class_max:${c.name} (${pct(c.max)}) is below its members' minimums (${pct(cl)})`,
+      );
       details.push({ path: `class_max:${c.name}`, message: `allows ${pct(c.max)}` });
       for (const i of c.members)
         if ((L[i] as number) > 0) details.push({ path: minName(N, i), message: 'member minimum' });
@@ -139,17 +161,24 @@ export function structuralConflicts(N: Normalized): { message: string; details: 
       );
       details.push({ path: budgetName, message: `allows at most ${pct(top)} invested` });
       for (const c of N.classRows)
-        if (c.min !== null) details.push({ path: `class_min:${c.name}`, message: `needs ${pct(c.min)}` });
+        if (c.min !== null)
+          details.push({ path: `class_min:${c.name}`, message: `needs ${pct(c.min)}` });
     }
     // With costs, Σw may end below 1 (costs are paid from cash); the solver's churn check
     // (optimize.ts) covers that case.
-    if (N.cashFloor === null && !N.anyCost && classMaxTotal + restU < 1 - 1e-9 && sumU >= 1 - 1e-9) {
+    if (
+      N.cashFloor === null &&
+      !N.anyCost &&
+      classMaxTotal + restU < 1 - 1e-9 &&
+      sumU >= 1 - 1e-9
+    ) {
       messages.push(
         `class maximums allow only ${pct(classMaxTotal + restU)} invested, below full investment`,
       );
       details.push({ path: 'budget', message: 'full investment needs weights summing to 100%' });
       for (const c of N.classRows)
-        if (c.max !== null) details.push({ path: `class_max:${c.name}`, message: `allows ${pct(c.max)}` });
+        if (c.max !== null)
+          details.push({ path: `class_max:${c.name}`, message: `allows ${pct(c.max)}` });
     }
   }
   if (messages.length === 0) return null;
@@ -217,9 +246,11 @@ export async function diagnoseInfeasible(
     );
   }
   if (sol.status !== 'optimal')
-    return new EngineError('INTERNAL', `infeasibility diagnosis failed: ${sol.message ?? sol.modelStatus}`, [
-      { path: 'solver', message: sol.modelStatus },
-    ]);
+    return new EngineError(
+      'INTERNAL',
+      `infeasibility diagnosis failed: ${sol.message ?? sol.modelStatus}`,
+      [{ path: 'solver', message: sol.modelStatus }],
+    );
   const tmin = sol.objective / 200;
   if (N.tau !== null && tmin > N.tau + 1e-9) {
     const forcing = activeDualNames(phase1.layout, sol).filter((nm) => nm !== 'turnover');
@@ -238,7 +269,10 @@ export async function diagnoseInfeasible(
     const rules: string[] = [];
     if (N.lotW) rules.push('whole_lots');
     if (N.minTradeW) rules.push('min_trade');
-    const others = [...(N.tau !== null ? ['turnover'] : []), N.cashFloor === null ? 'budget' : 'cash_floor'];
+    const others = [
+      ...(N.tau !== null ? ['turnover'] : []),
+      N.cashFloor === null ? 'budget' : 'cash_floor',
+    ];
     return new EngineError(
       'INFEASIBLE',
       `infeasible: no trade list meets the ${rules.join(' and ')} rule${rules.length > 1 ? 's' : ''} ` +

@@ -26,7 +26,8 @@ export interface BuildProblemInput {
     risk_aversion?: number;
     risk_budgets?: Record<string, number> | undefined;
     bounds?: Record<string, { min: number; max: number }> | undefined;
-    class_bounds?: Partial<Record<string, { min?: number | undefined; max?: number | undefined }>> | undefined;
+    class_bounds?:
+      Partial<Record<string, { min?: number | undefined; max?: number | undefined }>> | undefined;
     covariance: Pick<CovarianceSpec, 'estimator'> & Partial<Omit<CovarianceSpec, 'estimator'>>;
     cash_floor?: number | undefined;
     no_trade?: readonly string[] | undefined;
@@ -69,7 +70,11 @@ export function buildOptimizationProblem(input: BuildProblemInput): {
   const est = estimateCovariance(input.returns, fields.covariance, input.factorReturns);
   const classBounds: Record<string, ClassBound> = {};
   for (const [k, v] of Object.entries(fields.class_bounds ?? {}))
-    if (v) classBounds[k] = { ...(v.min !== undefined ? { min: v.min } : {}), ...(v.max !== undefined ? { max: v.max } : {}) };
+    if (v)
+      classBounds[k] = {
+        ...(v.min !== undefined ? { min: v.min } : {}),
+        ...(v.max !== undefined ? { max: v.max } : {}),
+      };
   const problem: OptimizationProblem = {
     method: input.method,
     assets: assets.map((a) => a.asset),
@@ -88,10 +93,14 @@ export function buildOptimizationProblem(input: BuildProblemInput): {
     timeLimitSeconds: fields.optimizer_time_limit_seconds ?? 10,
   };
   if (input.expectedReturns) problem.expectedReturns = input.expectedReturns;
-  if (fields.risk_budgets) problem.riskBudgets = assets.map((a) => fields.risk_budgets?.[a.asset] ?? 0);
+  if (fields.risk_budgets)
+    problem.riskBudgets = assets.map((a) => fields.risk_budgets?.[a.asset] ?? 0);
   if (fields.cash_floor !== undefined) problem.cashFloor = fields.cash_floor;
   if (fields.no_trade) problem.noTrade = fields.no_trade;
   if (fields.whole_lots)
-    problem.lots = { lotSize: assets.map((a) => a.lot_size ?? 1), price: assets.map((a) => a.price) };
+    problem.lots = {
+      lotSize: assets.map((a) => a.lot_size ?? 1),
+      price: assets.map((a) => a.price),
+    };
   return { problem, context: { covarianceInfo: est.info, warnings: est.warnings } };
 }

@@ -48,7 +48,10 @@ const MODEL_STATUS_NAMES: Record<number, string> = {
  * Options tried in order after a failed solve (FINDINGS.md: `user_bound_scale` 5–8 solved every
  * size of the rebalancing QP that failed with `Solve error` by default).
  */
-const RETRY_LADDER: readonly Record<string, number>[] = [{ user_bound_scale: 5 }, { user_bound_scale: 8 }];
+const RETRY_LADDER: readonly Record<string, number>[] = [
+  { user_bound_scale: 5 },
+  { user_bound_scale: 8 },
+];
 
 /**
  * HiGHS adds qp_regularization_value·I to the Hessian (default 1e-7). On the scaled model that
@@ -307,7 +310,8 @@ function proxSolve(ctx: SolveCtx, bounds: readonly BoundOverride[], eps: number)
   return withFresh(ctx, bounds, {}, { starts, indices, values }, (f) => {
     let snap: Snapshot | null = null;
     for (let it = 0; it < 100 && flat.length > 0; it++) {
-      for (let k = 0; k < flat.length; k++) cost[k] = (baseCost[k] as number) - eps * (center[k] as number);
+      for (let k = 0; k < flat.length; k++)
+        cost[k] = (baseCost[k] as number) - eps * (center[k] as number);
       f.changeColsCost(sel, cost);
       const code = runOnce(f);
       state.iterations += iterationsOf(f);
@@ -333,7 +337,8 @@ function proxSolve(ctx: SolveCtx, bounds: readonly BoundOverride[], eps: number)
     snap.objective = objectiveOf(model, snap.x);
     for (let k = 0; k < flat.length; k++) {
       const j = flat[k] as number;
-      snap.colDual[j] = (snap.colDual[j] as number) - eps * ((snap.x[j] as number) - (center[k] as number));
+      snap.colDual[j] =
+        (snap.colDual[j] as number) - eps * ((snap.x[j] as number) - (center[k] as number));
     }
     return snap;
   });
@@ -441,7 +446,13 @@ export function createHighsQpSolver(highs: Highs): HighsQpSolver {
 
 function solveWith(highs: Highs, model: QpModel, options: SolveOptions): QpSolution {
   const m = highs.createModel(toModelData(model, highs.infinity));
-  const state: RunState = { iterations: 0, retries: 0, prox: 0, extraTime: 0, options: { ...BASE_OPTIONS } };
+  const state: RunState = {
+    iterations: 0,
+    retries: 0,
+    prox: 0,
+    extraTime: 0,
+    options: { ...BASE_OPTIONS },
+  };
   try {
     m.options.set({
       output_flag: false,
@@ -464,7 +475,9 @@ function solveWith(highs: Highs, model: QpModel, options: SolveOptions): QpSolut
       if (snap.status === 'error')
         out.message =
           `HiGHS ended with "${out.modelStatus}"` +
-          (state.retries ? ` after ${state.retries} retries (user_bound_scale 5 and 8, proximal legs)` : '');
+          (state.retries
+            ? ` after ${state.retries} retries (user_bound_scale 5 and 8, proximal legs)`
+            : '');
       return out;
     }
     return solveDiscrete(highs, m, model, options, state);
@@ -501,7 +514,11 @@ function solveDiscrete(
   const relax = (bounds: BoundOverride[]) => {
     // Restore columns changed by the previous node, then apply this node's bounds.
     for (const c of applied)
-      m.changeColBounds(c, fin(model.colLower[c] as number, inf), fin(model.colUpper[c] as number, inf));
+      m.changeColBounds(
+        c,
+        fin(model.colLower[c] as number, inf),
+        fin(model.colUpper[c] as number, inf),
+      );
     applied.clear();
     for (const b of bounds) {
       m.changeColBounds(b.col, fin(b.lower, inf), fin(b.upper, inf));

@@ -5,10 +5,19 @@
  */
 export { optimizePortfolio, type OptimizeContext } from './optimize';
 export { createHighsQpSolver, type HighsQpSolver } from './highs-adapter';
-export { estimateCovariance, pcaFactorModel, observedFactorModel, ANNUALIZATION } from './covariance-model';
+export {
+  estimateCovariance,
+  pcaFactorModel,
+  observedFactorModel,
+  ANNUALIZATION,
+} from './covariance-model';
 export type { CovarianceEstimate } from './covariance-model';
 export { riskParityWeights, riskContributions } from './risk-parity';
-export { buildOptimizationProblem, type RequestAsset, type BuildProblemInput } from './from-request';
+export {
+  buildOptimizationProblem,
+  type RequestAsset,
+  type BuildProblemInput,
+} from './from-request';
 export type {
   OptimizationProblem,
   OptimizationMethod,

@@ -142,7 +142,10 @@ export function normalize(p: OptimizationProblem): Normalized {
       for (let i = 0; i < n && !bad; i++) {
         const d = cov.matrix[i * n + i] as number;
         if (!isNum(d) || d < 0) {
-          details.push({ path: `covariance.${i}.${i}`, message: 'variance must be finite and >= 0' });
+          details.push({
+            path: `covariance.${i}.${i}`,
+            message: 'variance must be finite and >= 0',
+          });
           bad = true;
         }
         for (let j = 0; j < i && !bad; j++) {
@@ -215,7 +218,10 @@ export function normalize(p: OptimizationProblem): Normalized {
   const classRows: ClassRow[] = [];
   const classes = p.assetClasses ?? null;
   if (classes && classes.length !== n)
-    details.push({ path: 'asset_classes', message: `has ${classes.length} entries, expected ${n}` });
+    details.push({
+      path: 'asset_classes',
+      message: `has ${classes.length} entries, expected ${n}`,
+    });
   if (p.classBounds) {
     for (const [name, cb] of Object.entries(p.classBounds)) {
       if (!cb) continue;
@@ -252,7 +258,8 @@ export function normalize(p: OptimizationProblem): Normalized {
   let anyCost = false;
   for (let i = 0; i < n; i++) {
     const c = bps[i] as number;
-    if (c < 0 || c > 10000) details.push({ path: `cost_bps.${i}`, message: 'must be in [0, 10000]' });
+    if (c < 0 || c > 10000)
+      details.push({ path: `cost_bps.${i}`, message: 'must be in [0, 10000]' });
     cost[i] = c / 1e4;
     if (c > 0) anyCost = true;
   }

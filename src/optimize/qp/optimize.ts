@@ -17,7 +17,7 @@ import { EngineError, type Warning } from '../../contract/common';
 import type { CovarianceInfo, OptimizationResult } from '../../contract/optimize';
 import { buildSharpe, buildW, legPairs, type Built, type Objective } from './build';
 import { diagnoseInfeasible, structuralConflicts } from './diagnose';
-import { kktCheck } from './kkt';
+import { kktCheck, refineDuals } from './kkt';
 import { covTimes, denseCov, normalize, quad, type Normalized } from './normalize';
 import { riskContributions, riskParityWeights, type RiskParityResult } from './risk-parity';
 import type { OptimizationProblem, QpSolution, QpSolverPort } from './types';
@@ -85,7 +85,11 @@ export async function optimizePortfolio(
     case 'min_variance':
     case 'mean_variance': {
       const obj: Objective =
-        N.method === 'track_target' ? 'track' : N.method === 'min_variance' ? 'variance' : 'mean_variance';
+        N.method === 'track_target'
+          ? 'track'
+          : N.method === 'min_variance'
+            ? 'variance'
+            : 'mean_variance';
       const built = buildW(N, obj, { discrete });
       stage = await solveChecked(N, built, solver, acc, warnings);
       w = extractW(N, stage);
@@ -99,17 +103,24 @@ export async function optimizePortfolio(
           'infeasible: max_sharpe needs at least one asset whose expected return exceeds the risk-free rate',
           [{ path: 'expected_returns', message: `every μ_i ≤ r_f = ${N.rf}` }],
         );
-      stage = await solveChecked(N, buildSharpe(N), solver, acc, warnings, () =>
-        new EngineError(
-          'INFEASIBLE',
-          'infeasible: no portfolio allowed by the constraints earns more than the risk-free rate net of costs',
-          [{ path: 'expected_returns', message: 'no feasible positive excess return' }],
-        ),
+      stage = await solveChecked(
+        N,
+        buildSharpe(N),
+        solver,
+        acc,
+        warnings,
+        () =>
+          new EngineError(
+            'INFEASIBLE',
+            'infeasible: no portfolio allowed by the constraints earns more than the risk-free rate net of costs',
+            [{ path: 'expected_returns', message: 'no feasible positive excess return' }],
+          ),
       );
       const sol = stage.sol;
       const kappa = sol.x[stage.built.layout.kappa] as number;
       const ws = new Float64Array(N.n);
-      for (let i = 0; i < N.n; i++) ws[i] = N.noTrade[i] ? (N.w0[i] as number) : (sol.x[i] as number) / kappa;
+      for (let i = 0; i < N.n; i++)
+        ws[i] = N.noTrade[i] ? (N.w0[i] as number) : (sol.x[i] as number) / kappa;
       w = ws;
       if (discrete) {
         const b2 = buildW(N, 'track', { target: ws, discrete: true });
@@ -180,12 +191,19 @@ async function solveChecked(
         message:
           'the limits leave cash that full investment must spend; solved with buy/sell complementarity branching so that no asset is bought and sold at once',
       });
-      const b2: Built = { ...built, model: { ...built.model, discrete: legPairs(N, built.layout) } };
+      const b2: Built = {
+        ...built,
+        model: { ...built.model, discrete: legPairs(N, built.layout) },
+      };
       return solveChecked(N, b2, solver, acc, warnings, methodConflict);
     }
     return { built, sol };
   }
-  if (sol.mip && (sol.status === 'node_limit' || sol.status === 'time_limit') && sol.primalFeasible) {
+  if (
+    sol.mip &&
+    (sol.status === 'node_limit' || sol.status === 'time_limit') &&
+    sol.primalFeasible
+  ) {
     acc.withinGap = true;
     warnings.push({
       code: 'MIP_NOT_PROVEN_OPTIMAL',
@@ -197,7 +215,8 @@ async function solveChecked(
     const discreteRules = (built.model.discrete ?? []).some((d) => d.pair === undefined);
     const diag = await diagnoseInfeasible(N, solver, { discrete: discreteRules });
     if (diag) throw diag;
-    if ((built.model.discrete ?? []).some((d) => d.pair !== undefined)) throw fullInvestmentConflict(N, built);
+    if ((built.model.discrete ?? []).some((d) => d.pair !== undefined))
+      throw fullInvestmentConflict(N, built);
     if (methodConflict) throw methodConflict();
     throw new EngineError(
       'INFEASIBLE',
@@ -208,7 +227,12 @@ async function solveChecked(
   throw new EngineError(
     'INTERNAL',
     `the optimizer did not reach a verified optimum: ${sol.message ?? sol.modelStatus} (status ${sol.status}); no weights are returned`,
-    [{ path: 'solver', message: `${sol.modelStatus}; retries with user_bound_scale: ${sol.retries}` }],
+    [
+      {
+        path: 'solver',
+        message: `${sol.modelStatus}; retries with user_bound_scale: ${sol.retries}`,
+      },
+    ],
   );
 }
 
@@ -231,7 +255,9 @@ function roundTrips(N: Normalized, built: Built, sol: QpSolution): boolean {
 }
 
 function fullInvestmentConflict(N: Normalized, built: Built): EngineError {
-  const blocking = [...built.layout.duals.keys()].filter((k) => k.startsWith('asset_max:') || k.startsWith('class_max:'));
+  const blocking = [...built.layout.duals.keys()].filter(
+    (k) => k.startsWith('asset_max:') || k.startsWith('class_max:'),
+  );
   return new EngineError(
     'INFEASIBLE',
     `infeasible: full investment cannot be reached; the asset and class maximums${N.tau !== null ? ' and the turnover cap' : ''} leave cash that could only be spent on transaction costs`,
@@ -356,7 +382,8 @@ function report(
     te2 = Math.max(0, quad(N.cov, n, d, d));
   }
   const budgets = N.budgets;
-  const contributions = variance > 0 ? Float64Array.from(w, (v, i) => (v * (Sw[i] as number)) / variance) : null;
+  const contributions =
+    variance > 0 ? Float64Array.from(w, (v, i) => (v * (Sw[i] as number)) / variance) : null;
 
   let objective: number;
   let description: string;
@@ -385,6 +412,35 @@ function report(
     }
   }
 
+  // KKT check of the solved QP; HiGHS's duals first, our own recomputed from x if they miss.
+  let kkt: OptimizationResult['kkt'] = null;
+  if (stage) {
+    const bounds = stage.sol.mip?.nodeBounds ?? [];
+    const note = stage.sol.mip
+      ? 'KKT of the continuous QP at the incumbent branch-and-bound node (integer decisions fixed by its bounds); duals are not reported for mixed-integer solutions'
+      : stage.built.layout.space === 'y'
+        ? 'KKT of the homogenized max-Sharpe QP (scaled units); duals are in that model’s units'
+        : rp
+          ? 'KKT of the stage-2 QP (closest feasible portfolio to the risk-parity weights)'
+          : 'KKT of the scaled QP (weights in percent, objective × 1e4)';
+    kkt = kktCheck(stage.built.model, stage.sol, bounds, `${note}; duals from HiGHS`);
+    if (!kkt.verified) {
+      const refined = refineDuals(stage.built.model, stage.sol.x, bounds, stage.sol.rowDual);
+      if (refined) {
+        const k2 = kktCheck(
+          stage.built.model,
+          { x: stage.sol.x, ...refined },
+          bounds,
+          `${note}; duals recomputed from the primal point`,
+        );
+        if (k2.verified || k2.stationarity_residual < kkt.stationarity_residual) {
+          kkt = k2;
+          stage = { built: stage.built, sol: { ...stage.sol, ...refined } };
+        }
+      }
+    }
+  }
+
   // Binding constraints, evaluated in natural units on the returned weights.
   const tolB = 1e-9;
   const binding: OptimizationResult['binding_constraints'] = [];
@@ -400,48 +456,81 @@ function report(
     const a = N.assets[i] as string;
     const v = w[i] as number;
     if (N.noTrade[i]) {
-      binding.push({ name: `no_trade:${a}`, side: 'equality', value: v, bound: N.w0[i] as number, dual: dualOf(`no_trade:${a}`) });
+      binding.push({
+        name: `no_trade:${a}`,
+        side: 'equality',
+        value: v,
+        bound: N.w0[i] as number,
+        dual: dualOf(`no_trade:${a}`),
+      });
       continue;
     }
     if (v - (N.lo[i] as number) <= tolB)
-      binding.push({ name: `asset_min:${a}`, side: 'lower', value: v, bound: N.lo[i] as number, dual: dualOf(`asset_min:${a}`) });
+      binding.push({
+        name: `asset_min:${a}`,
+        side: 'lower',
+        value: v,
+        bound: N.lo[i] as number,
+        dual: dualOf(`asset_min:${a}`),
+      });
     if ((N.hi[i] as number) - v <= tolB)
-      binding.push({ name: `asset_max:${a}`, side: 'upper', value: v, bound: N.hi[i] as number, dual: dualOf(`asset_max:${a}`) });
+      binding.push({
+        name: `asset_max:${a}`,
+        side: 'upper',
+        value: v,
+        bound: N.hi[i] as number,
+        dual: dualOf(`asset_max:${a}`),
+      });
   }
   for (const c of N.classRows) {
     let s = 0;
     for (const i of c.members) s += w[i] as number;
     if (c.min !== null && s - c.min <= tolB)
-      binding.push({ name: `class_min:${c.name}`, side: 'lower', value: s, bound: c.min, dual: dualOf(`class_min:${c.name}`) });
+      binding.push({
+        name: `class_min:${c.name}`,
+        side: 'lower',
+        value: s,
+        bound: c.min,
+        dual: dualOf(`class_min:${c.name}`),
+      });
     if (c.max !== null && c.max - s <= tolB)
-      binding.push({ name: `class_max:${c.name}`, side: 'upper', value: s, bound: c.max, dual: dualOf(`class_max:${c.name}`) });
+      binding.push({
+        name: `class_max:${c.name}`,
+        side: 'upper',
+        value: s,
+        bound: c.max,
+        dual: dualOf(`class_max:${c.name}`),
+      });
   }
   const invested = sumW + cost;
   if (N.cashFloor === null) {
     if (Math.abs(1 - invested) <= tolB)
-      binding.push({ name: 'budget', side: 'equality', value: invested, bound: 1, dual: dualOf('budget') });
+      binding.push({
+        name: 'budget',
+        side: 'equality',
+        value: invested,
+        bound: 1,
+        dual: dualOf('budget'),
+      });
   } else if (1 - N.cashFloor - invested <= tolB)
-    binding.push({ name: 'cash_floor', side: 'upper', value: invested, bound: 1 - N.cashFloor, dual: dualOf('cash_floor') });
+    binding.push({
+      name: 'cash_floor',
+      side: 'upper',
+      value: invested,
+      bound: 1 - N.cashFloor,
+      dual: dualOf('cash_floor'),
+    });
   if (N.tau !== null && N.tau - turnover <= tolB)
-    binding.push({ name: 'turnover', side: 'upper', value: turnover, bound: N.tau, dual: dualOf('turnover') });
-
-  const kkt = stage
-    ? kktCheck(
-        stage.built.model,
-        stage.sol,
-        stage.sol.mip?.nodeBounds ?? [],
-        stage.sol.mip
-          ? 'KKT of the continuous QP at the incumbent branch-and-bound node (integer decisions fixed by its bounds); duals are not reported for mixed-integer solutions'
-          : stage.built.layout.space === 'y'
-            ? 'KKT of the homogenized max-Sharpe QP (scaled units); duals are in that model’s units'
-            : rp
-              ? 'KKT of the stage-2 QP (closest feasible portfolio to the risk-parity weights)'
-              : 'KKT of the scaled QP (weights in percent, objective × 1e4)',
-      )
-    : null;
+    binding.push({
+      name: 'turnover',
+      side: 'upper',
+      value: turnover,
+      bound: N.tau,
+      dual: dualOf('turnover'),
+    });
 
   let integer: OptimizationResult['integer'] = null;
-  if (stage?.sol.mip || (N.lotW || N.minTradeW)) {
+  if (stage?.sol.mip || N.lotW || N.minTradeW) {
     const rules: ('whole_lots' | 'min_trade')[] = [];
     if (N.lotW) rules.push('whole_lots');
     if (N.minTradeW) rules.push('min_trade');

@@ -72,7 +72,8 @@ function matVec(S: Float64Array, n: number, y: Float64Array, out: Float64Array) 
 
 function residual(y: Float64Array, t: Float64Array, b: Float64Array, n: number): number {
   let m = 0;
-  for (let i = 0; i < n; i++) m = Math.max(m, Math.abs((y[i] as number) * (t[i] as number) - (b[i] as number)));
+  for (let i = 0; i < n; i++)
+    m = Math.max(m, Math.abs((y[i] as number) * (t[i] as number) - (b[i] as number)));
   return m;
 }
 
@@ -109,7 +110,9 @@ export function riskParityWeights(
     b[a] = (budgetsFull[ia] as number) / bsum;
     for (let c = 0; c < n; c++) S[a * n + c] = Sfull[ia * nFull + (idx[c] as number)] as number;
     if (!((S[a * n + a] as number) > 0))
-      throw new RangeError(`asset ${ia} has zero variance; its risk contribution cannot meet its budget`);
+      throw new RangeError(
+        `asset ${ia} has zero variance; its risk contribution cannot meet its budget`,
+      );
   }
   const tol = opts.tol ?? 1e-15;
   const maxIter = opts.maxIter ?? 10000;
@@ -196,7 +199,10 @@ export function riskParityWeights(
   const { contributions, maxDeviation } = riskContributions(Sfull, nFull, weights, budgetsFull);
   let gradientNorm = 0;
   for (let i = 0; i < n; i++)
-    gradientNorm = Math.max(gradientNorm, Math.abs((t[i] as number) - (b[i] as number) / (y[i] as number)));
+    gradientNorm = Math.max(
+      gradientNorm,
+      Math.abs((t[i] as number) - (b[i] as number) / (y[i] as number)),
+    );
   return { weights, contributions, maxDeviation, gradientNorm, iterations, algorithm };
 }
 
@@ -220,13 +226,17 @@ export function riskContributions(
   let v = 0;
   for (let i = 0; i < n; i++) v += (w[i] as number) * (t[i] as number);
   const contributions = new Float64Array(n);
-  if (v > 0) for (let i = 0; i < n; i++) contributions[i] = ((w[i] as number) * (t[i] as number)) / v;
+  if (v > 0)
+    for (let i = 0; i < n; i++) contributions[i] = ((w[i] as number) * (t[i] as number)) / v;
   let maxDeviation = 0;
   if (budgets) {
     let bs = 0;
     for (let i = 0; i < n; i++) bs += budgets[i] as number;
     for (let i = 0; i < n; i++)
-      maxDeviation = Math.max(maxDeviation, Math.abs((contributions[i] as number) - (budgets[i] as number) / bs));
+      maxDeviation = Math.max(
+        maxDeviation,
+        Math.abs((contributions[i] as number) - (budgets[i] as number) / bs),
+      );
   }
   return { contributions, maxDeviation };
 }

@@ -13,11 +13,7 @@
 
 /** The optimized methods (the `threshold` rule engine lives elsewhere). */
 export type OptimizationMethod =
-  | 'track_target'
-  | 'min_variance'
-  | 'max_sharpe'
-  | 'mean_variance'
-  | 'risk_parity';
+  'track_target' | 'min_variance' | 'max_sharpe' | 'mean_variance' | 'risk_parity';
 
 export const OPTIMIZED_METHODS: readonly OptimizationMethod[] = [
   'track_target',

@@ -46,7 +46,8 @@ function scaleTo(u: number[], w0: number[], c: number[], fixed: boolean[], targe
   const g = (a: number) => at(a).reduce((s, w, i) => s + w + c[i]! * Math.abs(w - w0[i]!), 0);
   if (g(0) > target) return null;
   let lo = 0;
-  let hi = 4;
+  let hi = 1;
+  while (g(hi) < target) hi *= 2;
   for (let k = 0; k < 200; k++) {
     const m = (lo + hi) / 2;
     if (g(m) > target) hi = m;
@@ -81,7 +82,7 @@ function makeCase(seed: number, n: number, method: OptimizationMethod, flags: nu
   const target = cashFloor === undefined ? 1 : 1 - cashFloor - 0.05 * u();
   const ua = Array.from({ length: n }, () => u() + 0.05);
   const anchor = scaleTo(ua, w0, c, fixed, target);
-  if (!anchor) return null;
+  if (!anchor || anchor.some((w) => w > 1)) return null;
   const problem: OptimizationProblem = {
     method,
     assets: Array.from({ length: n }, (_, i) => `A${i}`),

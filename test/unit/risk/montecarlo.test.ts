@@ -294,6 +294,23 @@ describe('result invariants', () => {
     expectRel(r.expected_terminal_portfolio_value, 1000 * 1.001 ** 3, 1e-12);
   });
 
+  it('an all-cash portfolio (zero weights) stays at exactly 1: no loss (strict W < 1)', () => {
+    for (const method of ['gaussian', 'bootstrap'] as const)
+      for (const rebalancing of ['constant_mix', 'buy_and_hold'] as const) {
+        const { result } = runMonteCarlo({
+          weights: new Float64Array(3),
+          assetReturns: R3,
+          settings: settings({ method, rebalancing, paths: 200 }),
+          initialValue: 500,
+        });
+        expect(result!.probability_of_loss).toBe(0);
+        expect(result!.expected_terminal_value).toBe(1);
+        expect(result!.expected_shortfall_terminal_value).toBe(1);
+        expect(result!.worst_5pct_terminal_portfolio_value).toBe(500);
+        expect(result!.bands[21]).toEqual({ day: 21, p5: 1, p25: 1, p50: 1, p75: 1, p95: 1 });
+      }
+  });
+
   it('gross returns are floored at 0: a −150% history day cannot make wealth negative', () => {
     const r = new Float64Array(25).fill(0.01);
     r[0] = -1.5;
@@ -307,6 +324,29 @@ describe('result invariants', () => {
     expect(result!.bands[30]!.p5).toBe(0);
     expect(result!.worst_5pct_terminal_value).toBe(0);
     expectAbs(result!.probability_of_loss, 1 - (24 / 25) ** 30, 0.05);
+  });
+
+  it('the floor applies in every kernel: wealth reaches 0 and never goes negative', () => {
+    // A wild history: a −150% day, then alternating +250% / −95% (σ ≈ 1.75/day), so gaussian
+    // draws fall below −100% about 15% of days and the bootstrap meets the −150% day often.
+    const wild = Float64Array.from({ length: 40 }, (_, t) =>
+      t === 0 ? -1.5 : t % 2 ? 2.5 : -0.95,
+    );
+    const wild2 = Float64Array.from({ length: 40 }, (_, t) => wild[(t + 1) % 40]!);
+    for (const method of ['gaussian', 'bootstrap'] as const)
+      for (const rebalancing of ['constant_mix', 'buy_and_hold'] as const) {
+        // Under constant_mix the two shifted copies would hedge each other, so hold only one.
+        const weights = rebalancing === 'constant_mix' ? [1, 0] : [0.5, 0.5];
+        const { result } = runMonteCarlo({
+          weights: new Float64Array(weights),
+          assetReturns: [wild, wild2],
+          settings: settings({ method, rebalancing, block_size: 1, horizon_days: 30 }),
+          initialValue: 1,
+        });
+        const r = result!;
+        expect(r.worst_5pct_terminal_value, `${method}/${rebalancing}`).toBe(0);
+        for (const b of r.bands) expect(b.p5).toBeGreaterThanOrEqual(0);
+      }
   });
 
   it('zero-weight assets are left out of buy_and_hold without changing the result', () => {

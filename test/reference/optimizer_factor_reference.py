@@ -4,8 +4,8 @@
 1. Statistical (PCA) model, k = 3, of the 20-stock PyPortfolioOpt sample covariance (same data and
    definition as optimizer_reference.py): top-3 eigenpairs by numpy.linalg.eigh; d_i = S_ii − Σ_f λ_f v_if².
 2. Observed-factor model: skfolio's 20 S&P 500 stocks regressed on the 5 factor ETFs (MTUM, QUAL,
-   SIZE, USMV, VLUE), simple daily returns over the last 500 common dates (2020-12-30..2022-12-28
-   prices), OLS with intercept (numpy.linalg.lstsq); F = sample covariance of the factors (ddof 1);
+   SIZE, USMV, VLUE), simple daily returns over the last 501 common dates (2021-01-04..2022-12-28
+   prices, 500 returns), OLS with intercept (numpy.linalg.lstsq); F = sample covariance of the factors (ddof 1);
    d_i = residual sum of squares / (T − k − 1); everything × 252.
 """
 import csv

@@ -3,10 +3,15 @@ import { buildOpenApi } from '../../src/contract/openapi';
 import { operations } from '../../src/contract/operations';
 import { createHandlers } from '../../src/services/handlers';
 import { canonicalJson, sha256Hex } from '../../src/domain/canonical';
+import type { Store } from '../../src/ports/store';
 
 describe('contract', () => {
   it('every operation has a handler', () => {
-    const handlers = createHandlers({ clock: { now: () => new Date(0) }, scenarios: [] });
+    const handlers = createHandlers({
+      clock: { now: () => new Date(0), monotonicMs: () => 0 },
+      store: {} as Store,
+      scenarios: [],
+    });
     expect(Object.keys(handlers).sort()).toEqual(Object.keys(operations).sort());
   });
   it('keeps the seed routes and their methods', () => {

@@ -176,7 +176,8 @@ function mulSQ(S: Float64Array, Q: Float64Array, n: number, p: number, Z: Float6
 
 /**
  * Top-k eigenpairs of a symmetric positive semi-definite S by subspace iteration with
- * Rayleigh–Ritz. Returns eigenvalues (descending) and vectors (n×k row-major).
+ * Rayleigh–Ritz, stopped when every wanted pair has ‖S v − λ v‖ ≤ tol · λ₁ (default 1e-12).
+ * Returns eigenvalues (descending) and vectors (n×k row-major).
  *
  * Example: S = diag(3, 2, 1), k = 1 → value 3, vector ±(1, 0, 0).
  */
@@ -196,7 +197,6 @@ export function topEigenpairs(
   orthonormalize(Q, n, p);
   const Z = new Float64Array(n * p);
   const Tm = new Float64Array(p * p);
-  let prev = new Float64Array(k).fill(NaN);
   let values = new Float64Array(k);
   const maxIter = opts.maxIter ?? 500;
   const tol = opts.tol ?? 1e-12;
@@ -219,14 +219,25 @@ export function topEigenpairs(
       (x, y) => (eig.values[y] as number) - (eig.values[x] as number),
     );
     values = Float64Array.from(order.slice(0, k), (i) => eig.values[i] as number);
+    // Converged when every wanted Ritz pair has a small residual ‖S v − λ v‖ = ‖Z u − λ Q u‖.
     let done = true;
-    for (let f = 0; f < k; f++) {
-      const v = values[f] as number;
-      const pv = prev[f] as number;
-      if (!(Math.abs(v - pv) <= tol * Math.max(1e-300, Math.abs(values[0] as number))))
-        done = false;
+    const scale = Math.max(1e-300, Math.abs(values[0] as number));
+    for (let f = 0; f < k && done; f++) {
+      const src = order[f] as number;
+      const lam = values[f] as number;
+      let r2 = 0;
+      for (let i = 0; i < n; i++) {
+        let sv = 0;
+        let qv = 0;
+        for (let b = 0; b < p; b++) {
+          const u = V[b * p + src] as number;
+          sv += (Z[i * p + b] as number) * u;
+          qv += (Q[i * p + b] as number) * u;
+        }
+        r2 += (sv - lam * qv) ** 2;
+      }
+      if (!(Math.sqrt(r2) <= tol * scale)) done = false;
     }
-    prev = values;
     // Next subspace: Q ← orth(S Q V) (rotating by V keeps the Ritz vectors in order).
     const R = new Float64Array(n * p);
     for (let i = 0; i < n; i++)

@@ -70,7 +70,7 @@ describe('observed factor model (5 factor ETFs) vs numpy.linalg.lstsq', () => {
     const assets = readCsv('skfolio_sp500_dataset.csv');
     const factors = readCsv('skfolio_factors_dataset.csv');
     const common = [...assets.keys()].filter((d) => factors.has(d)).sort().slice(-501);
-    expect(common[0]).toBe('2020-12-31');
+    expect(common[0]).toBe('2021-01-04');
     const ret = (m: Map<string, number[]>, k: number) =>
       Array.from({ length: k }, (_, i) =>
         Float64Array.from({ length: 500 }, (_, t) => m.get(common[t + 1]!)![i]! / m.get(common[t]!)![i]! - 1),

@@ -1,7 +1,9 @@
 import fc from 'fast-check';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createStore } from '../../../src/store';
 import { createDispatch } from '../../../src/rpc/dispatch';
 import { createHandlers } from '../../../src/services/handlers';
 import type { RebalanceResponse } from '../../../src/contract/rebalance';
@@ -13,11 +15,18 @@ const file = JSON.parse(
 };
 const byName = (p: string) =>
   structuredClone(file.scenarios.find((s) => s.name.startsWith(p))!.request);
+const store = createStore({ dir: mkdtempSync(join(tmpdir(), 'spr-service-')) });
+afterAll(() => store.close());
 const dispatch = createDispatch(
   createHandlers({
-    clock: { now: () => new Date('2026-01-02T03:04:05.678Z') },
+    clock: {
+      now: () => new Date('2026-01-02T03:04:05.678Z'),
+      monotonicMs: () => performance.now(),
+    },
+    store,
     scenarios: file.scenarios as never,
   }),
+  (op, e) => console.error(op, e),
 );
 const ctx = { actor: 'test', transport: 'inprocess' as const };
 

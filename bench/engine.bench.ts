@@ -5,11 +5,14 @@
  *
  *   npx tsx bench/engine.bench.ts
  */
+import { createHash } from 'node:crypto';
 import { RebalanceRequest } from '../src/contract/rebalance';
 import { runRebalance } from '../src/services/rebalance';
 import { benchRequest, percentile } from './data';
 
 const clock = { now: () => new Date(0) };
+// The adapters pass Node's native SHA-256 for the input hash; so does the benchmark.
+const options = { sha256Hex: (t: string) => createHash('sha256').update(t, 'utf8').digest('hex') };
 
 export async function runEngineBench(): Promise<Record<string, unknown>[]> {
   const rows: Record<string, unknown>[] = [];
@@ -25,7 +28,7 @@ export async function runEngineBench(): Promise<Record<string, unknown>[]> {
       const t0 = performance.now();
       const req = RebalanceRequest.parse(raw);
       const t1 = performance.now();
-      runRebalance(req, clock);
+      runRebalance(req, clock, options);
       const t2 = performance.now();
       if (i >= 2) {
         parseMs.push(t1 - t0);

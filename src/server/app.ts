@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,6 +43,7 @@ export function createDispatchForApp(store: Store, log?: (m: string) => void): D
     clock: { now: () => new Date(), monotonicMs: () => performance.now() },
     store,
     scenarios: loadScenarios(),
+    sha256Hex: (text) => createHash('sha256').update(text, 'utf8').digest('hex'),
   });
   return createDispatch(handlers, (op, e) =>
     log?.(`internal error in ${op}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`),

@@ -3,7 +3,7 @@ import { EngineError } from '../contract/common';
 import { ENGINE_VERSION, SERVICE_NAME, type Handlers } from '../contract/operations';
 import type { PreviewScenario } from '../contract/operations';
 import { RebalanceRequest } from '../contract/rebalance';
-import { canonicalJson } from '../domain/canonical';
+import { canonicalJson, type Sha256Hex } from '../domain/canonical';
 import type { Store } from '../ports/store';
 import { importPortfolioFile, importPriceFile } from './imports';
 import type { Clock } from './rebalance';
@@ -12,6 +12,8 @@ import { compareRuns, listRuns, rebalanceAndSave, replayRun, runDetail, tradesCs
 export interface ServiceDeps {
   clock: Clock & { monotonicMs(): number };
   store: Store;
+  /** Native SHA-256 from the adapter (optional; a pure implementation is used otherwise). */
+  sha256Hex?: Sha256Hex;
   /** Scenario definitions shipped in resources/scenarios.json, loaded by the adapter. */
   scenarios: z.input<typeof PreviewScenario>[];
 }
@@ -93,7 +95,7 @@ export function createHandlers(deps: ServiceDeps) {
     listRuns: (input) => listRuns(store, input),
     compareRuns: (input) => compareRuns(store, input.a, input.b),
     getRun: (input) => runDetail(store, input.run_id),
-    replayRun: (input) => replayRun(store, input.run_id),
+    replayRun: (input) => replayRun(deps, input.run_id),
     runTradesCsv: (input) => tradesCsv(store, input.run_id),
     listAudit: (input) => {
       const events = store.audit.list({ after_seq: input.after_seq, limit: input.limit });

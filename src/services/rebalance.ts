@@ -7,7 +7,7 @@ import type {
   RebalanceResponse,
   RiskMetrics,
 } from '../contract/rebalance';
-import { inputHash } from '../domain/canonical';
+import { inputHash, type Sha256Hex } from '../domain/canonical';
 import { normalizeWeights, resolveAssetClass } from '../domain/weights';
 import { forecastAsset, forecastHolding, forecastTilt, rankHouseView } from '../forecast';
 import { roundToMinor } from '../execution/money';
@@ -18,6 +18,11 @@ import { portfolioReturns, simpleReturns } from '../risk/returns';
 
 export interface Clock {
   now(): Date;
+}
+
+/** Optional faster SHA-256 supplied by the adapter (see domain/canonical). */
+export interface EngineOptions {
+  sha256Hex?: Sha256Hex;
 }
 
 /** Conventions every figure in the response follows (also in docs/methods.md). */
@@ -45,7 +50,11 @@ const tail = (a: Float64Array, t: number) => a.subarray(a.length - t);
  * current and proposed portfolio → Monte Carlo → drilldown. Pure and deterministic: the same
  * request gives the same bytes except `metadata.timestamp_utc`.
  */
-export function runRebalance(req: RebalanceRequest, clock: Clock): RebalanceResponse {
+export function runRebalance(
+  req: RebalanceRequest,
+  clock: Clock,
+  options: EngineOptions = {},
+): RebalanceResponse {
   const warnings: Warning[] = [];
   const n = req.assets.length;
   const V = req.portfolio_value;
@@ -304,7 +313,7 @@ export function runRebalance(req: RebalanceRequest, clock: Clock): RebalanceResp
       timestamp_utc: clock.now().toISOString(),
       version: ENGINE_VERSION,
       engine_version: ENGINE_VERSION,
-      input_hash: inputHash(validated),
+      input_hash: inputHash(validated, options.sha256Hex),
       conventions: CONVENTIONS,
     },
   };

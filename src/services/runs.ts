@@ -1,7 +1,7 @@
 import { EngineError } from '../contract/common';
 import { ENGINE_VERSION } from '../contract/operations';
 import { RebalanceRequest, type RebalanceResponse } from '../contract/rebalance';
-import { canonicalJson } from '../domain/canonical';
+import { canonicalJson, type Sha256Hex } from '../domain/canonical';
 import { diffJson, type Difference } from '../domain/diff';
 import type { RunRecord, RunSummary, Store } from '../ports/store';
 import { runRebalance, type Clock } from './rebalance';
@@ -18,7 +18,10 @@ export const MODEL_VERSIONS: Record<string, string> = {
 export interface RunDeps {
   store: Store;
   clock: Clock & { monotonicMs(): number };
+  sha256Hex?: Sha256Hex;
 }
+
+const opts = (deps: RunDeps) => (deps.sha256Hex ? { sha256Hex: deps.sha256Hex } : {});
 
 /** What is stored: the response without its run_id (the run_id is the record's key). */
 function storedOutput(out: RebalanceResponse): string {
@@ -49,7 +52,7 @@ export function rebalanceAndSave(
   const t0 = deps.clock.monotonicMs();
   let out: RebalanceResponse;
   try {
-    out = runRebalance(input, deps.clock);
+    out = runRebalance(input, deps.clock, opts(deps));
   } catch (e) {
     if (e instanceof EngineError) {
       deps.store.runs.save({
@@ -123,7 +126,8 @@ export function runDetail(store: Store, run_id: string) {
  * Re-runs the stored input with today's engine, with the clock pinned to the original
  * timestamp, and compares canonical JSON: `identical` means byte-identical output.
  */
-export function replayRun(store: Store, run_id: string) {
+export function replayRun(deps: RunDeps, run_id: string) {
+  const { store } = deps;
   const r = getRunOrThrow(store, run_id);
   if (r.kind !== 'rebalance') {
     throw new EngineError(
@@ -145,7 +149,7 @@ export function replayRun(store: Store, run_id: string) {
   const when = stored.metadata?.timestamp_utc ?? r.created_at;
   let text: string;
   try {
-    text = storedOutput(runRebalance(parsed.data, { now: () => new Date(when) }));
+    text = storedOutput(runRebalance(parsed.data, { now: () => new Date(when) }, opts(deps)));
   } catch (e) {
     if (!(e instanceof EngineError)) throw e;
     text = canonicalJson({ error: { code: e.code, message: e.message, details: e.details } });

@@ -1,0 +1,253 @@
+/**
+ * Optimizer benchmark (prints JSON lines; never asserts).
+ *
+ *   npx tsx bench/optimizer.bench.ts
+ *
+ * Model (issue #4): track_target with a one-way turnover cap (10 %) and linear costs (5–15 bp per
+ * asset, paid from cash), long-only, full investment; dense covariance given, at n = 20, 100, 500
+ * and 1,000; the same Σ in factor form (Σ = B F Bᵀ + D, k = 5) at n = 1,000; and long-only minimum
+ * variance on the 20-stock PyPortfolioOpt file. Synthetic data: a seeded 5-factor covariance
+ * (loadings U(−0.3, 0.3), factor variances U(0.02, 0.05), specific variances U(0.01, 0.06)),
+ * random current and target weights.
+ *
+ * Figures per case (p50 over the runs, after one warm-up):
+ * - `e2e_ms`: optimizePortfolio in-thread (validation, model build, HiGHS solve, KKT check, report);
+ * - `solve_ms`: the solver port's own time (HiGHS run time);
+ * - `worker_e2e_ms`: optimizePortfolio through the worker-thread port (adds the message copy).
+ * Side by side, bench/optimizer_python.py solves the same cases: `highspy` (native HiGHS, fed the
+ * exact model arrays this file builds, so the model is identical) and cvxpy + Clarabel (its own
+ * formulation of the same problem); skipped with a message if python3 or a package is missing.
+ * Targets (p50, dense): ≤ 10 ms at n = 100, ≤ 300 ms at n = 1,000.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { buildW } from '../src/optimize/qp/build';
+import { denseCov, normalize } from '../src/optimize/qp/normalize';
+import { optimizePortfolio } from '../src/optimize/qp/optimize';
+import type { CovarianceInput, OptimizationProblem, QpModel } from '../src/optimize/qp/types';
+import { createInThreadQpSolver, createWorkerQpSolver } from '../src/workers/highs-solver';
+
+const PY = fileURLToPath(new URL('./optimizer_python.py', import.meta.url));
+const STOCKS = fileURLToPath(new URL('../test/fixtures/pypfopt_stock_prices.csv', import.meta.url));
+
+function p50(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] as number;
+}
+
+function lcg(seed: number) {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return (s + 0.5) / 4294967296;
+  };
+}
+
+interface Case {
+  name: string;
+  n: number;
+  runs: number;
+  problem: OptimizationProblem;
+}
+
+/** Seeded 5-factor data; `factor` chooses the covariance form handed to the optimizer. */
+function trackCase(n: number, factor: boolean): Case {
+  const u = lcg(1000 + n);
+  const k = 5;
+  const B = Float64Array.from({ length: n * k }, () => (u() - 0.5) * 0.6);
+  const F = new Float64Array(k * k);
+  for (let f = 0; f < k; f++) F[f * k + f] = 0.02 + 0.03 * u();
+  const d = Float64Array.from({ length: n }, () => 0.01 + 0.05 * u());
+  const fm: CovarianceInput = { kind: 'factor', loadings: B, factorCov: F, specificVar: d, k };
+  const w0 = Array.from({ length: n }, () => u());
+  const wt = Array.from({ length: n }, () => u());
+  const s0 = w0.reduce((a, b) => a + b, 0);
+  const st = wt.reduce((a, b) => a + b, 0);
+  return {
+    name: factor ? 'track_target_factor' : 'track_target_dense',
+    n,
+    runs: n <= 100 ? 31 : n <= 500 ? 11 : 7,
+    problem: {
+      method: 'track_target',
+      assets: Array.from({ length: n }, (_, i) => `A${i}`),
+      covariance: factor ? fm : { kind: 'dense', matrix: denseCov(fm, n) },
+      currentWeights: w0.map((v) => v / s0),
+      targetWeights: wt.map((v) => v / st),
+      costBps: Array.from({ length: n }, () => 5 + 10 * u()),
+      turnoverCap: 0.1,
+      timeLimitSeconds: 60,
+    },
+  };
+}
+
+/** 20-stock PyPortfolioOpt file, rows where all 20 have prices; sample Σ × 252. */
+function minVarCase(): Case {
+  const lines = readFileSync(STOCKS, 'utf8').trim().split(/\r?\n/);
+  const names = (lines[0] as string).split(',').slice(1);
+  const rows = lines
+    .slice(1)
+    .map((l) => l.split(','))
+    .filter((c) => c.slice(1).every((x) => x !== ''))
+    .map((c) => c.slice(1).map(Number));
+  const n = names.length;
+  const T = rows.length - 1;
+  const R = names.map((_, i) =>
+    Float64Array.from({ length: T }, (_, t) => (rows[t + 1] as number[])[i]! / (rows[t] as number[])[i]! - 1),
+  );
+  const m = R.map((r) => r.reduce((a, b) => a + b, 0) / T);
+  const S = new Float64Array(n * n);
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j <= i; j++) {
+      let s = 0;
+      for (let t = 0; t < T; t++) s += ((R[i] as Float64Array)[t]! - m[i]!) * ((R[j] as Float64Array)[t]! - m[j]!);
+      S[i * n + j] = S[j * n + i] = (s / (T - 1)) * 252;
+    }
+  return {
+    name: 'min_variance_pypfopt20',
+    n,
+    runs: 31,
+    problem: {
+      method: 'min_variance',
+      assets: names,
+      covariance: { kind: 'dense', matrix: S },
+      currentWeights: new Array(n).fill(1 / n),
+    },
+  };
+}
+
+function modelJson(m: QpModel) {
+  const arr = (a: ArrayLike<number>) => Array.from(a, (v) => (Number.isFinite(v) ? v : v > 0 ? 1e30 : -1e30));
+  return {
+    numCols: m.numCols,
+    numRows: m.numRows,
+    colCost: arr(m.colCost),
+    colLower: arr(m.colLower),
+    colUpper: arr(m.colUpper),
+    rowLower: arr(m.rowLower),
+    rowUpper: arr(m.rowUpper),
+    starts: arr(m.matrix.starts),
+    indices: arr(m.matrix.indices),
+    values: arr(m.matrix.values),
+    hStarts: m.hessian ? arr(m.hessian.starts) : null,
+    hIndices: m.hessian ? arr(m.hessian.indices) : null,
+    hValues: m.hessian ? arr(m.hessian.values) : null,
+    offset: m.offset,
+  };
+}
+
+function caseJson(c: Case) {
+  const p = c.problem;
+  const cov = p.covariance;
+  return {
+    name: c.name,
+    n: c.n,
+    runs: Math.min(c.runs, c.n >= 1000 ? 5 : c.runs),
+    method: p.method,
+    w0: Array.from(p.currentWeights),
+    wt: p.targetWeights ? Array.from(p.targetWeights) : null,
+    cost: Array.isArray(p.costBps) ? p.costBps.map((b: number) => b / 1e4) : null,
+    tau: p.turnoverCap ?? null,
+    cov: cov.kind === 'dense' ? { kind: 'dense', matrix: Array.from(cov.matrix) } : {
+      kind: 'factor',
+      k: cov.k,
+      loadings: Array.from(cov.loadings),
+      factorCov: Array.from(cov.factorCov),
+      specificVar: Array.from(cov.specificVar),
+    },
+    model: modelJson(buildW(normalize(p), p.method === 'track_target' ? 'track' : 'variance').model),
+  };
+}
+
+function runPython(cases: Case[], ours: Map<string, number>): Record<string, unknown>[] {
+  const probe = spawnSync('python3', ['-c', 'import numpy, highspy, cvxpy, clarabel'], { encoding: 'utf8' });
+  if (probe.error || probe.status !== 0)
+    return [
+      {
+        name: 'python_peers',
+        skipped: `python3 with numpy, highspy, cvxpy and clarabel is needed (pip install cvxpy clarabel highspy): ${(probe.stderr || String(probe.error)).trim().split('\n').pop()}`,
+      },
+    ];
+  const dir = mkdtempSync(join(tmpdir(), 'optbench-'));
+  try {
+    const file = join(dir, 'cases.json');
+    writeFileSync(file, JSON.stringify(cases.map(caseJson)));
+    const r = spawnSync('python3', [PY, file], {
+      encoding: 'utf8',
+      maxBuffer: 64 << 20,
+      env: { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' },
+    });
+    if (r.status !== 0) return [{ name: 'python_peers', error: (r.stderr || '').trim().slice(-500) }];
+    return r.stdout
+      .trim()
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => {
+        const row = JSON.parse(l) as Record<string, unknown>;
+        const mine = ours.get(`${row.case}/${row.n}`);
+        if (mine !== undefined && typeof row.objective === 'number')
+          row.objective_rel_diff_vs_ts = Math.abs(row.objective - mine) / Math.max(1e-300, Math.abs(mine));
+        return row;
+      });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export async function runOptimizerBench(): Promise<object[]> {
+  const cases: Case[] = [
+    ...[20, 100, 500, 1000].map((n) => trackCase(n, false)),
+    trackCase(1000, true),
+    minVarCase(),
+  ];
+  const inThread = await createInThreadQpSolver();
+  const worker = createWorkerQpSolver();
+  await worker.ready();
+  const rows: object[] = [];
+  const ours = new Map<string, number>();
+  try {
+    for (const c of cases) {
+      const e2e: number[] = [];
+      const solve: number[] = [];
+      const wk: number[] = [];
+      let last = await optimizePortfolio(c.problem, inThread); // warm-up
+      await optimizePortfolio(c.problem, worker);
+      for (let r = 0; r < c.runs; r++) {
+        const t0 = performance.now();
+        last = await optimizePortfolio(c.problem, inThread);
+        e2e.push(performance.now() - t0);
+        solve.push(last.solver.solve_time_ms);
+        const t1 = performance.now();
+        await optimizePortfolio(c.problem, worker);
+        wk.push(performance.now() - t1);
+      }
+      ours.set(`${c.name}/${c.n}`, last.objective);
+      rows.push({
+        name: 'ts_highs_wasm',
+        case: c.name,
+        n: c.n,
+        runs: c.runs,
+        e2e_ms: +p50(e2e).toFixed(3),
+        solve_ms: +p50(solve).toFixed(3),
+        worker_e2e_ms: +p50(wk).toFixed(3),
+        iterations: last.solver.iterations,
+        retries: last.solver.retries,
+        status: last.solver.status,
+        kkt_verified: last.kkt?.verified ?? null,
+        objective: last.objective,
+        turnover: +last.turnover.toFixed(12),
+      });
+    }
+  } finally {
+    await worker.close();
+  }
+  rows.push(...runPython(cases, ours));
+  return rows;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  for (const row of await runOptimizerBench()) console.log(JSON.stringify({ suite: 'optimizer', ...row }));
+}

@@ -149,6 +149,11 @@ describe('portfolios and import over HTTP', () => {
       await get('/api/portfolios'),
     );
     expect(list.portfolios.map((p) => p.name)).toContain('Imported book');
+    const saved = body<{ content: { assets: { asset: string }[]; portfolio_value: number } }>(
+      await get(`/api/portfolios/${pid}`),
+    );
+    expect(saved.content.assets.map((x) => x.asset)).toContain('Equity ETFs');
+    expect(saved.content.portfolio_value).toBeGreaterThan(0);
   });
   it('detects a re-import of the same bytes and does not save it again', async () => {
     const r = body<{ ok: boolean; duplicate_of: { filename: string } | null; portfolio: unknown }>(

@@ -1,29 +1,25 @@
-import { memo, useCallback, useEffect, useMemo, useState } from 'react';
+import { memo, useCallback, useEffect, useState } from 'react';
 import type { RpcError } from '../src/contract/common';
 import { call, callUnchecked, hasToken, transport } from './api';
-import { money, pct } from './format';
 import { prettyJson } from './json';
+import { requestOrder } from './order';
 import { parseRequest, RequestEditor, ScenarioList, type RequestError } from './RequestPanel';
-import type { RebalanceResponse, Scenario } from './types';
-import { riskWarnings } from './views/Risk';
-import { DrilldownView } from './views/Drilldown';
-import { HouseViewView } from './views/HouseView';
-import { MonteCarloView } from './views/MonteCarlo';
-import { PortfolioView } from './views/Portfolio';
-import { RiskView } from './views/Risk';
-import { TradesView } from './views/Trades';
-import { WarningsView } from './views/Warnings';
+import { ResultTabs } from './ResultTabs';
+import type { PortfolioSummary, PriceImport, RebalanceResponse, Scenario } from './types';
+import { AuditView } from './views/Audit';
+import { ImportView, INITIAL_IMPORT_UI, type ImportUi, type Note } from './views/Import';
+import { PortfoliosView } from './views/Portfolios';
+import { INITIAL_RUNS_UI, RunsView, type RunsUi } from './views/Runs';
 
-const TABS = [
-  { id: 'portfolio', label: 'Portfolio & drift' },
-  { id: 'trades', label: 'Trades' },
-  { id: 'risk', label: 'Risk' },
-  { id: 'montecarlo', label: 'Monte Carlo' },
-  { id: 'houseview', label: 'House view' },
-  { id: 'drilldown', label: 'Drilldown' },
-  { id: 'warnings', label: 'Warnings' },
+/** The main area's views. The request editor on the left stays visible in all of them. */
+const VIEWS = [
+  { id: 'workstation', label: 'Workstation' },
+  { id: 'runs', label: 'Runs' },
+  { id: 'import', label: 'Import' },
+  { id: 'portfolios', label: 'Portfolios' },
+  { id: 'audit', label: 'Audit' },
 ] as const;
-type Tab = (typeof TABS)[number]['id'];
+type View = (typeof VIEWS)[number]['id'];
 
 interface RunState {
   state: 'idle' | 'running' | 'done' | 'error';
@@ -44,13 +40,26 @@ interface Health {
   message?: string;
 }
 
+/** Where the editor's text came from (a scenario, a saved run, a portfolio, an import). */
+interface Origin {
+  label: string;
+  text: string;
+}
+
 export function App() {
   const [health, setHealth] = useState<Health | null>(null);
   const [scenarios, setScenarios] = useState<Scenario[] | null>(null);
   const [loadError, setLoadError] = useState<RpcError | null>(null);
   const [selected, setSelected] = useState<string | null>(null);
   const [text, setText] = useState('');
-  const [tab, setTab] = useState<Tab>('portfolio');
+  const [origin, setOrigin] = useState<Origin | null>(null);
+  const [tab, setTab] = useState<string>('portfolio');
+  const [view, setView] = useState<View>('workstation');
+  const [portfolios, setPortfolios] = useState<PortfolioSummary[]>([]);
+  const [portfoliosLoading, setPortfoliosLoading] = useState(true);
+  const [openPortfolio, setOpenPortfolio] = useState<string | null>(null);
+  const [runsUi, setRunsUi] = useState<RunsUi>(INITIAL_RUNS_UI);
+  const [importUi, setImportUi] = useState<ImportUi>(INITIAL_IMPORT_UI);
   const [run, setRun] = useState<RunState>({
     state: 'idle',
     seq: 0,
@@ -61,6 +70,14 @@ export function App() {
     error: null,
     hasBenchmark: false,
   });
+
+  const reloadPortfolios = useCallback(() => {
+    setPortfoliosLoading(true);
+    void call('listPortfolios', {}).then((r) => {
+      setPortfoliosLoading(false);
+      if (r.ok) setPortfolios(r.value.portfolios);
+    });
+  }, []);
 
   useEffect(() => {
     let live = true;
@@ -85,22 +102,75 @@ export function App() {
     };
   }, []);
 
-  const scenario = useMemo(
-    () => scenarios?.find((s) => s.name === selected) ?? null,
-    [scenarios, selected],
-  );
-  // The scenario's request as the editor shows it: to tell an edited request from the original.
-  const scenarioText = useMemo(() => (scenario ? prettyJson(scenario.request) : null), [scenario]);
+  // The portfolio list feeds the Runs filter, the Import target and the Portfolios view.
+  useEffect(() => {
+    if (view !== 'workstation') reloadPortfolios();
+  }, [view, reloadPortfolios]);
 
   const pick = useCallback((s: Scenario) => {
+    const t = prettyJson(s.request);
     setSelected(s.name);
-    setText(prettyJson(s.request));
+    setText(t);
+    setOrigin({ label: s.name, text: t });
     setRun((r) => ({ ...r, error: null }));
   }, []);
 
+  /** Puts a request into the editor (from a run, a portfolio or an import). */
+  const loadIntoEditor = useCallback((content: unknown, label: string) => {
+    const t = prettyJson(requestOrder(content));
+    setSelected(null);
+    setText(t);
+    setOrigin({ label, text: t });
+    setRun((r) => ({ ...r, error: null }));
+  }, []);
+
+  const mergePrices = useCallback(
+    (history: NonNullable<PriceImport['price_history']>, filename: string): Note => {
+      const parsed = parseRequest(text);
+      if (
+        text.trim() === '' ||
+        !parsed.ok ||
+        parsed.value === null ||
+        typeof parsed.value !== 'object' ||
+        Array.isArray(parsed.value)
+      ) {
+        return {
+          text: 'The editor holds no request to merge into: load a scenario, portfolio or run first.',
+          warn: true,
+        };
+      }
+      const req: Record<string, unknown> = {
+        ...(parsed.value as Record<string, unknown>),
+        price_history: history,
+      };
+      setText(prettyJson(req));
+      const assets = Array.isArray(req.assets)
+        ? (req.assets as { asset?: unknown; holdings?: { holding?: unknown }[] }[])
+        : [];
+      const have = new Set(Object.keys(history.prices));
+      const missing = assets
+        .filter(
+          (a) =>
+            !have.has(String(a.asset)) &&
+            !(a.holdings?.length && a.holdings.every((h) => have.has(String(h.holding)))),
+        )
+        .map((a) => String(a.asset));
+      const covered = assets.length - missing.length;
+      return {
+        text:
+          `Prices from ${filename} (${history.dates.length} dates) are in the request: ` +
+          `${covered} of ${assets.length} assets covered` +
+          (missing.length ? `; no prices for ${missing.join(', ')}.` : '.'),
+        warn: missing.length > 0,
+      };
+    },
+    [text],
+  );
+
   const runNow = useCallback(async () => {
     const parsed = parseRequest(text);
-    const label = scenario && text === scenarioText ? scenario.name : null;
+    const label = origin && text === origin.text ? origin.label : null;
+    setView('workstation');
     if (!parsed.ok) {
       setRun((r) => ({ ...r, state: 'error', seq: r.seq + 1, error: parsed.error }));
       return;
@@ -128,7 +198,19 @@ export function App() {
         error: { kind: 'engine', error: res.error },
       }));
     }
-  }, [text, scenario, scenarioText]);
+  }, [text, origin]);
+
+  const editorRequest = useCallback(():
+    { ok: true; value: unknown } | { ok: false; message: string } => {
+    if (text.trim() === '') return { ok: false, message: 'it is empty' };
+    const p = parseRequest(text);
+    return p.ok
+      ? p
+      : {
+          ok: false,
+          message: `not valid JSON (${p.error.kind === 'syntax' ? p.error.message : ''})`,
+        };
+  }, [text]);
 
   const r = run.result;
 
@@ -136,6 +218,20 @@ export function App() {
     <div className="app">
       <header className="topbar">
         <div className="brand">Smart Portfolio Rebalancer</div>
+        <nav className="topnav" aria-label="Views">
+          {VIEWS.map((v) => (
+            <button
+              key={v.id}
+              type="button"
+              className={`topnav-item ${view === v.id ? 'on' : ''}`}
+              aria-current={view === v.id ? 'page' : undefined}
+              data-testid={`nav-${v.id}`}
+              onClick={() => setView(v.id)}
+            >
+              {v.label}
+            </button>
+          ))}
+        </nav>
         <div className="topbar-meta">
           <span
             className={`dot ${health === null ? 'wait' : health.ok ? 'up' : 'down'}`}
@@ -194,14 +290,65 @@ export function App() {
               if (p.ok) setText(prettyJson(p.value));
               else setRun((x) => ({ ...x, error: p.error }));
             }}
-            onRevert={scenarioText !== null ? () => setText(scenarioText) : null}
+            onRevert={origin !== null ? () => setText(origin.text) : null}
             running={run.state === 'running'}
             error={run.error}
-            dirty={scenarioText !== null && text !== scenarioText}
+            dirty={origin !== null && text !== origin.text}
+            originLabel={selected === null ? (origin?.label ?? null) : null}
           />
         </aside>
 
-        <Results run={run} tab={tab} onTab={setTab} />
+        {view === 'workstation' ? <Results run={run} tab={tab} onTab={setTab} /> : null}
+        {view === 'runs' ? (
+          <main className="main" data-testid="main-runs">
+            <RunsView
+              ui={runsUi}
+              setUi={setRunsUi}
+              portfolios={portfolios}
+              onLoadInput={loadIntoEditor}
+            />
+          </main>
+        ) : null}
+        {view === 'import' ? (
+          <main className="main" data-testid="main-import">
+            <ImportView
+              ui={importUi}
+              setUi={setImportUi}
+              portfolios={portfolios}
+              onImported={reloadPortfolios}
+              onUsePortfolio={loadIntoEditor}
+              onMergePrices={mergePrices}
+            />
+          </main>
+        ) : null}
+        {view === 'portfolios' ? (
+          <main className="main" data-testid="main-portfolios">
+            <PortfoliosView
+              portfolios={portfolios}
+              loading={portfoliosLoading}
+              openId={openPortfolio}
+              onOpen={setOpenPortfolio}
+              onChanged={reloadPortfolios}
+              editorRequest={editorRequest}
+              onLoad={loadIntoEditor}
+              onShowRuns={(id) => {
+                setRunsUi((u) => ({
+                  ...u,
+                  portfolio: id,
+                  kind: '',
+                  selected: [],
+                  compare: null,
+                }));
+                setView('runs');
+              }}
+            />
+          </main>
+        ) : null}
+        {view === 'audit' ? (
+          <main className="main" data-testid="main-audit">
+            <AuditView />
+          </main>
+        ) : null}
       </div>
     </div>
   );
@@ -217,12 +364,10 @@ const Results = memo(function Results({
   onTab,
 }: {
   run: RunState;
-  tab: Tab;
-  onTab: (t: Tab) => void;
+  tab: string;
+  onTab: (t: string) => void;
 }) {
   const r = run.result;
-  const warnCount = r?.warnings.length ?? 0;
-  const tradeCount = r ? r.trades.filter((t) => t.action !== 'Hold').length : 0;
   return (
     <main className="main" data-testid="results">
       {r ? (
@@ -233,42 +378,21 @@ const Results = memo(function Results({
               result: <strong>{run.label}</strong>.
             </div>
           ) : null}
-          <Kpis r={r} />
-          <nav className="tabs" role="tablist">
-            {TABS.map((t) => (
-              <button
-                key={t.id}
-                type="button"
-                role="tab"
-                aria-selected={tab === t.id}
-                className={`tab ${tab === t.id ? 'active' : ''}`}
-                data-testid={`tab-${t.id}`}
-                onClick={() => onTab(t.id)}
-              >
-                {t.label}
-                {t.id === 'trades' ? <span className="count">{tradeCount}</span> : null}
-                {t.id === 'warnings' ? (
-                  <span className={`count ${warnCount ? 'warn' : ''}`}>{warnCount}</span>
-                ) : null}
-              </button>
-            ))}
-          </nav>
-          <div className={`tab-body ${run.state === 'running' ? 'stale' : ''}`} role="tabpanel">
-            {tab === 'portfolio' ? <PortfolioView r={r} /> : null}
-            {tab === 'trades' ? <TradesView r={r} /> : null}
-            {tab === 'risk' ? <RiskView r={r} hasBenchmark={run.hasBenchmark} /> : null}
-            {tab === 'montecarlo' ? <MonteCarloView r={r} /> : null}
-            {tab === 'houseview' ? <HouseViewView r={r} /> : null}
-            {tab === 'drilldown' ? <DrilldownView key={run.seq} r={r} /> : null}
-            {tab === 'warnings' ? <WarningsView r={r} /> : null}
-          </div>
+          <ResultTabs
+            r={r}
+            hasBenchmark={run.hasBenchmark}
+            tab={tab}
+            onTab={onTab}
+            drillKey={run.seq}
+            stale={run.state === 'running'}
+          />
           <footer className="meta" data-testid="run-meta">
             engine {r.metadata.engine_version} · {r.metadata.timestamp_utc} · input SHA-256{' '}
             <code>{r.metadata.input_hash}</code>
             {r.run_id ? (
               <>
                 {' '}
-                · run <code>{r.run_id}</code>
+                · run <code data-testid="run-meta-id">{r.run_id}</code> (saved: see Runs)
               </>
             ) : null}
           </footer>
@@ -281,6 +405,11 @@ const Results = memo(function Results({
             <strong>Run rebalance</strong>. Results appear here: drift against the bands, trades,
             risk before and after, Monte Carlo, house view, drilldown and every warning.
           </p>
+          <p>
+            Every run is saved: <strong>Runs</strong> lists them for replay, export and comparison.
+            Bring your own holdings or prices with <strong>Import</strong>; keep versioned requests
+            under <strong>Portfolios</strong>; <strong>Audit</strong> shows the tamper-evident log.
+          </p>
         </div>
       )}
     </main>
@@ -289,68 +418,4 @@ const Results = memo(function Results({
 
 function hasKey(o: unknown, key: string): boolean {
   return o !== null && typeof o === 'object' && (o as Record<string, unknown>)[key] != null;
-}
-
-function Kpis({ r }: { r: RebalanceResponse }) {
-  const cur = r.risk_metrics;
-  const pro = r.proposed_risk_metrics;
-  const outside = r.weights.filter((w) => w.outside_band).length;
-  const riskMissing = cur.volatility === null || pro.volatility === null;
-  const riskNote = riskMissing ? riskWarnings(r.warnings)[0] : undefined;
-  return (
-    <div className="kpis" data-testid="kpis">
-      <Kpi label="Portfolio value" value={money(r.portfolio_value, r.currency, 0)} />
-      <Kpi label="Outside band" value={`${outside} / ${r.weights.length}`} />
-      <Kpi
-        label="Trades · turnover"
-        value={`${r.trade_summary.trade_count} · ${pct(r.turnover_used)}`}
-        note={`limit ${pct(r.turnover_limit)}${r.trade_summary.turnover_limit_binding ? ' (binding)' : ''}`}
-      />
-      <Kpi label="Est. costs" value={money(r.estimated_total_transaction_cost, r.currency)} />
-      <Kpi
-        label="Volatility → proposed"
-        value={`${pct(cur.volatility)} → ${pct(pro.volatility)}`}
-        note={
-          riskNote
-            ? 'no history: see Risk'
-            : `${cur.observations} days of ${cur.source.replace('_', ' ')}`
-        }
-        testId="kpi-vol"
-      />
-      <Kpi
-        label={`P(loss) ${r.monte_carlo ? `${r.monte_carlo.horizon_days}d` : ''}`}
-        value={r.monte_carlo ? pct(r.monte_carlo.probability_of_loss, 1) : '—'}
-        note={
-          r.monte_carlo ? `${r.monte_carlo.paths.toLocaleString('en-US')} paths` : 'not simulated'
-        }
-      />
-      <Kpi
-        label="Warnings"
-        value={String(r.warnings.length)}
-        tone={r.warnings.length ? 'warn' : ''}
-      />
-    </div>
-  );
-}
-
-function Kpi({
-  label,
-  value,
-  note,
-  testId,
-  tone,
-}: {
-  label: string;
-  value: string;
-  note?: string;
-  testId?: string;
-  tone?: string;
-}) {
-  return (
-    <div className={`kpi ${tone ?? ''}`} data-testid={testId}>
-      <div className="kpi-label">{label}</div>
-      <div className="kpi-value">{value}</div>
-      {note ? <div className="kpi-note">{note}</div> : null}
-    </div>
-  );
 }

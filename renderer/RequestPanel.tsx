@@ -74,6 +74,7 @@ export function RequestEditor({
   running,
   error,
   dirty,
+  originLabel = null,
 }: {
   text: string;
   onChange: (t: string) => void;
@@ -83,6 +84,8 @@ export function RequestEditor({
   running: boolean;
   error: RequestError | null;
   dirty: boolean;
+  /** Where the text came from when it was not a scenario card (a run, portfolio or import). */
+  originLabel?: string | null;
 }) {
   const area = useRef<HTMLTextAreaElement | null>(null);
 
@@ -122,6 +125,14 @@ export function RequestEditor({
           </button>
         ) : null}
       </div>
+      {originLabel ? (
+        <div className="origin-line small muted">
+          from{' '}
+          <span className="origin" data-testid="request-origin" title={originLabel}>
+            {originLabel}
+          </span>
+        </div>
+      ) : null}
       <textarea
         ref={area}
         data-testid="request-editor"

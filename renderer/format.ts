@@ -100,3 +100,32 @@ export function sourceLabel(source: string): string {
 export function isNoHistory(source: string): boolean {
   return source === 'market_return' || source === 'none';
 }
+
+const pad2 = (n: number) => String(n).padStart(2, '0');
+
+/**
+ * An ISO 8601 instant in the viewer's local time, to the second: "2026-11-24T07:24:46.845Z" →
+ * "2026-11-24 08:24:46" in UTC+1. Not a date → the text as given (or "—" when empty).
+ */
+export function dateTime(iso: string | null | undefined): string {
+  if (!iso) return DASH;
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return (
+    `${d.getFullYear()}-${pad2(d.getMonth() + 1)}-${pad2(d.getDate())} ` +
+    `${pad2(d.getHours())}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())}`
+  );
+}
+
+/** The first characters of a hex hash, enough to tell runs apart: "8b5b56cdde41…" → "8b5b56cdde". */
+export function shortHash(h: string | null | undefined, n = 10): string {
+  return h ? h.slice(0, n) : DASH;
+}
+
+/** A duration: 0.61 → "0.6 ms", 42.4 → "42 ms", 2345 → "2.35 s". */
+export function duration(ms: number | null | undefined): string {
+  if (!ok(ms)) return DASH;
+  if (ms < 10) return `${ms.toFixed(1)} ms`;
+  if (ms < 1000) return `${ms.toFixed(0)} ms`;
+  return `${(ms / 1000).toFixed(2)} s`;
+}

@@ -1,7 +1,7 @@
 /** Response types the views render, straight from the contract (never redeclared by hand). */
 import type { z } from 'zod';
 import type { Warning } from '../src/contract/common';
-import type { PreviewScenariosResponse } from '../src/contract/operations';
+import type { OpOutput, PreviewScenariosResponse } from '../src/contract/operations';
 import type { Drilldown, RebalanceResponse, TradeRow, WeightRow } from '../src/contract/rebalance';
 
 export type { Warning, RebalanceResponse };
@@ -9,3 +9,17 @@ export type Weight = z.infer<typeof WeightRow>;
 export type Trade = TradeRow;
 export type AssetDrilldown = z.infer<typeof Drilldown>;
 export type Scenario = z.infer<typeof PreviewScenariosResponse>['scenarios'][number];
+
+/** Saved runs, portfolios, imports and audit events, as the store operations return them. */
+export type RunSummary = OpOutput<'listRuns'>['runs'][number];
+export type RunKind = RunSummary['kind'];
+export type RunDetail = OpOutput<'getRun'>;
+export type ReplayResult = OpOutput<'replayRun'>;
+export type Comparison = OpOutput<'compareRuns'>;
+export type PortfolioSummary = OpOutput<'listPortfolios'>['portfolios'][number];
+export type PortfolioDetail = OpOutput<'getPortfolio'>;
+export type PortfolioImport = OpOutput<'importPortfolio'>;
+export type PriceImport = OpOutput<'importPrices'>;
+export type ImportReport = PortfolioImport['report'];
+export type AuditEvent = OpOutput<'listAudit'>['events'][number];
+export type AuditVerification = OpOutput<'verifyAudit'>;

@@ -8,6 +8,8 @@ import type { Locator, Page } from 'playwright-core';
 export type TabId =
   'portfolio' | 'trades' | 'risk' | 'montecarlo' | 'houseview' | 'drilldown' | 'warnings';
 
+export type ViewId = 'workstation' | 'runs' | 'import' | 'portfolios' | 'audit';
+
 export class Workstation {
   constructor(readonly page: Page) {}
 
@@ -88,5 +90,48 @@ export class Workstation {
       current: (await row.getByTestId('risk-current').innerText()).trim(),
       proposed: (await row.getByTestId('risk-proposed').innerText()).trim(),
     };
+  }
+
+  /** Switches the main area (top navigation) and waits for that view to be on screen. */
+  async view(id: ViewId): Promise<Locator> {
+    await this.id(`nav-${id}`).click();
+    const main = this.id(id === 'workstation' ? 'results' : `main-${id}`);
+    await main.waitFor({ state: 'visible' });
+    return main;
+  }
+
+  /** Waits until the element with this test id carries `attr="value"`. */
+  async waitAttr(testId: string, attr: string, value: string, timeout = 60_000): Promise<void> {
+    await this.page
+      .locator(`[data-testid="${testId}"][${attr}=${JSON.stringify(value)}]`)
+      .first()
+      .waitFor({ state: 'attached', timeout });
+  }
+
+  /**
+   * Runs `action` and waits until the `data-seq` of the element with this test id has grown
+   * (the view's "an answer arrived" counter), then returns its `data-state`.
+   */
+  async afterSeq(testId: string, action: () => Promise<unknown>): Promise<string | null> {
+    const el = this.id(testId);
+    await el.waitFor({ state: 'attached' });
+    const before = Number(await el.getAttribute('data-seq'));
+    await action();
+    await this.page.waitForFunction(
+      ([id, n]) =>
+        Number(document.querySelector(`[data-testid="${id}"]`)?.getAttribute('data-seq')) > n,
+      [testId, before] as const,
+      { timeout: 60_000 },
+    );
+    return el.getAttribute('data-state');
+  }
+
+  /** Waits until the runs list has loaded (first page or a filter change). */
+  async runsReady(): Promise<void> {
+    await this.waitAttr('runs-view', 'data-state', 'ready');
+  }
+
+  runRow(runId: string): Locator {
+    return this.page.locator(`[data-testid="run-row"][data-run-id="${runId}"]`);
   }
 }

@@ -1,0 +1,169 @@
+/**
+ * The KPI strip and the result tabs of one rebalance answer. Used for the live run (App) and for
+ * a saved run opened from the history (views/Runs), so a saved run looks exactly like a new one.
+ */
+import type { ReactNode } from 'react';
+import { money, pct } from './format';
+import type { RebalanceResponse } from './types';
+import { DrilldownView } from './views/Drilldown';
+import { HouseViewView } from './views/HouseView';
+import { MonteCarloView } from './views/MonteCarlo';
+import { PortfolioView } from './views/Portfolio';
+import { RiskView, riskWarnings } from './views/Risk';
+import { TradesView } from './views/Trades';
+import { WarningsView } from './views/Warnings';
+
+export const RESULT_TABS = [
+  { id: 'portfolio', label: 'Portfolio & drift' },
+  { id: 'trades', label: 'Trades' },
+  { id: 'risk', label: 'Risk' },
+  { id: 'montecarlo', label: 'Monte Carlo' },
+  { id: 'houseview', label: 'House view' },
+  { id: 'drilldown', label: 'Drilldown' },
+  { id: 'warnings', label: 'Warnings' },
+] as const;
+export type ResultTab = (typeof RESULT_TABS)[number]['id'];
+
+/** A tab added by the caller after the result tabs (e.g. the saved input of a run). */
+export interface ExtraTab {
+  id: string;
+  label: string;
+  render: () => ReactNode;
+}
+
+/**
+ * KPI strip, tab bar and the selected tab. `drillKey` resets the drilldown's own navigation when
+ * a different result is shown; `stale` dims the body while a new run is under way.
+ */
+export function ResultTabs({
+  r,
+  hasBenchmark,
+  tab,
+  onTab,
+  drillKey,
+  stale = false,
+  extraTabs = [],
+}: {
+  r: RebalanceResponse;
+  hasBenchmark: boolean;
+  tab: string;
+  onTab: (t: string) => void;
+  drillKey: string | number;
+  stale?: boolean;
+  extraTabs?: ExtraTab[];
+}) {
+  const warnCount = r.warnings.length;
+  const tradeCount = r.trades.filter((t) => t.action !== 'Hold').length;
+  const extra = extraTabs.find((t) => t.id === tab);
+  return (
+    <>
+      <Kpis r={r} />
+      <nav className="tabs" role="tablist">
+        {RESULT_TABS.map((t) => (
+          <button
+            key={t.id}
+            type="button"
+            role="tab"
+            aria-selected={tab === t.id}
+            className={`tab ${tab === t.id ? 'active' : ''}`}
+            data-testid={`tab-${t.id}`}
+            onClick={() => onTab(t.id)}
+          >
+            {t.label}
+            {t.id === 'trades' ? <span className="count">{tradeCount}</span> : null}
+            {t.id === 'warnings' ? (
+              <span className={`count ${warnCount ? 'warn' : ''}`}>{warnCount}</span>
+            ) : null}
+          </button>
+        ))}
+        {extraTabs.map((t) => (
+          <button
+            key={t.id}
+            type="button"
+            role="tab"
+            aria-selected={tab === t.id}
+            className={`tab tab-extra ${tab === t.id ? 'active' : ''}`}
+            data-testid={`tab-${t.id}`}
+            onClick={() => onTab(t.id)}
+          >
+            {t.label}
+          </button>
+        ))}
+      </nav>
+      <div className={`tab-body ${stale ? 'stale' : ''}`} role="tabpanel">
+        {tab === 'portfolio' ? <PortfolioView r={r} /> : null}
+        {tab === 'trades' ? <TradesView r={r} /> : null}
+        {tab === 'risk' ? <RiskView r={r} hasBenchmark={hasBenchmark} /> : null}
+        {tab === 'montecarlo' ? <MonteCarloView r={r} /> : null}
+        {tab === 'houseview' ? <HouseViewView r={r} /> : null}
+        {tab === 'drilldown' ? <DrilldownView key={drillKey} r={r} /> : null}
+        {tab === 'warnings' ? <WarningsView r={r} /> : null}
+        {extra ? extra.render() : null}
+      </div>
+    </>
+  );
+}
+
+function Kpis({ r }: { r: RebalanceResponse }) {
+  const cur = r.risk_metrics;
+  const pro = r.proposed_risk_metrics;
+  const outside = r.weights.filter((w) => w.outside_band).length;
+  const riskMissing = cur.volatility === null || pro.volatility === null;
+  const riskNote = riskMissing ? riskWarnings(r.warnings)[0] : undefined;
+  return (
+    <div className="kpis" data-testid="kpis">
+      <Kpi label="Portfolio value" value={money(r.portfolio_value, r.currency, 0)} />
+      <Kpi label="Outside band" value={`${outside} / ${r.weights.length}`} />
+      <Kpi
+        label="Trades · turnover"
+        value={`${r.trade_summary.trade_count} · ${pct(r.turnover_used)}`}
+        note={`limit ${pct(r.turnover_limit)}${r.trade_summary.turnover_limit_binding ? ' (binding)' : ''}`}
+      />
+      <Kpi label="Est. costs" value={money(r.estimated_total_transaction_cost, r.currency)} />
+      <Kpi
+        label="Volatility → proposed"
+        value={`${pct(cur.volatility)} → ${pct(pro.volatility)}`}
+        note={
+          riskNote
+            ? 'no history: see Risk'
+            : `${cur.observations} days of ${cur.source.replace('_', ' ')}`
+        }
+        testId="kpi-vol"
+      />
+      <Kpi
+        label={`P(loss) ${r.monte_carlo ? `${r.monte_carlo.horizon_days}d` : ''}`}
+        value={r.monte_carlo ? pct(r.monte_carlo.probability_of_loss, 1) : '—'}
+        note={
+          r.monte_carlo ? `${r.monte_carlo.paths.toLocaleString('en-US')} paths` : 'not simulated'
+        }
+      />
+      <Kpi
+        label="Warnings"
+        value={String(r.warnings.length)}
+        tone={r.warnings.length ? 'warn' : ''}
+      />
+    </div>
+  );
+}
+
+function Kpi({
+  label,
+  value,
+  note,
+  testId,
+  tone,
+}: {
+  label: string;
+  value: string;
+  note?: string;
+  testId?: string;
+  tone?: string;
+}) {
+  return (
+    <div className={`kpi ${tone ?? ''}`} data-testid={testId}>
+      <div className="kpi-label">{label}</div>
+      <div className="kpi-value">{value}</div>
+      {note ? <div className="kpi-note">{note}</div> : null}
+    </div>
+  );
+}

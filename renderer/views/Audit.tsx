@@ -1,0 +1,301 @@
+/**
+ * The audit log: every saved run, portfolio version and import is an event in a hash chain
+ * (each event's hash covers the previous hash). The view shows the latest events, newest first,
+ * and "Verify chain" walks the whole chain in the engine and reports the first broken link.
+ */
+import { Fragment, useCallback, useEffect, useState } from 'react';
+import type { RpcError } from '../../src/contract/common';
+import { call } from '../api';
+import { dateTime, shortHash } from '../format';
+import { prettyJson } from '../json';
+import type { AuditEvent, AuditVerification } from '../types';
+import { Empty } from '../ui';
+
+const SHOW = 100;
+
+/**
+ * The sequence number of the last event, found with O(log n) one-event pages (the list is
+ * ascending from `after_seq`, so the tail is not one call away): `after_seq = k` returns an
+ * event exactly when some event has seq > k. Returns 0 for an empty log.
+ */
+async function lastSeq(): Promise<{ ok: true; seq: number } | { ok: false; error: RpcError }> {
+  const probe = async (k: number) => {
+    const r = await call('listAudit', { after_seq: k, limit: 1 });
+    return r.ok ? { ok: true as const, seq: r.value.events[0]?.seq ?? null } : r;
+  };
+  let lo = 0;
+  let hi = 1;
+  // Grow hi until no event lies beyond it; an event lies beyond lo (once lo > 0).
+  for (;;) {
+    const p = await probe(hi);
+    if (!p.ok) return p;
+    if (p.seq === null) break;
+    lo = hi;
+    hi *= 2;
+  }
+  if (lo === 0) {
+    // Nothing beyond 1: the log is empty or holds just the first event.
+    const p = await probe(0);
+    return p.ok ? { ok: true, seq: p.seq ?? 0 } : p;
+  }
+  // Invariant: an event lies beyond lo and none beyond hi; at hi = lo + 1 that event is hi.
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    const p = await probe(mid);
+    if (!p.ok) return p;
+    if (p.seq === null) hi = mid;
+    else lo = mid;
+  }
+  return { ok: true, seq: hi };
+}
+
+type Verify =
+  | { state: 'idle' }
+  | { state: 'running' }
+  | { state: 'done'; value: AuditVerification }
+  | { state: 'error'; error: RpcError };
+
+export function AuditView() {
+  const [events, setEvents] = useState<AuditEvent[]>([]);
+  const [state, setState] = useState<'loading' | 'ready' | 'error'>('loading');
+  const [error, setError] = useState<RpcError | null>(null);
+  const [oldest, setOldest] = useState<number | null>(null);
+  const [seq, setSeq] = useState(0);
+  const [verify, setVerify] = useState<Verify>({ state: 'idle' });
+  const [open, setOpen] = useState<number | null>(null);
+
+  /** Events with seq in (after, after + limit], newest first. */
+  const page = useCallback(async (after: number, limit: number) => {
+    const r = await call('listAudit', { after_seq: Math.max(0, after), limit });
+    return r.ok ? { ok: true as const, events: [...r.value.events].reverse() } : r;
+  }, []);
+
+  const load = useCallback(async () => {
+    setState('loading');
+    const last = await lastSeq();
+    if (!last.ok) {
+      setError(last.error);
+      setState('error');
+      setSeq((n) => n + 1);
+      return;
+    }
+    const from = Math.max(0, last.seq - SHOW);
+    const p = await page(from, SHOW);
+    if (!p.ok) {
+      setError(p.error);
+      setState('error');
+    } else {
+      setEvents(p.events);
+      setOldest(from);
+      setError(null);
+      setState('ready');
+    }
+    setSeq((n) => n + 1);
+  }, [page]);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  const older = async () => {
+    if (oldest === null || oldest <= 0) return;
+    const from = Math.max(0, oldest - SHOW);
+    const p = await page(from, oldest - from);
+    if (p.ok) {
+      setEvents((e) => [...e, ...p.events]);
+      setOldest(from);
+    } else setError(p.error);
+  };
+
+  const doVerify = async () => {
+    setVerify({ state: 'running' });
+    const r = await call('verifyAudit', {});
+    setVerify(r.ok ? { state: 'done', value: r.value } : { state: 'error', error: r.error });
+  };
+
+  return (
+    <div className="page" data-testid="audit-view" data-state={state} data-seq={seq}>
+      <div className="page-head">
+        <h2 className="page-title">Audit log</h2>
+        <span className="muted small" data-testid="audit-count">
+          {events.length} latest event{events.length === 1 ? '' : 's'}, newest first
+        </span>
+        <span className="spacer" />
+        <button
+          type="button"
+          className="btn"
+          data-testid="audit-refresh"
+          onClick={() => void load()}
+        >
+          Refresh
+        </button>
+        <button
+          type="button"
+          className="btn primary-outline"
+          data-testid="audit-verify"
+          disabled={verify.state === 'running'}
+          onClick={() => void doVerify()}
+        >
+          {verify.state === 'running' ? 'Verifying…' : 'Verify chain'}
+        </button>
+      </div>
+
+      <VerifyLine verify={verify} />
+
+      {error ? (
+        <div className="errors" role="alert" data-testid="audit-error">
+          <div className="errors-title">{error.code}</div>
+          <div className="small">{error.message}</div>
+        </div>
+      ) : null}
+
+      <div className="list-box tall">
+        <table className="grid clickable compact" data-testid="audit-table">
+          <thead>
+            <tr>
+              <th className="n">Seq</th>
+              <th>Time</th>
+              <th>Actor</th>
+              <th>Action</th>
+              <th>Subject</th>
+              <th>Hash</th>
+              <th>Previous</th>
+            </tr>
+          </thead>
+          <tbody>
+            {events.map((e) => (
+              <Fragment key={e.seq}>
+                <tr
+                  data-testid="audit-row"
+                  data-seq={e.seq}
+                  data-action={e.action}
+                  className={open === e.seq ? 'row-open' : ''}
+                  tabIndex={0}
+                  title="Show the event's payload"
+                  onClick={() => setOpen((o) => (o === e.seq ? null : e.seq))}
+                  onKeyDown={(k) => {
+                    if (k.key === 'Enter') setOpen((o) => (o === e.seq ? null : e.seq));
+                  }}
+                >
+                  <td className="n">{e.seq}</td>
+                  <td className="nowrap" title={e.ts}>
+                    {dateTime(e.ts)}
+                  </td>
+                  <td className="nowrap">{e.actor}</td>
+                  <td>
+                    <span className="badge quiet">{e.action}</span>
+                  </td>
+                  <td>
+                    <code className="subject" title={e.subject}>
+                      {/^[0-9a-f]{64}$/.test(e.subject)
+                        ? `sha256 ${shortHash(e.subject, 16)}…`
+                        : e.subject}
+                    </code>
+                  </td>
+                  <td>
+                    <code className="hash" title={e.hash}>
+                      {shortHash(e.hash, 12)}
+                    </code>
+                  </td>
+                  <td>
+                    <code className="hash muted" title={e.prev_hash}>
+                      {shortHash(e.prev_hash, 12)}
+                    </code>
+                  </td>
+                </tr>
+                {open === e.seq ? (
+                  <tr className="payload-row" data-testid="audit-payload">
+                    <td />
+                    <td colSpan={6}>
+                      <div className="small muted">
+                        payload SHA-256 <code>{e.payload_hash}</code>
+                      </div>
+                      <pre className="json small-json">{payload(e.payload_json)}</pre>
+                    </td>
+                  </tr>
+                ) : null}
+              </Fragment>
+            ))}
+          </tbody>
+        </table>
+        {state === 'ready' && events.length === 0 ? (
+          <Empty testId="audit-empty">
+            No events yet: runs, saves and imports are recorded here.
+          </Empty>
+        ) : null}
+        <div className="list-foot">
+          {oldest !== null && oldest > 0 ? (
+            <button
+              type="button"
+              className="btn"
+              data-testid="audit-older"
+              onClick={() => void older()}
+            >
+              Show {Math.min(SHOW, oldest)} older
+            </button>
+          ) : events.length > 0 ? (
+            <span className="muted small">First event reached</span>
+          ) : null}
+        </div>
+      </div>
+    </div>
+  );
+}
+
+function payload(json: string): string {
+  try {
+    return prettyJson(JSON.parse(json) as unknown);
+  } catch {
+    return json;
+  }
+}
+
+function VerifyLine({ verify }: { verify: Verify }) {
+  if (verify.state === 'idle') return null;
+  if (verify.state === 'running') {
+    return (
+      <div className="replay muted small" data-testid="audit-verify-result" data-state="running">
+        Walking the chain…
+      </div>
+    );
+  }
+  if (verify.state === 'error') {
+    return (
+      <div className="errors" role="alert" data-testid="audit-verify-result" data-state="error">
+        <div className="errors-title">Verification failed: {verify.error.code}</div>
+        <div className="small">{verify.error.message}</div>
+      </div>
+    );
+  }
+  const v = verify.value;
+  return v.ok ? (
+    <div
+      className="replay replay-ok"
+      data-testid="audit-verify-result"
+      data-state="done"
+      data-ok="true"
+    >
+      <strong>Chain intact.</strong> {v.events} event{v.events === 1 ? '' : 's'} verified: every
+      hash covers its payload and the previous hash, and the head matches the copy kept outside the
+      database.
+    </div>
+  ) : (
+    <div
+      className="replay replay-bad"
+      data-testid="audit-verify-result"
+      data-state="done"
+      data-ok="false"
+      data-first-bad-seq={v.first_bad_seq ?? ''}
+      role="alert"
+    >
+      <strong>Chain broken</strong>
+      {v.first_bad_seq !== null ? (
+        <>
+          {' '}
+          at event <strong data-testid="audit-first-bad">#{v.first_bad_seq}</strong>
+        </>
+      ) : null}
+      . {v.reason ?? ''} ({v.events} events checked)
+    </div>
+  );
+}

@@ -1,0 +1,733 @@
+/**
+ * File import: a portfolio (CSV, XLSX, JSON) or a price history (CSV, XLSX) is read in the page
+ * and sent to the engine, which checks every row and imports all or nothing. The report lists
+ * every rejected row with its line, column and reason; a file imported before (same SHA-256) is
+ * said to be a duplicate and not saved twice unless asked.
+ */
+import { useRef, useState } from 'react';
+import type { RpcError } from '../../src/contract/common';
+import type { OpInput } from '../../src/contract/operations';
+import { call } from '../api';
+import { formatOf, readForImport } from '../files';
+import { dateTime, money, num, pct, shortHash } from '../format';
+import type { ImportReport, PortfolioImport, PortfolioSummary, PriceImport } from '../types';
+import { Empty } from '../ui';
+import { linkToPortfolio } from './Portfolios';
+
+type Kind = 'portfolio' | 'prices';
+
+type DateFormat = NonNullable<OpInput<'importPrices'>['date_format']>;
+
+/** The date formats the price import understands (typed against the contract). */
+const DATE_FORMATS: DateFormat[] = [
+  'YYYY-MM-DD',
+  'YYYY/MM/DD',
+  'YYYY.MM.DD',
+  'YYYYMMDD',
+  'DD/MM/YYYY',
+  'DD-MM-YYYY',
+  'DD.MM.YYYY',
+  'MM/DD/YYYY',
+  'MM-DD-YYYY',
+  'MM.DD.YYYY',
+];
+
+type Outcome =
+  | { kind: 'portfolio'; value: PortfolioImport }
+  | { kind: 'prices'; value: PriceImport }
+  | { kind: 'error'; error: RpcError };
+
+/** What the view keeps while another view is shown (held by App). */
+export interface ImportUi {
+  kind: Kind;
+  outcome: Outcome | null;
+  /** Incremented when an import answer arrives (either way): tests wait on it. */
+  seq: number;
+}
+
+export const INITIAL_IMPORT_UI: ImportUi = { kind: 'portfolio', outcome: null, seq: 0 };
+
+/** What happened when an import was put into the editor; `warn` when it is incomplete. */
+export interface Note {
+  text: string;
+  warn: boolean;
+}
+
+function UsedNote({ note }: { note: Note | null }) {
+  if (!note) return null;
+  return (
+    <div
+      className={`${note.warn ? 'note-warn' : 'note-ok'} small gap-below`}
+      data-testid="import-used"
+      data-warn={note.warn}
+    >
+      {note.text}
+    </div>
+  );
+}
+
+export function ImportView({
+  ui,
+  setUi,
+  portfolios,
+  onImported,
+  onUsePortfolio,
+  onMergePrices,
+}: {
+  ui: ImportUi;
+  setUi: (f: (u: ImportUi) => ImportUi) => void;
+  portfolios: PortfolioSummary[];
+  /** Called after anything was saved (the portfolio list changes). */
+  onImported: () => void;
+  onUsePortfolio: (content: unknown, label: string) => void;
+  /** Merges a price history into the editor's request; returns a message for the user. */
+  onMergePrices: (history: NonNullable<PriceImport['price_history']>, label: string) => Note;
+}) {
+  const fileRef = useRef<HTMLInputElement | null>(null);
+  const [file, setFile] = useState<File | null>(null);
+  const [format, setFormat] = useState<'' | 'csv' | 'xlsx' | 'json'>('');
+  const [name, setName] = useState('');
+  const [value, setValue] = useState('');
+  const [target, setTarget] = useState('');
+  const [decimal, setDecimal] = useState<'.' | ','>('.');
+  const [layout, setLayout] = useState<'' | 'long' | 'wide'>('');
+  const [dateFormat, setDateFormat] = useState('');
+  const [running, setRunning] = useState(false);
+  const [formError, setFormError] = useState<string | null>(null);
+  const [used, setUsed] = useState<Note | null>(null);
+
+  const kind = ui.kind;
+  const detected = file ? formatOf(file.name) : null;
+  const effective = format || detected;
+
+  const run = async (allowDuplicate: boolean) => {
+    setFormError(null);
+    setUsed(null);
+    if (!file) {
+      setFormError('Choose a file first.');
+      return;
+    }
+    if (!effective) {
+      setFormError(
+        `Cannot tell the format of “${file.name}” from its extension: choose CSV, XLSX or JSON.`,
+      );
+      return;
+    }
+    if (kind === 'prices' && effective === 'json') {
+      setFormError('Price files are CSV or XLSX.');
+      return;
+    }
+    const pv = value.trim() === '' ? undefined : Number(value.replace(/[, _]/g, ''));
+    if (pv !== undefined && !(Number.isFinite(pv) && pv > 0)) {
+      setFormError('Portfolio value must be a positive number (or left empty).');
+      return;
+    }
+    setRunning(true);
+    let content: string;
+    try {
+      content = await readForImport(file, effective);
+    } catch (e) {
+      setRunning(false);
+      setFormError(`Could not read “${file.name}”: ${e instanceof Error ? e.message : String(e)}`);
+      return;
+    }
+    const common = {
+      filename: file.name,
+      content,
+      decimal_separator: decimal,
+      allow_duplicate: allowDuplicate,
+      ...(target ? { portfolio_id: target } : {}),
+    };
+    let outcome: Outcome;
+    if (kind === 'portfolio') {
+      const r = await call('importPortfolio', {
+        ...common,
+        format: effective,
+        ...(name.trim() ? { name: name.trim() } : {}),
+        ...(pv !== undefined ? { portfolio_value: pv } : {}),
+      });
+      outcome = r.ok ? { kind: 'portfolio', value: r.value } : { kind: 'error', error: r.error };
+    } else {
+      const r = await call('importPrices', {
+        ...common,
+        format: effective === 'xlsx' ? 'xlsx' : 'csv',
+        ...(layout ? { layout } : {}),
+        ...(dateFormat ? { date_format: dateFormat as DateFormat } : {}),
+      });
+      outcome = r.ok ? { kind: 'prices', value: r.value } : { kind: 'error', error: r.error };
+    }
+    setRunning(false);
+    setUi((u) => ({ ...u, outcome, seq: u.seq + 1 }));
+    if (outcome.kind !== 'error' && outcome.value.portfolio) onImported();
+  };
+
+  const outcome = ui.outcome;
+  const state = running
+    ? 'running'
+    : !outcome
+      ? 'idle'
+      : outcome.kind === 'error'
+        ? 'error'
+        : outcome.value.ok
+          ? 'ok'
+          : 'rejected';
+
+  return (
+    <div className="page" data-testid="import-view" data-state={state} data-seq={ui.seq}>
+      <div className="page-head">
+        <h2 className="page-title">Import</h2>
+        <span className="muted small">
+          Files are read on this machine and checked row by row; an import is all or nothing.
+        </span>
+      </div>
+
+      <form
+        className="form-panel"
+        data-testid="import-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void run(false);
+        }}
+      >
+        <div className="segmented" role="radiogroup" aria-label="What the file holds">
+          {(['portfolio', 'prices'] as const).map((k) => (
+            <button
+              key={k}
+              type="button"
+              role="radio"
+              aria-checked={kind === k}
+              className={kind === k ? 'on' : ''}
+              data-testid={`import-kind-${k}`}
+              onClick={() => {
+                setUi((u) => ({ ...u, kind: k }));
+                setTarget('');
+              }}
+            >
+              {k === 'portfolio' ? 'Portfolio file' : 'Price file'}
+            </button>
+          ))}
+        </div>
+
+        <div className="form-grid">
+          <label className="field wide">
+            <span>File</span>
+            <input
+              ref={fileRef}
+              type="file"
+              data-testid="import-file"
+              accept={kind === 'portfolio' ? '.csv,.txt,.xlsx,.json' : '.csv,.txt,.xlsx'}
+              onChange={(e) => {
+                setFile(e.target.files?.[0] ?? null);
+                setFormError(null);
+              }}
+            />
+            <small>
+              {kind === 'portfolio'
+                ? 'CSV, XLSX or JSON: one row per asset (or holding) with price, quantity or weight, target.'
+                : 'CSV or XLSX, long (date, symbol, price) or wide (date, one column per symbol).'}
+            </small>
+          </label>
+          <label className="field">
+            <span>Format</span>
+            <select
+              data-testid="import-format"
+              value={format}
+              onChange={(e) => setFormat(e.target.value as typeof format)}
+            >
+              <option value="">from extension{detected ? ` (${detected})` : ''}</option>
+              <option value="csv">CSV</option>
+              <option value="xlsx">XLSX</option>
+              {kind === 'portfolio' ? <option value="json">JSON</option> : null}
+            </select>
+          </label>
+          <label className="field">
+            <span>Decimal separator</span>
+            <select
+              data-testid="import-decimal"
+              value={decimal}
+              onChange={(e) => setDecimal(e.target.value as '.' | ',')}
+            >
+              <option value=".">. (1,234.56)</option>
+              <option value=",">, (1.234,56)</option>
+            </select>
+          </label>
+          {kind === 'portfolio' ? (
+            <>
+              <label className="field">
+                <span>Portfolio name</span>
+                <input
+                  type="text"
+                  data-testid="import-name"
+                  placeholder={file ? file.name : 'the file name'}
+                  value={name}
+                  onChange={(e) => setName(e.target.value)}
+                />
+              </label>
+              <label className="field">
+                <span>Portfolio value</span>
+                <input
+                  type="text"
+                  inputMode="decimal"
+                  data-testid="import-value"
+                  placeholder="from quantities × prices"
+                  value={value}
+                  onChange={(e) => setValue(e.target.value)}
+                />
+                <small>Needed when the file has weights but no quantities.</small>
+              </label>
+            </>
+          ) : (
+            <>
+              <label className="field">
+                <span>Layout</span>
+                <select
+                  data-testid="import-layout"
+                  value={layout}
+                  onChange={(e) => setLayout(e.target.value as typeof layout)}
+                >
+                  <option value="">detect</option>
+                  <option value="long">long (date, symbol, price)</option>
+                  <option value="wide">wide (date, one column per symbol)</option>
+                </select>
+              </label>
+              <label className="field">
+                <span>Date format</span>
+                <select
+                  data-testid="import-date-format"
+                  value={dateFormat}
+                  onChange={(e) => setDateFormat(e.target.value)}
+                >
+                  <option value="">detect</option>
+                  {DATE_FORMATS.map((f) => (
+                    <option key={f} value={f}>
+                      {f}
+                    </option>
+                  ))}
+                </select>
+              </label>
+            </>
+          )}
+          <label className="field">
+            <span>{kind === 'portfolio' ? 'Save as new version of' : 'Attach to portfolio'}</span>
+            <select
+              data-testid="import-target"
+              value={target}
+              onChange={(e) => setTarget(e.target.value)}
+            >
+              <option value="">
+                {kind === 'portfolio' ? '— a new portfolio —' : '— none (use in editor only) —'}
+              </option>
+              {portfolios.map((p) => (
+                <option key={p.portfolio_id} value={p.portfolio_id}>
+                  {p.name} (v{p.latest_version})
+                </option>
+              ))}
+            </select>
+          </label>
+        </div>
+        <div className="form-actions">
+          <button
+            type="submit"
+            className="btn primary"
+            data-testid="import-button"
+            disabled={running || !file}
+          >
+            {running ? 'Importing…' : kind === 'portfolio' ? 'Import portfolio' : 'Import prices'}
+          </button>
+          {file ? (
+            <span className="muted small" data-testid="import-file-name">
+              {file.name} · {num(file.size / 1024, 1)} KB
+            </span>
+          ) : null}
+          {formError ? (
+            <span className="form-error" role="alert" data-testid="import-form-error">
+              {formError}
+            </span>
+          ) : null}
+        </div>
+      </form>
+
+      {outcome?.kind === 'error' ? (
+        <div className="errors" role="alert" data-testid="import-error">
+          <div className="errors-title">
+            {outcome.error.code}: {outcome.error.message}
+          </div>
+          {outcome.error.details?.length ? (
+            <ul>
+              {outcome.error.details.map((d, i) => (
+                <li key={i}>
+                  <span className="path">{d.path}</span> {d.message}
+                </li>
+              ))}
+            </ul>
+          ) : null}
+        </div>
+      ) : null}
+
+      {outcome && outcome.kind !== 'error' ? (
+        <section className="detail" data-testid="import-result" data-ok={outcome.value.ok}>
+          <ReportHead
+            report={outcome.value.report}
+            ok={outcome.value.ok}
+            saved={outcome.value.portfolio}
+          />
+          {outcome.value.duplicate_of ? (
+            <div className="dup" data-testid="import-duplicate" role="status">
+              <div>
+                <strong>Duplicate file.</strong> The same bytes (SHA-256{' '}
+                <code>{shortHash(outcome.value.report.content_hash, 12)}</code>) were imported on{' '}
+                {dateTime(outcome.value.duplicate_of.ts)} as “{outcome.value.duplicate_of.filename}
+                ”.
+                {outcome.value.portfolio
+                  ? ' Imported again because you asked to.'
+                  : ' Nothing was saved this time.'}
+              </div>
+              {!outcome.value.portfolio && outcome.value.ok ? (
+                <button
+                  type="button"
+                  className="btn"
+                  data-testid="import-anyway"
+                  disabled={running || !file}
+                  onClick={() => void run(true)}
+                >
+                  Import anyway
+                </button>
+              ) : null}
+            </div>
+          ) : null}
+          <Rejections report={outcome.value.report} />
+          <ReportWarnings report={outcome.value.report} />
+          {outcome.kind === 'portfolio' && outcome.value.ok ? (
+            <PortfolioPreview
+              imp={outcome.value}
+              used={used}
+              onUse={() => {
+                const p = outcome.value.portfolio;
+                onUsePortfolio(
+                  p
+                    ? linkToPortfolio(outcome.value.content, p.portfolio_id)
+                    : outcome.value.content,
+                  p
+                    ? `${p.name} v${p.version} (import)`
+                    : `${outcome.value.report.filename} (import)`,
+                );
+                setUsed({ text: 'The imported portfolio is in the request editor.', warn: false });
+              }}
+            />
+          ) : null}
+          {outcome.kind === 'prices' && outcome.value.ok ? (
+            <PricesPreview
+              imp={outcome.value}
+              used={used}
+              onMerge={() => {
+                const h = outcome.value.price_history;
+                if (h) setUsed(onMergePrices(h, outcome.value.report.filename));
+              }}
+            />
+          ) : null}
+          <Mapping report={outcome.value.report} />
+        </section>
+      ) : null}
+
+      {!outcome ? (
+        <div className="hint">
+          Column names are recognised automatically (e.g. <code>Ticker</code>, <code>Units</code>,{' '}
+          <code>Target %</code>); the report shows which header was used for each field. Rows that
+          cannot be read are listed with their line number and the reason, and nothing is imported
+          until the file is clean.
+        </div>
+      ) : null}
+    </div>
+  );
+}
+
+function ReportHead({
+  report,
+  ok,
+  saved,
+}: {
+  report: ImportReport;
+  ok: boolean;
+  saved: PortfolioImport['portfolio'];
+}) {
+  return (
+    <>
+      <div
+        className={`outcome ${ok ? 'outcome-ok' : 'outcome-bad'}`}
+        data-testid="import-outcome"
+        data-ok={ok}
+      >
+        {ok ? (
+          <>
+            <strong>Imported.</strong> {report.rows_accepted} of {report.rows_read} rows accepted
+            from “{report.filename}”.
+            {saved ? (
+              <span data-testid="import-saved">
+                {' '}
+                Saved as portfolio <strong>{saved.name}</strong>, version {saved.version}.
+              </span>
+            ) : (
+              ' Not saved.'
+            )}
+          </>
+        ) : (
+          <>
+            <strong>Not imported.</strong> {report.rejected_count} problem
+            {report.rejected_count === 1 ? '' : 's'} in “{report.filename}”; nothing was imported
+            (all or nothing). Fix the rows below and import again.
+          </>
+        )}
+      </div>
+      <div className="summary-grid five" data-testid="import-report">
+        <Fact label="Rows read" value={String(report.rows_read)} testId="import-rows-read" />
+        <Fact
+          label="Rows accepted"
+          value={String(report.rows_accepted)}
+          testId="import-rows-accepted"
+          tone={ok ? 'pos' : ''}
+        />
+        <Fact
+          label="Problems"
+          value={String(report.rejected_count)}
+          testId="import-rejected-count"
+          tone={report.rejected_count ? 'neg' : ''}
+        />
+        <Fact
+          label="Format"
+          value={`${report.format ?? '?'}${report.layout ? ` · ${report.layout}` : ''}`}
+        />
+        <Fact label="File SHA-256" value={shortHash(report.content_hash, 16)} mono />
+      </div>
+    </>
+  );
+}
+
+function Fact({
+  label,
+  value,
+  testId,
+  tone,
+  mono,
+}: {
+  label: string;
+  value: string;
+  testId?: string;
+  tone?: string;
+  mono?: boolean;
+}) {
+  return (
+    <div className="stat" data-testid={testId}>
+      <div className="stat-label">{label}</div>
+      <div className={`stat-value ${tone ?? ''} ${mono ? 'mono' : ''}`}>{value}</div>
+    </div>
+  );
+}
+
+function Rejections({ report }: { report: ImportReport }) {
+  if (report.rejected.length === 0) return null;
+  return (
+    <div className="block">
+      <h4 className="sub-title">
+        Rejected rows <span className="count warn">{report.rejected_count}</span>
+        {report.rejected_count > report.rejected.length ? (
+          <span className="muted small"> (first {report.rejected.length} listed)</span>
+        ) : null}
+      </h4>
+      <table className="grid compact" data-testid="import-rejections">
+        <thead>
+          <tr>
+            <th className="n">Line</th>
+            <th>Column</th>
+            <th>Reason</th>
+            <th>Message</th>
+          </tr>
+        </thead>
+        <tbody>
+          {report.rejected.map((r, i) => (
+            <tr
+              key={i}
+              data-testid="reject-row"
+              data-line={r.line}
+              data-reason={r.reason_code}
+              data-column={r.column ?? ''}
+            >
+              <td className="n">{r.line === 0 ? <span className="muted">file</span> : r.line}</td>
+              <td>{r.column ?? <span className="muted">—</span>}</td>
+              <td>
+                <code className="reason-code">{r.reason_code}</code>
+              </td>
+              <td className="reason">{r.message}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function ReportWarnings({ report }: { report: ImportReport }) {
+  if (report.warnings.length === 0) return null;
+  return (
+    <div className="notes" data-testid="import-warnings">
+      <h3>Warnings</h3>
+      <ul>
+        {report.warnings.map((w, i) => (
+          <li key={i} data-testid="import-warning" data-code={w.code}>
+            <code>{w.code}</code>
+            {w.path ? <span className="path">{w.path}</span> : null}
+            {w.message}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+function Mapping({ report }: { report: ImportReport }) {
+  const entries = Object.entries(report.detected_mapping);
+  if (entries.length === 0) return null;
+  return (
+    <div className="mapping" data-testid="import-mapping">
+      <span className="stat-label">Columns used</span>
+      {entries.map(([field, header]) => (
+        <span key={field} className="map-pair" data-field={field}>
+          <span className="muted">{field}</span> ← <code>{header === '' ? '(blank)' : header}</code>
+        </span>
+      ))}
+    </div>
+  );
+}
+
+interface ImportedAsset {
+  asset: string;
+  asset_class?: string;
+  current_weight?: number;
+  target_weight?: number;
+  price?: number;
+  holdings?: unknown[];
+}
+
+function PortfolioPreview({
+  imp,
+  used,
+  onUse,
+}: {
+  imp: PortfolioImport;
+  used: Note | null;
+  onUse: () => void;
+}) {
+  const c = (imp.content ?? {}) as {
+    portfolio_value?: number;
+    currency?: string;
+    assets?: ImportedAsset[];
+  };
+  const assets = c.assets ?? [];
+  const ccy = c.currency ?? 'USD';
+  return (
+    <div className="block" data-testid="import-portfolio">
+      <div className="block-head">
+        <h4 className="sub-title">Portfolio</h4>
+        <span className="muted small">
+          {assets.length} asset{assets.length === 1 ? '' : 's'} · value{' '}
+          {money(c.portfolio_value, ccy, 0)}
+        </span>
+        <span className="spacer" />
+        <button
+          type="button"
+          className="btn primary-outline"
+          data-testid="import-use"
+          onClick={onUse}
+        >
+          Use in editor
+        </button>
+      </div>
+      <UsedNote note={used} />
+      <table className="grid compact">
+        <thead>
+          <tr>
+            <th>Asset</th>
+            <th>Class</th>
+            <th className="n">Current</th>
+            <th className="n">Target</th>
+            <th className="n">Price</th>
+            <th className="n">Holdings</th>
+          </tr>
+        </thead>
+        <tbody>
+          {assets.map((a) => (
+            <tr key={a.asset} data-testid="import-asset-row" data-asset={a.asset}>
+              <td className="strong">{a.asset}</td>
+              <td>{a.asset_class ?? '—'}</td>
+              <td className="n">{pct(a.current_weight)}</td>
+              <td className="n">{pct(a.target_weight)}</td>
+              <td className="n">{num(a.price, 2)}</td>
+              <td className="n">{a.holdings?.length ?? 0}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function PricesPreview({
+  imp,
+  used,
+  onMerge,
+}: {
+  imp: PriceImport;
+  used: Note | null;
+  onMerge: () => void;
+}) {
+  const h = imp.price_history;
+  return (
+    <div className="block" data-testid="import-prices">
+      <div className="block-head">
+        <h4 className="sub-title">Price history</h4>
+        <span className="muted small">
+          {imp.series.length} series · {h ? h.dates.length : 0} common dates
+          {imp.dropped_dates
+            ? ` (${imp.dropped_dates} date${imp.dropped_dates === 1 ? '' : 's'} dropped: not every series has a price on it)`
+            : ''}
+        </span>
+        <span className="spacer" />
+        <button
+          type="button"
+          className="btn primary-outline"
+          data-testid="import-merge"
+          disabled={!h}
+          title="Adds this price history to the request in the editor (replacing any it has)"
+          onClick={onMerge}
+        >
+          Merge into request
+        </button>
+      </div>
+      <UsedNote note={used} />
+      {!h ? (
+        <Empty>
+          Fewer than two dates on which every series has a price: nothing to add to a request.
+        </Empty>
+      ) : null}
+      <table className="grid compact">
+        <thead>
+          <tr>
+            <th>Symbol</th>
+            <th>First date</th>
+            <th>Last date</th>
+            <th className="n">Prices</th>
+          </tr>
+        </thead>
+        <tbody>
+          {imp.series.map((s) => (
+            <tr key={s.symbol} data-testid="import-series-row" data-symbol={s.symbol}>
+              <td className="strong">{s.symbol}</td>
+              <td>{s.first_date ?? '—'}</td>
+              <td>{s.last_date ?? '—'}</td>
+              <td className="n">{s.count}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -240,8 +240,20 @@ function explain(a: RunRecord, b: RunRecord, changes: Difference[]): string[] {
   const pr = assetsWith('price');
   if (pr.length)
     why.push(`Prices changed for asset rows ${pr.join(', ')}, so units and lot rounding differ.`);
-  if (changes.some((c) => /^assets\.\d+$/.test(c.path) || c.path === 'assets'))
-    why.push('Assets were added or removed.');
+  const names = (r: RunRecord) =>
+    new Set(
+      ((JSON.parse(r.input_json) as { assets?: { asset: string }[] }).assets ?? []).map(
+        (x) => x.asset,
+      ),
+    );
+  const na = names(a);
+  const nb = names(b);
+  const added = [...nb].filter((x) => !na.has(x));
+  const removed = [...na].filter((x) => !nb.has(x));
+  if (added.length || removed.length)
+    why.push(
+      `The asset list changed${removed.length ? `; removed: ${removed.join(', ')}` : ''}${added.length ? `; added: ${added.join(', ')}` : ''}.`,
+    );
   if (!why.length)
     why.push(
       changes.length ? 'Other input fields changed; see input_changes.' : 'Same input and engine.',

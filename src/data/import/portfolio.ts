@@ -298,6 +298,12 @@ function readTablePortfolio(
   if (col.quantity !== undefined) {
     let total = 0;
     for (const a of assets) total += a.value;
+    if (!Number.isFinite(total)) {
+      // Found by the fuzz property: 1.8e308 units × a price overflows to Infinity, and
+      // weights derived from it would be NaN.
+      rb.reject(0, hdr('quantity'), 'BAD_NUMBER', 'Σ quantity × price is too large to represent');
+      return null;
+    }
     if (total > 0 && total <= LIMITS.maxPortfolioValue) portfolioValue = total;
     if (total > LIMITS.maxPortfolioValue)
       rb.warn(

@@ -694,3 +694,17 @@ describe('JSON (the /api/rebalance payload)', () => {
     expect(r.report.rejected[0]?.message).toMatch(/^not valid JSON: /);
   });
 });
+
+describe('overflow (regression found by the fuzz property)', () => {
+  it('rejects quantities whose value overflows instead of producing NaN weights', async () => {
+    const r = await importPortfolio({
+      filename: 'huge.csv',
+      format: 'csv',
+      content: 'Ticker,Units,Price,Target\nT0,1.797693134862314e+308,1.000000000000001,1',
+    });
+    expect(r.ok).toBe(false);
+    expect(r.report.rejected).toEqual([
+      expect.objectContaining({ line: 0, column: 'Units', reason_code: 'BAD_NUMBER' }),
+    ]);
+  });
+});

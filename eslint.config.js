@@ -38,6 +38,8 @@ export default tseslint.config(
       'coverage/**',
       'resources/**',
       'test/fixtures/**',
+      '.cache/**',
+      'test-results/**',
     ],
   },
   js.configs.recommended,

@@ -20,9 +20,7 @@ function newest(dir) {
 /** @returns {{ built: boolean, ok: boolean }} */
 export function buildIfStale() {
   const marker = join(root, 'out', 'renderer', 'index.html');
-  const sources = ['renderer', 'electron', 'src'].map((d) =>
-    newest(join(root, d)),
-  );
+  const sources = ['renderer', 'electron', 'src'].map((d) => newest(join(root, d)));
   const config = join(root, 'electron.vite.config.ts');
   if (existsSync(config)) sources.push(statSync(config).mtimeMs);
   if (existsSync(marker) && statSync(marker).mtimeMs >= Math.max(...sources)) {
@@ -32,7 +30,10 @@ export function buildIfStale() {
     return { built: false, ok: false };
   }
   const bin = join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js');
-  const r = spawnSync(process.execPath, [bin, 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  const r = spawnSync(process.execPath, [bin, 'build'], {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   return { built: true, ok: r.status === 0 };
 }
 

@@ -231,7 +231,9 @@ export const BindingConstraint = z.object({
 export type BindingConstraint = z.infer<typeof BindingConstraint>;
 
 export const KktCheck = z.object({
-  primal_residual: num.describe('max constraint violation, scaled model units (percent).'),
+  primal_residual: num.describe(
+    'max constraint violation in scaled model units (weights × max(100, n); see docs/methods/optimizer.md).',
+  ),
   stationarity_residual: num.describe('‖Qx + c − Aᵀy − z‖∞ relative to the gradient scale.'),
   complementarity: num,
   dual_sign_violation: num,

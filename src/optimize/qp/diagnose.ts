@@ -251,7 +251,7 @@ export async function diagnoseInfeasible(
       `infeasibility diagnosis failed: ${sol.message ?? sol.modelStatus}`,
       [{ path: 'solver', message: sol.modelStatus }],
     );
-  const tmin = sol.objective / 200;
+  const tmin = sol.objective / (2 * phase1.layout.wScale);
   if (N.tau !== null && tmin > N.tau + 1e-9) {
     const forcing = activeDualNames(phase1.layout, sol).filter((nm) => nm !== 'turnover');
     return new EngineError(

@@ -20,7 +20,7 @@ import type { KktCheck } from '../../contract/optimize';
 import type { BoundOverride, QpModel } from './types';
 
 /**
- * Tolerances of `verified` (scaled model: weights in percent, objective × 1e4). HiGHS's active-set
+ * Tolerances of `verified` (scaled model: weights × s, objective × s², see build.ts). HiGHS's active-set
  * QP stops at optimality tolerances of about 1e-7 absolute, which on degenerate models leaves a
  * stationarity residual up to ~1e-6 relative; 1e-5 leaves a margin while still certifying the
  * optimum (a non-optimal point has residuals of the order of its objective gap).

@@ -245,11 +245,12 @@ async function solveChecked(
 function roundTrips(N: Normalized, built: Built, sol: QpSolution): boolean {
   const { b, s, n, kappa } = built.layout;
   if (b < 0) return false;
-  const scale = kappa >= 0 ? (sol.x[kappa] as number) / 100 : 1;
+  // Legs in weight units: y-space legs are κ·w, w-space legs s·w.
+  const scale = kappa >= 0 ? (sol.x[kappa] as number) : built.layout.wScale;
   for (let i = 0; i < n; i++) {
     // Without a cost a round trip changes nothing (the legs only need to cover the trade).
     if (!((N.cost[i] as number) > 0)) continue;
-    if (Math.min(sol.x[b + i] as number, sol.x[s + i] as number) / scale > 1e-7) return true;
+    if (Math.min(sol.x[b + i] as number, sol.x[s + i] as number) / scale > 1e-9) return true;
   }
   return false;
 }
@@ -272,6 +273,7 @@ function fullInvestmentConflict(N: Normalized, built: Built): EngineError {
 /** Weights from a w-space solution, snapped: exact whole lots, exact zero trades. */
 function extractW(N: Normalized, stage: Stage): Float64Array {
   const { sol, built } = stage;
+  const sc = built.layout.wScale;
   const w = new Float64Array(N.n);
   const steps = new Map<number, number>();
   for (const d of built.model.discrete ?? []) if (d.step > 0) steps.set(d.col, d.step);
@@ -284,10 +286,10 @@ function extractW(N: Normalized, stage: Stage): Float64Array {
     const x = sol.x[i] as number;
     const step = steps.get(i);
     if (step !== undefined && N.lotW) {
-      const lots = Math.round((x - 100 * w0) / step);
+      const lots = Math.round((x - sc * w0) / step);
       w[i] = w0 + lots * (N.lotW[i] as number);
     } else {
-      const v = x / 100;
+      const v = x / sc;
       w[i] = Math.abs(v - w0) < 1e-11 ? w0 : v;
     }
   }
@@ -422,7 +424,7 @@ function report(
         ? 'KKT of the homogenized max-Sharpe QP (scaled units); duals are in that model’s units'
         : rp
           ? 'KKT of the stage-2 QP (closest feasible portfolio to the risk-parity weights)'
-          : 'KKT of the scaled QP (weights in percent, objective × 1e4)';
+          : `KKT of the scaled QP (weights × ${stage.built.layout.wScale}, objective × ${stage.built.layout.objScale})`;
     kkt = kktCheck(stage.built.model, stage.sol, bounds, `${note}; duals from HiGHS`);
     if (!kkt.verified) {
       const refined = refineDuals(stage.built.model, stage.sol.x, bounds, stage.sol.rowDual);

@@ -192,9 +192,10 @@ async function randomFeasible(cs: Case, seed: number): Promise<{ w: number[]; le
     if (built.layout.b >= 0) for (let i = 0; i < 2 * n; i++) cost[built.layout.b + i] = 1e-3;
     const sol = await solver.solve({ ...m, colCost: cost, offset: 0 }, { timeLimitSeconds: 10 });
     expect(sol.status).toBe('optimal');
-    const w = Array.from({ length: n }, (_, i) => sol.x[i]! / 100);
+    const sc = built.layout.wScale;
+    const w = Array.from({ length: n }, (_, i) => sol.x[i]! / sc);
     const legs = Array.from({ length: n }, (_, i) =>
-      built.layout.b >= 0 ? (sol.x[built.layout.b + i]! + sol.x[built.layout.s + i]!) / 100 : Math.abs(w[i]! - cs.w0[i]!),
+      built.layout.b >= 0 ? (sol.x[built.layout.b + i]! + sol.x[built.layout.s + i]!) / sc : Math.abs(w[i]! - cs.w0[i]!),
     );
     pts.push({ w, legs });
   }

@@ -3,12 +3,12 @@
  *
  *   npx tsx bench/optimizer.bench.ts
  *
- * Model (issue #4): track_target with a one-way turnover cap (10 %) and linear costs (5–15 bp per
+ * Model (issue #4): track_target with a one-way turnover cap (10 %) and linear costs (1–5 bp per
  * asset, paid from cash), long-only, full investment; dense covariance given, at n = 20, 100, 500
  * and 1,000; the same Σ in factor form (Σ = B F Bᵀ + D, k = 5) at n = 1,000; and long-only minimum
  * variance on the 20-stock PyPortfolioOpt file. Synthetic data: a seeded 5-factor covariance
  * (loadings U(−0.3, 0.3), factor variances U(0.02, 0.05), specific variances U(0.01, 0.06)),
- * random current and target weights.
+ * current weights ∝ U(0, 1), target weights ∝ U(0, 1)⁴ (concentrated, so the cap binds).
  *
  * Figures per case (p50 over the runs, after one warm-up):
  * - `e2e_ms`: optimizePortfolio in-thread (validation, model build, HiGHS solve, KKT check, report);
@@ -64,7 +64,8 @@ function trackCase(n: number, factor: boolean): Case {
   const d = Float64Array.from({ length: n }, () => 0.01 + 0.05 * u());
   const fm: CovarianceInput = { kind: 'factor', loadings: B, factorCov: F, specificVar: d, k };
   const w0 = Array.from({ length: n }, () => u());
-  const wt = Array.from({ length: n }, () => u());
+  // A concentrated target (u⁴) so that the turnover cap binds and trading pays.
+  const wt = Array.from({ length: n }, () => u() ** 4);
   const s0 = w0.reduce((a, b) => a + b, 0);
   const st = wt.reduce((a, b) => a + b, 0);
   return {
@@ -77,7 +78,7 @@ function trackCase(n: number, factor: boolean): Case {
       covariance: factor ? fm : { kind: 'dense', matrix: denseCov(fm, n) },
       currentWeights: w0.map((v) => v / s0),
       targetWeights: wt.map((v) => v / st),
-      costBps: Array.from({ length: n }, () => 5 + 10 * u()),
+      costBps: Array.from({ length: n }, () => 1 + 4 * u()),
       turnoverCap: 0.1,
       timeLimitSeconds: 60,
     },
@@ -158,7 +159,10 @@ function caseJson(c: Case) {
       factorCov: Array.from(cov.factorCov),
       specificVar: Array.from(cov.specificVar),
     },
-    model: modelJson(buildW(normalize(p), p.method === 'track_target' ? 'track' : 'variance').model),
+    model: (() => {
+      const b = buildW(normalize(p), p.method === 'track_target' ? 'track' : 'variance');
+      return { ...modelJson(b.model), objScale: b.layout.objScale };
+    })(),
   };
 }
 

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -8,13 +8,26 @@ import { raw } from '../support/http';
 const root = join(import.meta.dirname, '../..');
 let child: ChildProcess | undefined;
 
+let dataDir = '';
+
 afterAll(() => {
-  if (child && child.exitCode === null) child.kill('SIGTERM');
+  // npm → start.mjs → node: npm runs scripts in their own process group, so the server is
+  // found by its unique data directory and stopped, so that no server outlives the test.
+  const procs = existsSync('/proc') ? readdirSync('/proc') : [];
+  for (const pid of procs.filter((d) => /^\d+$/.test(d))) {
+    try {
+      if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(dataDir))
+        process.kill(Number(pid), 'SIGTERM');
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  if (child?.exitCode === null) child.kill('SIGTERM');
 });
 
 describe('npm start -- --port 0 --data-dir DIR', () => {
   it('prints one line with the URL and token, stores the token, and serves the API', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'spr-start-'));
+    dataDir = mkdtempSync(join(tmpdir(), 'spr-start-'));
     // --browser: this test is about the command-line contract; the Electron shell is covered
     // by test/e2e/electron.test.ts where a binary exists.
     child = spawn(

@@ -28,7 +28,7 @@ export async function runEngineBench(): Promise<Record<string, unknown>[]> {
       const t0 = performance.now();
       const req = RebalanceRequest.parse(raw);
       const t1 = performance.now();
-      runRebalance(req, clock, options);
+      await runRebalance(req, clock, options);
       const t2 = performance.now();
       if (i >= 2) {
         parseMs.push(t1 - t0);

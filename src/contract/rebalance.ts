@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AssetClass, ASSET_CLASSES, IsoDate, Warning } from './common';
+import { OptimizationResult, OptimizeRequestFields, refineOptimizeFields } from './optimize';
 
 /** Limits that keep one request bounded in memory and time; each is documented in docs/api.md. */
 export const LIMITS = {
@@ -154,8 +155,10 @@ export const RebalanceRequest = z
       block_size: 5,
       rebalancing: 'constant_mix',
     }),
+    ...OptimizeRequestFields,
   })
   .superRefine((req, ctx) => {
+    refineOptimizeFields(req, ctx);
     const seen = new Set<string>();
     req.assets.forEach((a, i) => {
       if (seen.has(a.asset))
@@ -442,6 +445,17 @@ export const RebalanceResponse = z.object({
     'Simulated for the proposed portfolio (after the trades); null without enough history.',
   ),
   asset_drilldown: z.record(z.string(), Drilldown),
+  method: z.enum([
+    'threshold',
+    'track_target',
+    'min_variance',
+    'max_sharpe',
+    'mean_variance',
+    'risk_parity',
+  ]),
+  optimization: OptimizationResult.nullable().describe(
+    'Solver report of an optimized method (status, objective, binding constraints, duals, KKT check); null for threshold.',
+  ),
   warnings: z.array(Warning),
   metadata: ResponseMetadata,
 });

@@ -186,6 +186,9 @@ export type Difference = z.infer<typeof Difference>;
 export const ReplayResponse = z.object({
   run_id: z.string(),
   identical: z.boolean(),
+  ignored_fields: z
+    .array(z.string())
+    .describe('Measurements that may differ and are not compared (wall times).'),
   engine_version_then: z.string(),
   engine_version_now: z.string(),
   differences: z.array(Difference).describe('Leaf paths whose values differ (first 200).'),

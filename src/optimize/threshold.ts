@@ -56,6 +56,15 @@ export interface PlanInput {
   costBps: number;
   /** Fixed fee per executed trade, in currency. */
   fixedFee: number;
+  /**
+   * Weight changes Δw_i decided by the constrained optimizer (src/optimize/qp). When given, the
+   * band, balancing and turnover rules (1–4) are skipped — the optimizer already enforced its
+   * constraints, including any cash floor — and only execution applies: minimum trade value,
+   * lots rounded toward zero, costs, sells funding buys (rules 5–7, without re-balancing).
+   */
+  presetDeltas?: Float64Array;
+  /** Name of the optimizer method, for the trade reasons. */
+  presetMethod?: string;
 }
 
 export interface Band {
@@ -90,6 +99,7 @@ const ST_TRADE = 1;
 const ST_ONE_SIDED = 2;
 const ST_BELOW_MIN = 3;
 const ST_NO_OFFSET = 4;
+const ST_OPTIMIZED = 5;
 
 const SCALE_NOTE = 1 - 1e-9;
 
@@ -311,6 +321,20 @@ export function planRebalance(input: PlanInput): Plan {
   let turnoverBeforeCap = 0;
   let capScale = 1;
   let binding = false;
+  const preset = input.presetDeltas;
+  if (preset) {
+    anyOutside = false;
+    for (let i = 0; i < n; i++) {
+      const x = preset[i] as number;
+      status[i] = ST_INSIDE;
+      delta[i] = 0;
+      if (Math.abs(x) > BAND_TOLERANCE) {
+        status[i] = ST_OPTIMIZED;
+        delta[i] = x;
+        turnoverBeforeCap += Math.abs(x) / 2;
+      }
+    }
+  }
   if (anyOutside) {
     const sides = balanceSides(delta, balScale);
     if (sides === SIDES_ONE) {
@@ -386,7 +410,7 @@ export function planRebalance(input: PlanInput): Plan {
         pushDropWarning(warnings, assets, i, why, specs, currency);
       }
     }
-    if (!dropped) break;
+    if (!dropped || preset) break;
     const sides = balanceSides(delta, minBalScale);
     if (sides === SIDES_ONE) {
       const names: string[] = [];
@@ -502,6 +526,7 @@ export function planRebalance(input: PlanInput): Plan {
         capScale,
         minBalScale[i] as number,
         cashScale,
+        input.presetDeltas ? (input.presetMethod ?? 'optimizer') : null,
         traded &&
           Math.abs(Math.abs(x) * V * scale * (isBuy ? cashScale : 1) - (value[i] as number)) >= 1,
         wouldBe[i] as number,
@@ -621,6 +646,7 @@ function reasonFor(
   capScale: number,
   minBalScale: number,
   cashScale: number,
+  method: string | null,
   rounded: boolean,
   wouldBe: number,
   a: PlanAsset,
@@ -628,6 +654,23 @@ function reasonFor(
   currency: string,
 ): string {
   const around = tilted ? ' around the optimized target' : '';
+  if (method !== null) {
+    if (status === ST_INSIDE) return `Optimizer (${method}) keeps the current weight`;
+    const side = delta > 0 ? 'buy' : 'sell';
+    if (drop === DROP_ZERO_LOTS)
+      return `Optimizer (${method}) change smaller than one lot (${spec.lot} units), not traded`;
+    if (drop === DROP_BELOW_MIN || status === ST_BELOW_MIN)
+      return `Optimizer (${method}) change below the minimum trade value ${formatMoney(a.minTradeValue, currency)}, not traded`;
+    if (drop === DROP_COST)
+      return `Optimizer (${method}) change: cost exceeds proceeds, not traded`;
+    if (drop === DROP_CASH)
+      return `Optimizer (${method}) ${side} not funded by the sells after costs`;
+    let r = `Optimizer (${method}): ${side} ${pp(Math.abs(delta))} pp of portfolio value`;
+    if (cashScale < SCALE_NOTE && delta > 0)
+      r += `; scaled ${fmtScale(cashScale)} to the cash available`;
+    if (rounded) r += `; rounded down to lots of ${spec.lot}`;
+    return r;
+  }
   if (status === ST_INSIDE)
     return `Inside band: drift ${pp(drift)} pp within ±${ppAbs(h)} pp${around}`;
   const base = `drift ${pp(drift)} pp outside ±${ppAbs(h)} pp band${around}`;

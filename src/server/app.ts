@@ -6,6 +6,8 @@ import type { Store } from '../ports/store';
 import { createDispatch, type Dispatch } from '../rpc/dispatch';
 import { createHandlers } from '../services/handlers';
 import { createStore } from '../store';
+import type { QpSolverPort } from '../optimize/qp/types';
+import { createWorkerQpSolver } from '../workers/highs-solver';
 import { loadOrCreateToken } from './token';
 import { startHttpServer, type RunningServer } from './http';
 
@@ -38,12 +40,17 @@ export function loadScenarios(): Parameters<typeof createHandlers>[0]['scenarios
 }
 
 /** Composition root shared by browser mode, the Electron main process and integration tests. */
-export function createDispatchForApp(store: Store, log?: (m: string) => void): Dispatch {
+export function createDispatchForApp(
+  store: Store,
+  solver: QpSolverPort,
+  log?: (m: string) => void,
+): Dispatch {
   const handlers = createHandlers({
     clock: { now: () => new Date(), monotonicMs: () => performance.now() },
     store,
     scenarios: loadScenarios(),
     sha256Hex: (text) => createHash('sha256').update(text, 'utf8').digest('hex'),
+    solver,
   });
   return createDispatch(handlers, (op, e) =>
     log?.(`internal error in ${op}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`),
@@ -53,7 +60,9 @@ export function createDispatchForApp(store: Store, log?: (m: string) => void): D
 export async function startApp(opts: AppOptions): Promise<App> {
   const token = loadOrCreateToken(opts.dataDir);
   const store = createStore({ dir: opts.dataDir });
-  const dispatch = createDispatchForApp(store, opts.log);
+  // One warm HiGHS worker: solves run off the thread that serves the API (and the Electron UI).
+  const solver = createWorkerQpSolver();
+  const dispatch = createDispatchForApp(store, solver, opts.log);
   let server: RunningServer;
   try {
     server = await startHttpServer({
@@ -68,6 +77,7 @@ export async function startApp(opts: AppOptions): Promise<App> {
     });
   } catch (e) {
     store.close();
+    await solver.close();
     throw e;
   }
   return {
@@ -78,6 +88,7 @@ export async function startApp(opts: AppOptions): Promise<App> {
     url: `${server.url}/?token=${token}`,
     close: async () => {
       await server.close();
+      await solver.close();
       store.close();
     },
   };

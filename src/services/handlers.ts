@@ -4,6 +4,7 @@ import { ENGINE_VERSION, SERVICE_NAME, type Handlers } from '../contract/operati
 import type { PreviewScenario } from '../contract/operations';
 import { RebalanceRequest } from '../contract/rebalance';
 import { canonicalJson, type Sha256Hex } from '../domain/canonical';
+import type { QpSolverPort } from '../optimize/qp/types';
 import type { Store } from '../ports/store';
 import { importPortfolioFile, importPriceFile } from './imports';
 import type { Clock } from './rebalance';
@@ -14,6 +15,8 @@ export interface ServiceDeps {
   store: Store;
   /** Native SHA-256 from the adapter (optional; a pure implementation is used otherwise). */
   sha256Hex?: Sha256Hex;
+  /** QP solver for optimized methods (HiGHS in a worker thread in the adapters). */
+  solver?: QpSolverPort;
   /** Scenario definitions shipped in resources/scenarios.json, loaded by the adapter. */
   scenarios: z.input<typeof PreviewScenario>[];
 }

@@ -7,7 +7,12 @@ import type {
   RebalanceResponse,
   RiskMetrics,
 } from '../contract/rebalance';
+import { EngineError } from '../contract/common';
+import type { OptimizationResult } from '../contract/optimize';
 import { inputHash, type Sha256Hex } from '../domain/canonical';
+import { lotSizeFor } from '../execution/lots';
+import { buildOptimizationProblem, optimizePortfolio } from '../optimize/qp';
+import type { QpSolverPort } from '../optimize/qp/types';
 import { normalizeWeights, resolveAssetClass } from '../domain/weights';
 import { forecastAsset, forecastHolding, forecastTilt, rankHouseView } from '../forecast';
 import { roundToMinor } from '../execution/money';
@@ -20,9 +25,12 @@ export interface Clock {
   now(): Date;
 }
 
-/** Optional faster SHA-256 supplied by the adapter (see domain/canonical). */
+/** What adapters supply to the engine. */
 export interface EngineOptions {
+  /** Optional faster SHA-256 (see domain/canonical). */
   sha256Hex?: Sha256Hex;
+  /** QP solver for the optimized methods (a HiGHS worker in the adapters). */
+  solver?: QpSolverPort;
 }
 
 /** Conventions every figure in the response follows (also in docs/methods.md). */
@@ -50,11 +58,11 @@ const tail = (a: Float64Array, t: number) => a.subarray(a.length - t);
  * current and proposed portfolio → Monte Carlo → drilldown. Pure and deterministic: the same
  * request gives the same bytes except `metadata.timestamp_utc`.
  */
-export function runRebalance(
+export async function runRebalance(
   req: RebalanceRequest,
   clock: Clock,
   options: EngineOptions = {},
-): RebalanceResponse {
+): Promise<RebalanceResponse> {
   const warnings: Warning[] = [];
   const n = req.assets.length;
   const V = req.portfolio_value;
@@ -134,6 +142,53 @@ export function runRebalance(
     tiltBudget: req.tilt_budget,
   });
 
+  // ── Optimized methods: the solver decides the weights; execution below rounds them to lots.
+  let optimization: OptimizationResult | null = null;
+  let presetDeltas: Float64Array | undefined;
+  if (req.method !== 'threshold') {
+    if (!aligned) {
+      throw new EngineError(
+        'BAD_REQUEST',
+        `method ${req.method} needs return history for every asset`,
+        [{ path: 'price_history', message: `no history for ${missing.join(', ')}` }],
+      );
+    }
+    if (!options.solver)
+      throw new EngineError('INTERNAL', 'no optimizer available in this process');
+    const T0 = (aligned[0] as Float64Array).length;
+    const factorNames = req.covariance.factor_series;
+    const { problem, context } = buildOptimizationProblem({
+      method: req.method,
+      fields: req,
+      assets: req.assets.map((a, i) => ({
+        asset: a.asset,
+        asset_class: classes[i] as AssetClass,
+        current_weight: current[i] as number,
+        target_weight: target[i] as number,
+        price: a.price,
+        lot_size: lotSizeFor(classes[i] as AssetClass, a.lot_size),
+        min_trade_value: a.min_trade_value,
+      })),
+      portfolioValue: V,
+      turnoverLimit: req.turnover_limit,
+      transactionCostBps: req.transaction_cost_bps,
+      riskFreeRate: req.risk_free_rate,
+      targetWeights: optimized,
+      expectedReturns: ens,
+      returns: aligned,
+      ...(factorNames && ph
+        ? {
+            factorReturns: factorNames.map((f) =>
+              tail(simpleReturns(ph.prices[f] as number[]), T0),
+            ),
+          }
+        : {}),
+    });
+    optimization = await optimizePortfolio(problem, options.solver, context);
+    const byAsset = new Map(optimization.weights.map((r) => [r.asset, r.trade_weight]));
+    presetDeltas = Float64Array.from(req.assets, (a) => byAsset.get(a.asset) ?? 0);
+  }
+
   // ── Trades.
   const plan = planRebalance({
     portfolioValue: V,
@@ -153,6 +208,7 @@ export function runRebalance(
     turnoverLimit: req.turnover_limit,
     costBps: req.transaction_cost_bps,
     fixedFee: req.fixed_fee_per_trade,
+    ...(presetDeltas ? { presetDeltas, presetMethod: req.method } : {}),
   });
   warnings.push(...plan.warnings);
 
@@ -308,6 +364,8 @@ export function runRebalance(
     },
     monte_carlo: monte,
     asset_drilldown,
+    method: req.method,
+    optimization,
     warnings: dedupe(warnings),
     metadata: {
       timestamp_utc: clock.now().toISOString(),

@@ -4,6 +4,7 @@ import { RebalanceRequest, type RebalanceResponse } from '../contract/rebalance'
 import { canonicalJson, type Sha256Hex } from '../domain/canonical';
 import { diffJson, type Difference } from '../domain/diff';
 import type { RunRecord, RunSummary, Store } from '../ports/store';
+import type { QpSolverPort } from '../optimize/qp/types';
 import { runRebalance, type Clock } from './rebalance';
 
 /** Versions of the models behind a run, stored with it so a later difference can be explained. */
@@ -19,9 +20,13 @@ export interface RunDeps {
   store: Store;
   clock: Clock & { monotonicMs(): number };
   sha256Hex?: Sha256Hex;
+  solver?: QpSolverPort;
 }
 
-const opts = (deps: RunDeps) => (deps.sha256Hex ? { sha256Hex: deps.sha256Hex } : {});
+const opts = (deps: RunDeps) => ({
+  ...(deps.sha256Hex ? { sha256Hex: deps.sha256Hex } : {}),
+  ...(deps.solver ? { solver: deps.solver } : {}),
+});
 
 /** What is stored: the response without its run_id (the run_id is the record's key). */
 function storedOutput(out: RebalanceResponse): string {
@@ -34,11 +39,11 @@ function storedOutput(out: RebalanceResponse): string {
  * transaction; the caller is answered only after COMMIT returned. The computation happens before
  * and outside the transaction. An engine error after validation is saved as a failed run.
  */
-export function rebalanceAndSave(
+export async function rebalanceAndSave(
   input: RebalanceRequest,
   deps: RunDeps,
   actor: string,
-): RebalanceResponse {
+): Promise<RebalanceResponse> {
   let portfolio_version: number | null = null;
   if (input.portfolio_id) {
     const p = deps.store.portfolios.get(input.portfolio_id);
@@ -52,7 +57,7 @@ export function rebalanceAndSave(
   const t0 = deps.clock.monotonicMs();
   let out: RebalanceResponse;
   try {
-    out = runRebalance(input, deps.clock, opts(deps));
+    out = await runRebalance(input, deps.clock, opts(deps));
   } catch (e) {
     if (e instanceof EngineError) {
       deps.store.runs.save({
@@ -126,7 +131,7 @@ export function runDetail(store: Store, run_id: string) {
  * Re-runs the stored input with today's engine, with the clock pinned to the original
  * timestamp, and compares canonical JSON: `identical` means byte-identical output.
  */
-export function replayRun(deps: RunDeps, run_id: string) {
+export async function replayRun(deps: RunDeps, run_id: string) {
   const { store } = deps;
   const r = getRunOrThrow(store, run_id);
   if (r.kind !== 'rebalance') {
@@ -141,6 +146,7 @@ export function replayRun(deps: RunDeps, run_id: string) {
     return {
       run_id,
       identical: false,
+      ignored_fields: [],
       engine_version_then: r.engine_version,
       engine_version_now: ENGINE_VERSION,
       differences: [{ path: 'input', a: 'valid then', b: 'rejected by this engine version' }],
@@ -149,7 +155,14 @@ export function replayRun(deps: RunDeps, run_id: string) {
   const when = stored.metadata?.timestamp_utc ?? r.created_at;
   let text: string;
   try {
-    text = storedOutput(runRebalance(parsed.data, { now: () => new Date(when) }, opts(deps)));
+    const fresh = await runRebalance(parsed.data, { now: () => new Date(when) }, opts(deps));
+    // The solver's wall time is a measurement, not a result: it is carried over from the stored
+    // run (and named in `ignored_fields`) so that "identical" means identical results.
+    const then = (stored as { optimization?: { solver?: { solve_time_ms?: number } } | null })
+      .optimization;
+    if (fresh.optimization && then?.solver?.solve_time_ms !== undefined)
+      fresh.optimization.solver.solve_time_ms = then.solver.solve_time_ms;
+    text = storedOutput(fresh);
   } catch (e) {
     if (!(e instanceof EngineError)) throw e;
     text = canonicalJson({ error: { code: e.code, message: e.message, details: e.details } });
@@ -158,6 +171,10 @@ export function replayRun(deps: RunDeps, run_id: string) {
   return {
     run_id,
     identical,
+    ignored_fields: [
+      'metadata.timestamp_utc (pinned to the original)',
+      'optimization.solver.solve_time_ms',
+    ],
     engine_version_then: r.engine_version,
     engine_version_now: ENGINE_VERSION,
     differences: identical ? [] : diffJson(JSON.parse(r.output_json), JSON.parse(text)),

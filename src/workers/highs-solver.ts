@@ -2,7 +2,7 @@
  * Node implementations of the optimizer's QpSolverPort.
  *
  * - `createWorkerQpSolver()`: one warm worker thread (a pool of 1) running HiGHS; requests are
- *   queued in order, the worker is unref'd while idle so it never keeps the process alive, a
+ *   queued in order, the worker is unref'd after 1 s idle so it never keeps the process alive, a
  *   crashed or hung worker (no reply within the time limit + 10 s) is terminated, its pending
  *   requests rejected with EngineError('INTERNAL'), and a fresh worker started on the next solve.
  * - `createInThreadQpSolver()`: the same adapter on this thread (tests, benchmarks, CLI).
@@ -73,6 +73,18 @@ export function createWorkerQpSolver(
     }
   };
 
+  // Unref the worker after a second without work, not at once: toggling ref/unref per request
+  // added 2–12 ms of message latency to about one call in three.
+  let idleTimer: ReturnType<typeof setTimeout> | null = null;
+  const scheduleIdle = (w: Worker) => {
+    if (idleTimer) clearTimeout(idleTimer);
+    idleTimer = setTimeout(() => {
+      idleTimer = null;
+      if (pending.size === 0) w.unref();
+    }, 1000);
+    idleTimer.unref();
+  };
+
   const start = (): Worker => {
     if (worker) return worker;
     const def = opts.workerUrl ? { script: opts.workerUrl, eval: false } : defaultWorker();
@@ -88,14 +100,14 @@ export function createWorkerQpSolver(
     w.on('message', (msg: WorkerReply) => {
       if (msg.type === 'ready') {
         readyResolve(msg.version);
-        if (pending.size === 0) w.unref();
+        if (pending.size === 0) scheduleIdle(w);
         return;
       }
       const p = pending.get(msg.id);
       if (!p) return;
       pending.delete(msg.id);
       clearTimeout(p.timer);
-      if (pending.size === 0) w.unref();
+      if (pending.size === 0) scheduleIdle(w);
       if (msg.ok) p.resolve(msg.solution);
       else p.reject(new EngineError('INTERNAL', `solver worker error: ${msg.error.message}`));
     });
@@ -138,6 +150,10 @@ export function createWorkerQpSolver(
         );
         timer.unref();
         pending.set(id, { resolve, reject, timer });
+        if (idleTimer) {
+          clearTimeout(idleTimer);
+          idleTimer = null;
+        }
         w.ref();
         w.postMessage({ id, model, options } satisfies SolveRequest);
       });

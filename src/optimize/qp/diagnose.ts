@@ -233,7 +233,13 @@ export async function diagnoseInfeasible(
   solver: QpSolverPort,
   ctx: { discrete: boolean },
 ): Promise<EngineError | null> {
-  const phase1 = buildW({ ...N, tau: null }, 'min_turnover');
+  // Costs are left out of phase 1: with costs paid from the budget, an LP could "satisfy" an
+  // impossible class maximum by wash trades that burn weight through costs, and would then blame
+  // the turnover cap (found on an all-Stocks book with Stocks ≤ 50%: "needs 25000% turnover").
+  const phase1 = buildW(
+    { ...N, tau: null, cost: new Float64Array(N.cost.length), anyCost: false },
+    'min_turnover',
+  );
   const sol = await solver.solve(phase1.model, { timeLimitSeconds: N.timeLimit, iis: true });
   if (sol.status === 'infeasible') {
     const names = sol.iis ? iisNames(phase1.layout, sol.iis) : [];
@@ -242,7 +248,25 @@ export async function diagnoseInfeasible(
       names.length > 0
         ? `infeasible: these constraints cannot all hold: ${names.join(', ')}`
         : 'infeasible: the bounds, class limits and budget cannot all hold',
-      names.map((path) => ({ path, message: 'part of an irreducible infeasible subset' })),
+      names.length > 0
+        ? names.map((path) => ({ path, message: 'part of an irreducible infeasible subset' }))
+        : [
+            {
+              path: 'budget',
+              message: 'full investment (or the cash floor) fixes the total weight',
+            },
+            // Without an IIS from the solver, name every class limit that is set: one of them
+            // (with the budget and the asset bounds) is in conflict.
+            ...N.classRows.flatMap((c) => [
+              ...(c.min !== null
+                ? [{ path: `class_min:${c.name}`, message: `>= ${pct(c.min)}` }]
+                : []),
+              ...(c.max !== null
+                ? [{ path: `class_max:${c.name}`, message: `<= ${pct(c.max)}` }]
+                : []),
+            ]),
+            { path: 'bounds', message: 'per-asset bounds' },
+          ],
     );
   }
   if (sol.status !== 'optimal')

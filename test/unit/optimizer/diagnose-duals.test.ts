@@ -10,7 +10,14 @@ import { optimizePortfolio } from '../../../src/optimize/qp/optimize';
 import type { OptimizationProblem } from '../../../src/optimize/qp/types';
 import { covFromVolCorr, getSolver, loadStock20 } from './helpers';
 
-const S3 = covFromVolCorr([0.1, 0.2, 0.6], [[1, 0.3, 0.2], [0.3, 1, 0.5], [0.2, 0.5, 1]]);
+const S3 = covFromVolCorr(
+  [0.1, 0.2, 0.6],
+  [
+    [1, 0.3, 0.2],
+    [0.3, 1, 0.5],
+    [0.2, 0.5, 1],
+  ],
+);
 const base: OptimizationProblem = {
   method: 'track_target',
   assets: ['Bonds', 'Equity', 'BTC'],
@@ -36,23 +43,51 @@ describe('infeasible requests name the conflicting constraints', () => {
     expect(e.code).toBe('INFEASIBLE');
     expect(e.message).toContain('turnover cap 5% is too tight');
     expect(e.message).toContain('at least 20% one-way turnover');
-    expect(e.details.map((d) => d.path)).toEqual(expect.arrayContaining(['turnover', 'class_max:Crypto']));
+    expect(e.details.map((d) => d.path)).toEqual(
+      expect.arrayContaining(['turnover', 'class_max:Crypto']),
+    );
   });
   it('class minimums above 100%', async () => {
     const e = await fail({ ...base, classBounds: { ETF: { min: 0.5 }, Stocks: { min: 0.6 } } });
     expect(e.code).toBe('INFEASIBLE');
-    expect(e.details.map((d) => d.path)).toEqual(expect.arrayContaining(['budget', 'class_min:ETF', 'class_min:Stocks']));
+    expect(e.details.map((d) => d.path)).toEqual(
+      expect.arrayContaining(['budget', 'class_min:ETF', 'class_min:Stocks']),
+    );
   });
   it('a no-trade asset above its maximum', async () => {
-    const e = await fail({ ...base, noTrade: ['BTC'], bounds: [undefined, undefined, { min: 0, max: 0.3 }] });
+    const e = await fail({
+      ...base,
+      noTrade: ['BTC'],
+      bounds: [undefined, undefined, { min: 0, max: 0.3 }],
+    });
     expect(e.details.map((d) => d.path)).toEqual(['no_trade:BTC', 'asset_max:BTC']);
   });
   it('a cash floor the asset minimums do not leave room for', async () => {
-    const e = await fail({ ...base, cashFloor: 0.2, bounds: [{ min: 0.3, max: 1 }, { min: 0.3, max: 1 }, { min: 0.25, max: 1 }] });
-    expect(e.details.map((d) => d.path)).toEqual(expect.arrayContaining(['cash_floor', 'asset_min:Bonds', 'asset_min:Equity', 'asset_min:BTC']));
+    const e = await fail({
+      ...base,
+      cashFloor: 0.2,
+      bounds: [
+        { min: 0.3, max: 1 },
+        { min: 0.3, max: 1 },
+        { min: 0.25, max: 1 },
+      ],
+    });
+    expect(e.details.map((d) => d.path)).toEqual(
+      expect.arrayContaining([
+        'cash_floor',
+        'asset_min:Bonds',
+        'asset_min:Equity',
+        'asset_min:BTC',
+      ]),
+    );
   });
   it('max Sharpe with no asset above the risk-free rate', async () => {
-    const e = await fail({ ...base, method: 'max_sharpe', expectedReturns: [0.01, 0.015, 0.02], riskFreeRate: 0.02 });
+    const e = await fail({
+      ...base,
+      method: 'max_sharpe',
+      expectedReturns: [0.01, 0.015, 0.02],
+      riskFreeRate: 0.02,
+    });
     expect(e.details.map((d) => d.path)).toEqual(['expected_returns']);
   });
   it('full investment that only round trips could reach (costs paid from cash)', async () => {
@@ -65,18 +100,36 @@ describe('infeasible requests name the conflicting constraints', () => {
       costBps: 10,
     });
     expect(e.code).toBe('INFEASIBLE');
-    expect(e.details.map((d) => d.path)).toEqual(expect.arrayContaining(['budget', 'class_max:Stocks']));
+    expect(e.details.map((d) => d.path)).toEqual(
+      expect.arrayContaining(['budget', 'class_max:Stocks']),
+    );
   });
   it('the phase-1 LP names an irreducible infeasible subset', async () => {
-    const N = normalize({ ...base, bounds: [{ min: 0.5, max: 1 }, { min: 0.5, max: 1 }, { min: 0.1, max: 1 }] });
+    const N = normalize({
+      ...base,
+      bounds: [
+        { min: 0.5, max: 1 },
+        { min: 0.5, max: 1 },
+        { min: 0.1, max: 1 },
+      ],
+    });
     const e = await diagnoseInfeasible(N, await getSolver(), { discrete: false });
     expect(e?.code).toBe('INFEASIBLE');
-    expect(e?.details.map((d) => d.path)).toEqual(expect.arrayContaining(['budget', 'asset_min:Bonds', 'asset_min:Equity']));
+    expect(e?.details.map((d) => d.path)).toEqual(
+      expect.arrayContaining(['budget', 'asset_min:Bonds', 'asset_min:Equity']),
+    );
   });
   it('bad input is BAD_REQUEST with one detail per field', async () => {
-    const e = await fail({ ...base, targetWeights: undefined, costBps: -1, noTrade: ['XYZ'] } as OptimizationProblem);
+    const e = await fail({
+      ...base,
+      targetWeights: undefined,
+      costBps: -1,
+      noTrade: ['XYZ'],
+    } as OptimizationProblem);
     expect(e.code).toBe('BAD_REQUEST');
-    expect(e.details.map((d) => d.path)).toEqual(expect.arrayContaining(['target_weights', 'cost_bps.0', 'no_trade.0']));
+    expect(e.details.map((d) => d.path)).toEqual(
+      expect.arrayContaining(['target_weights', 'cost_bps.0', 'no_trade.0']),
+    );
   });
 });
 
@@ -86,7 +139,9 @@ describe('duals equal finite differences of the optimal objective', () => {
   const stock: OptimizationProblem = {
     method: 'mean_variance',
     assets: S20.names,
-    assetClasses: S20.names.map((a) => (['GOOG', 'AAPL', 'FB', 'AMZN', 'MA'].includes(a) ? 'Tech' : 'Other')),
+    assetClasses: S20.names.map((a) =>
+      ['GOOG', 'AAPL', 'FB', 'AMZN', 'MA'].includes(a) ? 'Tech' : 'Other',
+    ),
     covariance: { kind: 'dense', matrix: S20.cov },
     currentWeights: new Array(n).fill(0.05),
     expectedReturns: S20.mu,
@@ -105,7 +160,12 @@ describe('duals equal finite differences of the optimal objective', () => {
    * The optimal value v(b) is convex in a bound b, and a dual is a subgradient: it lies between the
    * one-sided difference quotients (equal to both where v is differentiable).
    */
-  async function checkDual(make: (b: number) => OptimizationProblem, b0: number, dual: number, smooth: boolean) {
+  async function checkDual(
+    make: (b: number) => OptimizationProblem,
+    b0: number,
+    dual: number,
+    smooth: boolean,
+  ) {
     const v0 = await objective(make(b0));
     const up = ((await objective(make(b0 + h))) - v0) / h;
     const down = (v0 - (await objective(make(b0 - h)))) / h;
@@ -131,7 +191,10 @@ describe('duals equal finite differences of the optimal objective', () => {
     }
     for (const b of r.binding_constraints.filter((x) => x.name.startsWith('asset_max:'))) {
       const i = S20.names.indexOf(b.name.slice('asset_max:'.length));
-      const make = (m: number) => ({ ...p, bounds: p.bounds!.map((x, j) => (j === i ? { min: 0, max: m } : x)) });
+      const make = (m: number) => ({
+        ...p,
+        bounds: p.bounds!.map((x, j) => (j === i ? { min: 0, max: m } : x)),
+      });
       await checkDual(make, b.bound, b.dual!, smooth);
       checked.push(b.name);
     }

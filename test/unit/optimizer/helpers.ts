@@ -63,11 +63,17 @@ export function loadStock20(): Stock20 {
 export function covFromVolCorr(vol: number[], corr: number[][]): Float64Array {
   const n = vol.length;
   const S = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) S[i * n + j] = vol[i]! * vol[j]! * corr[i]![j]!;
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < n; j++) S[i * n + j] = vol[i]! * vol[j]! * corr[i]![j]!;
   return S;
 }
 
-export function quadForm(S: Float64Array, n: number, x: ArrayLike<number>, y: ArrayLike<number> = x): number {
+export function quadForm(
+  S: Float64Array,
+  n: number,
+  x: ArrayLike<number>,
+  y: ArrayLike<number> = x,
+): number {
   let s = 0;
   for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) s += x[i]! * S[i * n + j]! * y[j]!;
   return s;

@@ -8,10 +8,17 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { optimizePortfolio } from '../../../src/optimize/qp/optimize';
 import { discreteViolation } from '../../../src/optimize/qp/bnb';
-import { EngineError } from '../../../src/contract/common';
+import type { EngineError } from '../../../src/contract/common';
 import { covFromVolCorr, getSolver, quadForm, weightsOf } from './helpers';
 
-const S3 = covFromVolCorr([0.1, 0.2, 0.15], [[1, 0.3, 0.2], [0.3, 1, 0.5], [0.2, 0.5, 1]]);
+const S3 = covFromVolCorr(
+  [0.1, 0.2, 0.15],
+  [
+    [1, 0.3, 0.2],
+    [0.3, 1, 0.5],
+    [0.2, 0.5, 1],
+  ],
+);
 
 describe('branch-and-bound vs enumeration (optimizer_reference.py)', () => {
   it('M1 track target, whole lots + minimum trade 2,000, 10 bp: lots (−9, 3, 22)', async () => {
@@ -58,7 +65,9 @@ describe('branch-and-bound vs enumeration (optimizer_reference.py)', () => {
     );
     const ref = [0.215724001534, 0.280000000006, 0.168404847166, 0.196998268868, 0.138872882426];
     weightsOf(r).forEach((v, i) => expect(Math.abs(v - ref[i]!)).toBeLessThanOrEqual(1e-5));
-    expect(Math.abs(r.objective - 3.48567454344435e-6) / 3.48567454344435e-6).toBeLessThanOrEqual(1e-6);
+    expect(Math.abs(r.objective - 3.48567454344435e-6) / 3.48567454344435e-6).toBeLessThanOrEqual(
+      1e-6,
+    );
     for (const x of r.weights) {
       const t = Math.abs(x.trade_weight);
       expect(t === 0 || t >= 0.03 - 1e-9).toBe(true);
@@ -77,7 +86,10 @@ describe('branch-and-bound vs enumeration (optimizer_reference.py)', () => {
         targetWeights: [0.5, 0.5],
         portfolioValue: 100,
         lots: { lotSize: [1, 1], price: [60, 60] },
-        bounds: [{ min: 0, max: 0.6 }, { min: 0, max: 0.6 }],
+        bounds: [
+          { min: 0, max: 0.6 },
+          { min: 0, max: 0.6 },
+        ],
       },
       await getSolver(),
     );
@@ -95,7 +107,9 @@ describe('discrete membership test', () => {
     expect(discreteViolation(d, 12, 1e-9)?.kind).toBe('min_abs'); // 1 lot < 4
     expect(discreteViolation(d, 13, 1e-9)?.kind).toBe('lattice');
     expect(discreteViolation({ col: 0, base: 0, step: 0, minAbs: 3 }, -3, 1e-9)).toBeNull();
-    expect(discreteViolation({ col: 0, base: 0, step: 0, minAbs: 3 }, 2.9, 1e-9)?.kind).toBe('min_abs');
+    expect(discreteViolation({ col: 0, base: 0, step: 0, minAbs: 3 }, 2.9, 1e-9)?.kind).toBe(
+      'min_abs',
+    );
   });
 });
 
@@ -110,7 +124,9 @@ function bruteForce(p: {
 }): number {
   const n = p.w0.length;
   const R = Math.max(...p.q);
-  const ranges = p.q.map((q, i) => [Math.ceil(-p.w0[i]! / q - 1e-12), Math.floor((1 - p.w0[i]!) / q + 1e-12)] as const);
+  const ranges = p.q.map(
+    (q, i) => [Math.ceil(-p.w0[i]! / q - 1e-12), Math.floor((1 - p.w0[i]!) / q + 1e-12)] as const,
+  );
   let best = Infinity;
   const k = new Array(n).fill(0);
   const rec = (i: number) => {
@@ -180,7 +196,9 @@ describe('property: branch-and-bound equals brute force on random 3-asset lot pr
             return;
           }
           const r = await prob;
-          expect(Math.abs(r.objective - ref)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(ref)) + 1e-12);
+          expect(Math.abs(r.objective - ref)).toBeLessThanOrEqual(
+            1e-9 * Math.max(1, Math.abs(ref)) + 1e-12,
+          );
           for (const x of r.weights) expect(Number.isInteger(x.lots)).toBe(true);
         },
       ),

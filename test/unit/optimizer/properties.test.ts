@@ -41,7 +41,13 @@ interface Case {
 }
 
 /** Scales free weights u so that Σw + Σc|w − w0| = target (fixed assets held at w0). */
-function scaleTo(u: number[], w0: number[], c: number[], fixed: boolean[], target: number): number[] | null {
+function scaleTo(
+  u: number[],
+  w0: number[],
+  c: number[],
+  fixed: boolean[],
+  target: number,
+): number[] | null {
   const at = (a: number) => u.map((v, i) => (fixed[i] ? w0[i]! : a * v));
   const g = (a: number) => at(a).reduce((s, w, i) => s + w + c[i]! * Math.abs(w - w0[i]!), 0);
   if (g(0) > target) return null;
@@ -93,16 +99,17 @@ function makeCase(seed: number, n: number, method: OptimizationMethod, flags: nu
   if (useBounds)
     problem.bounds = anchor.map((w) => ({ min: u() < 0.5 ? w * u() : 0, max: w + (1 - w) * u() }));
   if (useClasses) {
-    const classes = anchor.map(() => (u() < 0.5 ? 'X' : 'Y'));
+    const classes: string[] = anchor.map(() => (u() < 0.5 ? 'X' : 'Y'));
     problem.assetClasses = classes;
-    problem.classBounds = {};
+    const classBounds: Record<string, { min?: number; max?: number }> = {};
+    problem.classBounds = classBounds;
     for (const cl of ['X', 'Y']) {
       const sum = anchor.reduce((s, w, i) => s + (classes[i] === cl ? w : 0), 0);
       if (!classes.includes(cl)) continue;
       const b: { min?: number; max?: number } = {};
       if (u() < 0.7) b.min = sum * u();
       if (u() < 0.7) b.max = sum + (1 - sum) * u();
-      problem.classBounds[cl] = b;
+      classBounds[cl] = b;
     }
   }
   if (useTurnover) {
@@ -146,7 +153,8 @@ function violation(cs: Case, w: number[], legs: number[], exactBudget: boolean):
     if (b?.min !== undefined) v = Math.max(v, b.min - s);
     if (b?.max !== undefined) v = Math.max(v, s - b.max);
   }
-  if (p.cashFloor === undefined || exactBudget) v = Math.max(v, Math.abs(sum + cost - (1 - (p.cashFloor ?? 0))));
+  if (p.cashFloor === undefined || exactBudget)
+    v = Math.max(v, Math.abs(sum + cost - (1 - (p.cashFloor ?? 0))));
   else v = Math.max(v, sum + cost - (1 - p.cashFloor));
   if (p.turnoverCap !== undefined) v = Math.max(v, turn / 2 - p.turnoverCap);
   return v;
@@ -195,7 +203,9 @@ async function randomFeasible(cs: Case, seed: number): Promise<{ w: number[]; le
     const sc = built.layout.wScale;
     const w = Array.from({ length: n }, (_, i) => sol.x[i]! / sc);
     const legs = Array.from({ length: n }, (_, i) =>
-      built.layout.b >= 0 ? (sol.x[built.layout.b + i]! + sol.x[built.layout.s + i]!) / sc : Math.abs(w[i]! - cs.w0[i]!),
+      built.layout.b >= 0
+        ? (sol.x[built.layout.b + i]! + sol.x[built.layout.s + i]!) / sc
+        : Math.abs(w[i]! - cs.w0[i]!),
     );
     pts.push({ w, legs });
   }
@@ -216,7 +226,13 @@ async function randomFeasible(cs: Case, seed: number): Promise<{ w: number[]; le
   return out;
 }
 
-const METHODS: OptimizationMethod[] = ['track_target', 'min_variance', 'mean_variance', 'max_sharpe', 'risk_parity'];
+const METHODS: OptimizationMethod[] = [
+  'track_target',
+  'min_variance',
+  'mean_variance',
+  'max_sharpe',
+  'risk_parity',
+];
 
 describe('property: random feasible problems', () => {
   it('1,000 problems: constraints within 1e-8, objective ≤ 20 random feasible points', async () => {
@@ -236,26 +252,36 @@ describe('property: random feasible problems', () => {
           const w = r.weights.map((x) => x.weight);
           const legs = w.map((x, i) => Math.abs(x - cs.w0[i]!));
           const exact = method === 'max_sharpe' || method === 'risk_parity';
-          expect(violation(cs, w, legs, exact && cs.problem.cashFloor === undefined)).toBeLessThanOrEqual(TOL);
+          expect(
+            violation(cs, w, legs, exact && cs.problem.cashFloor === undefined),
+          ).toBeLessThanOrEqual(TOL);
           // The reported cost and cash agree with the weights.
-          expect(Math.abs(r.cost - legs.reduce((a, l, i) => a + cs.c[i]! * l, 0))).toBeLessThanOrEqual(1e-12);
+          expect(
+            Math.abs(r.cost - legs.reduce((a, l, i) => a + cs.c[i]! * l, 0)),
+          ).toBeLessThanOrEqual(1e-12);
           if (r.kkt) expect(r.kkt.verified, JSON.stringify(r.kkt)).toBe(true);
           if (method === 'risk_parity') {
             if (!r.risk_parity?.constrained)
-              for (const rc of riskContrib(cs.S, n, w)) expect(Math.abs(rc - 1 / n)).toBeLessThanOrEqual(1e-6);
+              for (const rc of riskContrib(cs.S, n, w))
+                expect(Math.abs(rc - 1 / n)).toBeLessThanOrEqual(1e-6);
             return;
           }
           const mine = objective(cs, w, legs);
           const reported = method === 'max_sharpe' ? -r.objective : r.objective;
-          expect(Math.abs(mine - reported)).toBeLessThanOrEqual(1e-10 * Math.max(1, Math.abs(mine)));
+          expect(Math.abs(mine - reported)).toBeLessThanOrEqual(
+            1e-10 * Math.max(1, Math.abs(mine)),
+          );
           for (const p of await randomFeasible(cs, seed)) {
             expect(violation(cs, p.w, p.legs, method === 'max_sharpe')).toBeLessThanOrEqual(1e-7);
             // A combination of a vertex that buys an asset and one that sells it has legs
             // b + s > |Δw|: it spends cash on a round trip, which the optimizer forbids. Such a
             // point is not a feasible portfolio (its honest cost is lower, so its budget is off).
-            if (p.legs.some((l, i) => cs.c[i]! > 0 && l > Math.abs(p.w[i]! - cs.w0[i]!) + 1e-12)) continue;
+            if (p.legs.some((l, i) => cs.c[i]! > 0 && l > Math.abs(p.w[i]! - cs.w0[i]!) + 1e-12))
+              continue;
             compared++;
-            expect(mine).toBeLessThanOrEqual(objective(cs, p.w, p.legs) + 1e-9 * Math.max(1, Math.abs(mine)));
+            expect(mine).toBeLessThanOrEqual(
+              objective(cs, p.w, p.legs) + 1e-9 * Math.max(1, Math.abs(mine)),
+            );
           }
           checked++;
         },
@@ -299,7 +325,10 @@ describe('property: infeasible inputs are reported as INFEASIBLE', () => {
             case 'turnover': {
               // One asset must rise by ≥ 0.3 but the cap is 0.1.
               const i = Math.floor(u() * n);
-              p.bounds = p.assets.map((_, j) => ({ min: j === i ? Math.min(1, cs.w0[i]! + 0.3) : 0, max: 1 }));
+              p.bounds = p.assets.map((_, j) => ({
+                min: j === i ? Math.min(1, cs.w0[i]! + 0.3) : 0,
+                max: 1,
+              }));
               p.turnoverCap = 0.1;
               expected = 'turnover';
               break;

@@ -68,7 +68,9 @@ describe('worker-thread solver port', () => {
 
   it('answers concurrent requests, each with its own result', async () => {
     const methods = ['min_variance', 'track_target', 'risk_parity', 'min_variance'] as const;
-    const rs = await Promise.all(methods.map((m) => optimizePortfolio({ ...problem, method: m }, worker)));
+    const rs = await Promise.all(
+      methods.map((m) => optimizePortfolio({ ...problem, method: m }, worker)),
+    );
     rs.forEach((r, i) => expect(r.method).toBe(methods[i]));
     expect(weightsOf(rs[0]!)).toEqual(weightsOf(rs[3]!));
   });

@@ -1,7 +1,7 @@
 /**
  * Out-of-sample accuracy of the forecast models on the 20 S&P 500 stocks of
  * test/fixtures/skfolio_sp500_dataset.csv (skfolio, BSD-3-Clause), full history 1990–2022.
- * Protocol: backtestAccuracy with horizon 21, step 21, minTrain 252 (docs/methods/forecast.md §8).
+ * Protocol: backtestAccuracy with horizon 21, step 21, minTrain 252 (docs/methods.md (forecast) §8).
  * Run: npx tsx bench/forecast_accuracy.ts   (prints Markdown tables and the JSON figures)
  */
 import { readFileSync } from 'node:fs';

@@ -5,7 +5,7 @@ import { AssetClass, Warning } from './common';
  * Request fields and the response block of the constrained optimizer (issue #4). The lead merges
  * `OptimizeRequestFields` into RebalanceRequest (spread into its z.object), calls
  * `refineOptimizeFields` from its superRefine, and adds `optimization: OptimizationResult.nullable()`
- * to RebalanceResponse. Methods, formulas and defaults: docs/methods/optimizer.md.
+ * to RebalanceResponse. Methods, formulas and defaults: docs/methods.md (optimizer).
  */
 
 export const REBALANCE_METHODS = [
@@ -232,7 +232,7 @@ export type BindingConstraint = z.infer<typeof BindingConstraint>;
 
 export const KktCheck = z.object({
   primal_residual: num.describe(
-    'max constraint violation in scaled model units (weights × max(100, n); see docs/methods/optimizer.md).',
+    'max constraint violation in scaled model units (weights × max(100, n); see docs/methods.md (optimizer)).',
   ),
   stationarity_residual: num.describe('‖Qx + c − Aᵀy − z‖∞ relative to the gradient scale.'),
   complementarity: num,

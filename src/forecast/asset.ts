@@ -1,6 +1,6 @@
 /**
  * Forecasts for one asset and for one holding inside an asset, with the market_return fallback
- * when history is short (see docs/methods/forecast.md §5).
+ * when history is short (see docs/methods.md (forecast) §5).
  */
 import { EngineError, type ErrorDetail, type Warning } from '../contract/common';
 import type { AssetForecast } from '../contract/rebalance';

@@ -1,5 +1,5 @@
 /**
- * Walk-forward, out-of-sample accuracy of the forecast models (docs/methods/forecast.md §8).
+ * Walk-forward, out-of-sample accuracy of the forecast models (docs/methods.md (forecast) §8).
  */
 import { EngineError, type ErrorDetail, type Warning } from '../contract/common';
 import {

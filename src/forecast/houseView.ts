@@ -1,5 +1,5 @@
 /**
- * The house view: which assets the forecasts favour and which they flag (docs/methods/forecast.md §7).
+ * The house view: which assets the forecasts favour and which they flag (docs/methods.md (forecast) §7).
  */
 import { EngineError, type ErrorDetail } from '../contract/common';
 import type { AssetForecast } from '../contract/rebalance';

@@ -1,5 +1,5 @@
 /**
- * The three return models and their ensemble (see docs/methods/forecast.md).
+ * The three return models and their ensemble (see docs/methods.md (forecast)).
  *
  * Conventions: returns are simple daily returns r_t = p_t/p_{t−1} − 1, oldest first; 252 trading
  * periods a year; standard deviations are sample (ddof = 1). Every forecast is an ANNUAL expected

@@ -1,5 +1,5 @@
 /**
- * Forecast tilt of policy targets within a per-asset budget (docs/methods/forecast.md §6).
+ * Forecast tilt of policy targets within a per-asset budget (docs/methods.md (forecast) §6).
  */
 import { EngineError, type ErrorDetail } from '../contract/common';
 

@@ -1,7 +1,7 @@
 /**
  * Rule-based (threshold / tolerance-band) rebalancing: which assets trade, by how much, and the
  * executable trade list in whole lots and whole minor units. Pure and deterministic.
- * The rules are numbered as in docs/methods/rebalance.md.
+ * The rules are numbered as in docs/methods.md (rebalance).
  */
 import { ASSET_CLASSES, EngineError } from '../contract/common';
 import type { AssetClass, ErrorDetail, Warning } from '../contract/common';
@@ -239,7 +239,7 @@ export function validatePlanInput(input: PlanInput): void {
 }
 
 /**
- * Plans a threshold rebalance (rules 1–9 of docs/methods/rebalance.md).
+ * Plans a threshold rebalance (rules 1–9 of docs/methods.md (rebalance)).
  *
  * Band test: asset i is outside when |c_i − d_i| > h (+1e-12); only outside assets trade. Desired
  * change Δ_i = d_i − c_i ('target') or d_i ± h − c_i ('band_edge'); buys and sells are balanced

@@ -1,5 +1,5 @@
 /**
- * Portfolio risk metrics from a daily simple-return series (docs/methods/risk.md).
+ * Portfolio risk metrics from a daily simple-return series (docs/methods.md (risk)).
  *
  * Conventions: 252 trading days a year; sample standard deviation (ddof = 1); returns are simple
  * daily returns; VaR and CVaR are 1-day figures reported as positive loss fractions (0.02 = a 2%

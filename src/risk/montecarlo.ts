@@ -1,5 +1,5 @@
 /**
- * Seeded Monte Carlo of portfolio wealth over a horizon of trading days (docs/methods/risk.md).
+ * Seeded Monte Carlo of portfolio wealth over a horizon of trading days (docs/methods.md (risk)).
  *
  * Model. Daily simple returns are either
  * - gaussian: r_t ~ N(μ̂, Σ̂), i.i.d. over days, with μ̂, Σ̂ the sample mean and covariance (ddof 1)

@@ -1,7 +1,7 @@
 /**
  * Descriptive statistics on Float64Array / ArrayLike<number> series.
  *
- * Conventions (docs/methods/risk.md): sample variance and standard deviation use ddof = 1;
+ * Conventions (docs/methods.md (risk)): sample variance and standard deviation use ddof = 1;
  * skewness and excess kurtosis are the *population* moment ratios g1, g2 (scipy.stats.skew /
  * kurtosis with bias=True), which is what the Cornish–Fisher expansion is written in; quantiles use
  * linear interpolation between order statistics (Hyndman–Fan type 7, numpy's default "linear"),

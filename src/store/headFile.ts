@@ -37,7 +37,7 @@ const TMP_SUFFIX = '.tmp';
  * pwrite + fdatasync (≈0.1 ms) instead of temp + fsync + rename (≈0.5–2.5 ms measured here), and
  * a torn write can only damage the slot being written: the reader takes the valid record with
  * the highest counter, which is then the previous head — still a state the database can be in
- * (see docs/methods/store.md, "crash semantics").
+ * (see docs/methods.md (store), "crash semantics").
  */
 const SLOT = 4096;
 const FILE_SIZE = 2 * SLOT;

@@ -1,6 +1,6 @@
 """Independent numpy reference values for test/unit/forecast (run: python3 test/reference/forecast_reference.py).
 
-Re-implements docs/methods/forecast.md with numpy (vectorized, closed-form EWMA weights instead of
+Re-implements docs/methods.md (forecast) with numpy (vectorized, closed-form EWMA weights instead of
 the recursion) on test/fixtures/skfolio_sp500_dataset.csv (skfolio, BSD-3-Clause). The printed
 numbers are pasted into test/unit/forecast/reference.test.ts.
 """

@@ -1,4 +1,4 @@
-"""Exact-arithmetic second implementation of the threshold rebalancer (docs/methods/rebalance.md),
+"""Exact-arithmetic second implementation of the threshold rebalancer (docs/methods.md (rebalance)),
 used to check the hand-worked cases in test/unit/rebalance/plan.cases.test.ts.
 
 Everything is a Fraction built from decimal strings, so there is no float error: band tests are

@@ -1,4 +1,4 @@
-"""Independent reference for the audit hash chain (src/store/hash.ts, docs/methods/store.md).
+"""Independent reference for the audit hash chain (src/store/hash.ts, docs/methods.md (store)).
 
 hash_k = SHA-256( JSON array [seq, ts, actor, action, subject, payload_hash, prev_hash] with no
 whitespace ), payload_hash = SHA-256(payload_json), genesis prev_hash = 64 zeros.

@@ -1,7 +1,7 @@
 /**
  * File import (issue #3): portfolios (CSV, XLSX, JSON) and price histories (CSV, XLSX), each
  * returning an all-or-nothing result with a report. Pure: runs in Node and Chromium.
- * Methods: docs/methods/import.md.
+ * Methods: docs/methods.md (import).
  */
 export { importPortfolio, PORTFOLIO_SYNONYMS, WEIGHT_SUM_TOLERANCE } from './portfolio';
 export { importPrices, toPriceHistory, PRICE_SYNONYMS } from './prices';

@@ -7,7 +7,7 @@ import { Warning } from '../../contract/common';
 import type { AssetClass } from '../../contract/common';
 import type { RebalanceRequest } from '../../contract/rebalance';
 
-/** Every reason a row or a file can be rejected. See docs/methods/import.md for each. */
+/** Every reason a row or a file can be rejected. See docs/methods.md (import) for each. */
 export const REASON_CODES = [
   'BAD_NUMBER',
   'UNKNOWN_DATE',

@@ -59,7 +59,7 @@ describe('money', () => {
 });
 
 describe('lots', () => {
-  it('class defaults (docs/methods/rebalance.md rule 7)', () => {
+  it('class defaults (docs/methods.md (rebalance) rule 7)', () => {
     expect(DEFAULT_LOT_SIZE).toEqual({
       Stocks: 1,
       ETF: 1,

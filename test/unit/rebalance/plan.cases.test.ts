@@ -1,5 +1,5 @@
 /**
- * Hand-worked cases for the threshold rebalancer (rules 1–9 of docs/methods/rebalance.md).
+ * Hand-worked cases for the threshold rebalancer (rules 1–9 of docs/methods.md (rebalance)).
  * Each expected figure is worked out in the comment above it; every case was also recomputed in
  * exact rational arithmetic by test/reference/rebalance_cases.py (a second, independent
  * implementation), whose printed output agrees with every number asserted here.

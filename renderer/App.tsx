@@ -2,6 +2,7 @@ import { memo, useCallback, useEffect, useState } from 'react';
 import type { RpcError } from '../src/contract/common';
 import { call, callUnchecked, hasToken, transport } from './api';
 import { prettyJson } from './json';
+import { MethodControl } from './MethodControl';
 import { requestOrder } from './order';
 import { parseRequest, RequestEditor, ScenarioList, type RequestError } from './RequestPanel';
 import { ResultTabs } from './ResultTabs';
@@ -295,6 +296,7 @@ export function App() {
             error={run.error}
             dirty={origin !== null && text !== origin.text}
             originLabel={selected === null ? (origin?.label ?? null) : null}
+            controls={<MethodControl text={text} onChange={setText} />}
           />
         </aside>
 
@@ -374,7 +376,7 @@ const Results = memo(function Results({
         <>
           {run.state === 'error' ? (
             <div className="banner" data-testid="stale-banner" role="status">
-              The last request was not run (see the problems under the editor). Showing the previous
+              The last request failed (see the problems under the editor). Showing the previous
               result: <strong>{run.label}</strong>.
             </div>
           ) : null}

@@ -3,7 +3,7 @@
  * `covariance.estimator` and `whole_lots` in the editor's JSON (renderer/method.ts): the text
  * stays the single source of truth, so what is run is always what the editor shows.
  */
-import { useDeferredValue, useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import {
   COVARIANCE_ESTIMATORS,
   ESTIMATOR_LABELS,
@@ -17,23 +17,16 @@ import {
 } from './method';
 import type { RebalanceMethod } from '../src/contract/optimize';
 
-export function MethodControl({
-  text,
-  onChange,
-}: {
-  text: string;
-  onChange: (t: string) => void;
-}) {
-  // Parsing a request with a long price history on every key would make typing lag; the control
-  // follows the text a frame later instead.
-  const deferred = useDeferredValue(text);
-  const read = useMemo(() => readMethod(deferred), [deferred]);
+export function MethodControl({ text, onChange }: { text: string; onChange: (t: string) => void }) {
+  // Read from the live text (not a deferred copy): a controlled checkbox or select showing a
+  // value one render late would flick back under the click. JSON.parse of a year of prices for
+  // dozens of assets takes well under a millisecond per key.
+  const read = useMemo(() => readMethod(text), [text]);
   const f: MethodFields = read.ok ? read.fields : METHOD_DEFAULTS;
   const disabled = !read.ok;
   const optimized = f.method !== 'threshold';
 
   const set = (patch: Partial<MethodFields>) => {
-    // Always from the live text (not the deferred copy), so no keystroke is lost.
     const next = writeMethod(text, patch);
     if (next !== null) onChange(next);
   };
@@ -116,12 +109,16 @@ function RiskAversion({ value, onCommit }: { value: number; onCommit: (x: number
   const x = Number(draft);
   const valid = draft.trim() !== '' && Number.isFinite(x) && x >= 0 && x <= 1e4;
   return (
-    <label className="method-field lambda" title="λ in max (μ − r_f)ᵀw − λ/2 · wᵀΣw − costs">
-      <span>Risk aversion λ</span>
+    <label
+      className="method-field lambda"
+      title="Risk aversion λ in max (μ − r_f)ᵀw − λ/2 · wᵀΣw − costs (0 to 10,000)"
+    >
+      <span>λ</span>
       <input
         type="text"
         inputMode="decimal"
         data-testid="method-risk-aversion"
+        aria-label="Risk aversion λ"
         aria-invalid={!valid}
         className={valid ? '' : 'invalid'}
         value={draft}

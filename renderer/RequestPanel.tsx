@@ -1,6 +1,7 @@
-import { useRef } from 'react';
+import { useRef, type ReactNode } from 'react';
 import type { ErrorDetail, RpcError } from '../src/contract/common';
 import { lineCol, locatePath, syntaxErrorOffset } from './json';
+import { constraintField } from './method';
 import type { Scenario } from './types';
 
 export type RequestError =
@@ -75,6 +76,7 @@ export function RequestEditor({
   error,
   dirty,
   originLabel = null,
+  controls = null,
 }: {
   text: string;
   onChange: (t: string) => void;
@@ -86,6 +88,8 @@ export function RequestEditor({
   dirty: boolean;
   /** Where the text came from when it was not a scenario card (a run, portfolio or import). */
   originLabel?: string | null;
+  /** Shown between the bar and the text (the Method control). */
+  controls?: ReactNode;
 }) {
   const area = useRef<HTMLTextAreaElement | null>(null);
 
@@ -133,6 +137,7 @@ export function RequestEditor({
           </span>
         </div>
       ) : null}
+      {controls}
       <textarea
         ref={area}
         data-testid="request-editor"
@@ -203,6 +208,7 @@ function ErrorList({
   }
   const e = error.error;
   const details = e.details ?? [];
+  if (e.code === 'INFEASIBLE') return <InfeasibleList e={e} onGoTo={onGoTo} />;
   return (
     <div className="errors" data-testid="request-errors" data-code={e.code} role="alert">
       <div className="errors-title">
@@ -228,6 +234,51 @@ function ErrorList({
         </ul>
       ) : e.code === 'BAD_REQUEST' ? (
         <div className="small">{e.message}</div>
+      ) : null}
+    </div>
+  );
+}
+
+/**
+ * An infeasible optimization (HTTP 422 INFEASIBLE): the engine's explanation first, then every
+ * constraint that takes part in the conflict. Clicking one selects its field in the editor.
+ */
+function InfeasibleList({ e, onGoTo }: { e: RpcError; onGoTo: (d: ErrorDetail) => void }) {
+  const details = e.details ?? [];
+  return (
+    <div className="errors infeasible" data-testid="request-errors" data-code={e.code} role="alert">
+      <div className="errors-title">INFEASIBLE: the constraints conflict</div>
+      <div className="infeasible-message" data-testid="infeasible-message">
+        {e.message}
+      </div>
+      {details.length > 0 ? (
+        <>
+          <div className="errors-sub">Constraints in conflict</div>
+          <ul>
+            {details.map((d, i) => {
+              const field = constraintField(d.path);
+              return (
+                <li key={i} data-testid="field-error" data-path={d.path}>
+                  {field ? (
+                    <button
+                      type="button"
+                      className="path link"
+                      title={`Select ${field} in the editor`}
+                      onClick={() => onGoTo({ ...d, path: field })}
+                    >
+                      {d.path}
+                    </button>
+                  ) : (
+                    <span className="path" title="Implied by the model, not a request field">
+                      {d.path}
+                    </span>
+                  )}{' '}
+                  <span data-testid="field-error-message">{d.message}</span>
+                </li>
+              );
+            })}
+          </ul>
+        </>
       ) : null}
     </div>
   );

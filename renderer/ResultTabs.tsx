@@ -8,6 +8,7 @@ import type { RebalanceResponse } from './types';
 import { DrilldownView } from './views/Drilldown';
 import { HouseViewView } from './views/HouseView';
 import { MonteCarloView } from './views/MonteCarlo';
+import { OptimizerView } from './views/Optimizer';
 import { PortfolioView } from './views/Portfolio';
 import { RiskView, riskWarnings } from './views/Risk';
 import { TradesView } from './views/Trades';
@@ -16,6 +17,7 @@ import { WarningsView } from './views/Warnings';
 export const RESULT_TABS = [
   { id: 'portfolio', label: 'Portfolio & drift' },
   { id: 'trades', label: 'Trades' },
+  { id: 'optimizer', label: 'Optimizer' },
   { id: 'risk', label: 'Risk' },
   { id: 'montecarlo', label: 'Monte Carlo' },
   { id: 'houseview', label: 'House view' },
@@ -23,6 +25,13 @@ export const RESULT_TABS = [
   { id: 'warnings', label: 'Warnings' },
 ] as const;
 export type ResultTab = (typeof RESULT_TABS)[number]['id'];
+
+/** The tabs a result has: Optimizer only when an optimized method produced a solver report. */
+export function resultTabs(r: RebalanceResponse): (typeof RESULT_TABS)[number][] {
+  // `?? null`: runs saved before the optimizer existed have no `optimization` key at all.
+  const hasOpt = (r.optimization ?? null) !== null;
+  return RESULT_TABS.filter((t) => t.id !== 'optimizer' || hasOpt);
+}
 
 /** A tab added by the caller after the result tabs (e.g. the saved input of a run). */
 export interface ExtraTab {
@@ -38,7 +47,7 @@ export interface ExtraTab {
 export function ResultTabs({
   r,
   hasBenchmark,
-  tab,
+  tab: requested,
   onTab,
   drillKey,
   stale = false,
@@ -54,12 +63,19 @@ export function ResultTabs({
 }) {
   const warnCount = r.warnings.length;
   const tradeCount = r.trades.filter((t) => t.action !== 'Hold').length;
+  const tabs = resultTabs(r);
+  // A tab this result does not have (Optimizer after a threshold run) falls back to the first.
+  const tab =
+    tabs.some((t) => t.id === requested) || extraTabs.some((t) => t.id === requested)
+      ? requested
+      : 'portfolio';
   const extra = extraTabs.find((t) => t.id === tab);
+  const opt = r.optimization ?? null;
   return (
     <>
       <Kpis r={r} />
       <nav className="tabs" role="tablist">
-        {RESULT_TABS.map((t) => (
+        {tabs.map((t) => (
           <button
             key={t.id}
             type="button"
@@ -93,6 +109,7 @@ export function ResultTabs({
       <div className={`tab-body ${stale ? 'stale' : ''}`} role="tabpanel">
         {tab === 'portfolio' ? <PortfolioView r={r} /> : null}
         {tab === 'trades' ? <TradesView r={r} /> : null}
+        {tab === 'optimizer' && opt ? <OptimizerView o={opt} currency={r.currency} /> : null}
         {tab === 'risk' ? <RiskView r={r} hasBenchmark={hasBenchmark} /> : null}
         {tab === 'montecarlo' ? <MonteCarloView r={r} /> : null}
         {tab === 'houseview' ? <HouseViewView r={r} /> : null}

@@ -129,3 +129,15 @@ export function duration(ms: number | null | undefined): string {
   if (ms < 1000) return `${ms.toFixed(0)} ms`;
   return `${(ms / 1000).toFixed(2)} s`;
 }
+
+/**
+ * A residual or dual, readable whatever its size: 0 → "0", 0.0613 → "0.0613",
+ * 4.6e-12 → "4.6e-12", null → "—".
+ */
+export function sci(x: number | null | undefined): string {
+  if (typeof x !== 'number' || !Number.isFinite(x)) return DASH;
+  if (x === 0) return '0';
+  const a = Math.abs(x);
+  if (a >= 1e-3 && a < 1e5) return String(Number(x.toPrecision(4)));
+  return x.toExponential(1);
+}

@@ -14,18 +14,18 @@ export { COVARIANCE_ESTIMATORS, REBALANCE_METHODS };
 
 /** Labels of the methods, as the select shows them. */
 export const METHOD_LABELS: Record<RebalanceMethod, string> = {
-  threshold: 'Threshold bands (rule engine)',
-  track_target: 'Track target (min tracking error)',
+  threshold: 'Threshold bands',
+  track_target: 'Track target',
   min_variance: 'Minimum variance',
   max_sharpe: 'Maximum Sharpe',
-  mean_variance: 'Mean–variance (risk aversion λ)',
+  mean_variance: 'Mean–variance',
   risk_parity: 'Risk parity',
 };
 
 export const ESTIMATOR_LABELS: Record<CovEstimator, string> = {
   sample: 'Sample',
   ewma: 'EWMA',
-  ledoit_wolf: 'Ledoit–Wolf shrinkage',
+  ledoit_wolf: 'Ledoit–Wolf',
 };
 
 /** What the control shows: the fields as the request has them, or the contract's defaults. */
@@ -104,4 +104,40 @@ export function writeMethod(text: string, patch: Partial<MethodFields>): string 
     req.covariance = { ...cov, estimator: patch.estimator };
   }
   return prettyJson(requestOrder(req));
+}
+
+/**
+ * The request field behind an optimizer constraint name, for click-to-select:
+ * `turnover` → `turnover_limit`, `class_min:ETF` → `class_bounds.ETF.min`,
+ * `asset_max:AAPL` → `bounds.AAPL.max`, `no_trade:GLD` → `no_trade`. null when the constraint
+ * is implied by the model rather than a field (`budget`: weights, cash and costs sum to 1).
+ */
+export function constraintField(name: string): string | null {
+  const i = name.indexOf(':');
+  const kind = i < 0 ? name : name.slice(0, i);
+  const arg = i < 0 ? '' : name.slice(i + 1);
+  switch (kind) {
+    case 'turnover':
+      return 'turnover_limit';
+    case 'cash_floor':
+      return 'cash_floor';
+    case 'bounds':
+      return 'bounds';
+    case 'class_min':
+      return `class_bounds.${arg}.min`;
+    case 'class_max':
+      return `class_bounds.${arg}.max`;
+    case 'asset_min':
+      return `bounds.${arg}.min`;
+    case 'asset_max':
+      return `bounds.${arg}.max`;
+    case 'no_trade':
+      return 'no_trade';
+    case 'budget':
+    case 'solver':
+      return null;
+    default:
+      // Already a request path (e.g. covariance.factors).
+      return name;
+  }
 }

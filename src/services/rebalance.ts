@@ -211,6 +211,9 @@ export async function runRebalance(
     ...(presetDeltas ? { presetDeltas, presetMethod: req.method } : {}),
   });
   warnings.push(...plan.warnings);
+  // With an optimizer the cap is enforced inside the solve: report it as binding when it was.
+  if (optimization?.binding_constraints.some((b) => b.name === 'turnover'))
+    plan.summary.turnover_limit_binding = true;
 
   // Risk of the proposed portfolio uses the invested weights renormalized to 1: the residual
   // cash left by lot rounding is a few basis points at most and is reported separately.

@@ -6,7 +6,14 @@
 import type { Locator, Page } from 'playwright-core';
 
 export type TabId =
-  'portfolio' | 'trades' | 'risk' | 'montecarlo' | 'houseview' | 'drilldown' | 'warnings';
+  | 'portfolio'
+  | 'trades'
+  | 'optimizer'
+  | 'risk'
+  | 'montecarlo'
+  | 'houseview'
+  | 'drilldown'
+  | 'warnings';
 
 export type ViewId = 'workstation' | 'runs' | 'import' | 'portfolios' | 'audit';
 

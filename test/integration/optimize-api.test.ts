@@ -39,6 +39,7 @@ interface Out {
     total_buys: number;
     total_sells: number;
     total_costs: number;
+    turnover_limit_binding: boolean;
   };
   turnover_used: number;
 }
@@ -64,6 +65,8 @@ describe('optimized methods through POST /api/rebalance (HiGHS in a worker)', ()
         Math.round(s.cash_change * 100),
       );
       expect(s.residual_cash).toBeGreaterThanOrEqual(0);
+      const capBinds = b.optimization.binding_constraints.some((x) => x.name === 'turnover');
+      expect(s.turnover_limit_binding).toBe(capBinds);
     });
   }
   it('replays an optimized run to a byte-identical output', async () => {

@@ -5,28 +5,17 @@
  * explanation and every constraint in conflict. Figures shown are checked against the engine's
  * own answer for the same request. The pure helpers behind the control run everywhere.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { RebalanceResponse } from '../../src/contract/rebalance';
 import type { App } from '../../src/server/app';
 import { sci } from '../../renderer/format';
 import { constraintField, readMethod, writeMethod } from '../../renderer/method';
+import { type Harness, hasChromium, SHOTS, startHarness, warnIfNoChromium } from './harness';
 import { Workstation } from './pages';
 
-const ROOT = join(import.meta.dirname, '../..');
-const CHROMIUM = process.env.SPR_CHROMIUM ?? '/usr/bin/chromium';
-const SHOTS = join(ROOT, 'test-results');
-const hasChromium = existsSync(CHROMIUM);
-
-if (!hasChromium) {
-  console.warn(
-    `[e2e] SKIPPED: ${CHROMIUM} does not exist, so the optimizer UI suite cannot run. ` +
-      'Install Debian’s Chromium (apt-get install -y chromium) or set SPR_CHROMIUM to a Chromium binary.',
-  );
-}
+warnIfNoChromium('the optimizer UI suite');
 
 const RATE_SHOCK = '2022: the rate shock';
 
@@ -102,55 +91,22 @@ describe('Method control helpers (pure)', () => {
 
 describe.skipIf(!hasChromium)('optimizer in the workstation UI (Chromium)', () => {
   let app: App;
-  let browser: Browser;
-  let context: BrowserContext;
   let page: Page;
   let ws: Workstation;
-  let dataDir: string;
-  const consoleErrors: string[] = [];
+  let consoleErrors: string[];
+  let harness: Harness | undefined;
 
   beforeAll(async () => {
-    // @ts-expect-error: plain .mjs build script without type declarations
-    const { buildIfStale } = (await import('../../scripts/build-if-stale.mjs')) as {
-      buildIfStale: () => { built: boolean; ok: boolean };
-    };
-    const build = buildIfStale();
-    if (!build.ok || !existsSync(join(ROOT, 'out/renderer/index.html'))) {
-      throw new Error('the renderer could not be built (npx electron-vite build)');
-    }
-    mkdirSync(SHOTS, { recursive: true });
-    dataDir = mkdtempSync(join(tmpdir(), 'spr-e2e-opt-'));
-    const { startApp } = await import('../../src/server/app');
-    app = await startApp({ dataDir, port: 0, staticDir: join(ROOT, 'out/renderer') });
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
-    context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-    page = await context.newPage();
-    page.on('console', (m) => {
-      // The infeasible request is refused with 422 on purpose; Chromium logs every non-2xx fetch.
-      if (m.type() === 'error' && !/status of 422/.test(m.text())) consoleErrors.push(m.text());
-    });
-    page.on('pageerror', (e) => consoleErrors.push(e.message));
+    // The infeasible request is refused with 422 on purpose.
+    harness = await startHarness({ dataDirPrefix: 'spr-e2e-opt-', ignoreConsole: /status of 422/ });
+    ({ app, page, consoleErrors } = harness);
     ws = new Workstation(page);
     await page.goto(app.url);
     await ws.ready();
   });
 
   afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await app?.close();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await harness?.close();
   });
 
   it('a threshold run has no Optimizer tab', async () => {

@@ -5,27 +5,18 @@
  * is checked against the engine's own answers for the same operations and, for the import
  * reports, against the fixture files read line by line here.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Download, Page } from 'playwright-core';
+import type { Download, Page } from 'playwright-core';
 import type { RebalanceResponse } from '../../src/contract/rebalance';
 import type { App } from '../../src/server/app';
+import { type Harness, hasChromium, ROOT, SHOTS, startHarness, warnIfNoChromium } from './harness';
 import { Workstation } from './pages';
 
-const ROOT = join(import.meta.dirname, '../..');
-const CHROMIUM = process.env.SPR_CHROMIUM ?? '/usr/bin/chromium';
-const SHOTS = join(ROOT, 'test-results');
 const IMPORTS = join(ROOT, 'test/fixtures/import');
-const hasChromium = existsSync(CHROMIUM);
 
-if (!hasChromium) {
-  console.warn(
-    `[e2e] SKIPPED: ${CHROMIUM} does not exist, so the runs/import/audit UI suite cannot run. ` +
-      'Install Debian’s Chromium (apt-get install -y chromium) or set SPR_CHROMIUM to a Chromium binary.',
-  );
-}
+warnIfNoChromium('the runs/import/audit UI suite');
 
 const AUTUMN_2008 = 'Autumn 2008';
 const RISK_OFF = 'Risk-Off Shock';
@@ -37,12 +28,11 @@ const asPct = (x: number) =>
 
 describe.skipIf(!hasChromium)('runs, import, portfolios and audit in the UI (Chromium)', () => {
   let app: App;
-  let browser: Browser;
-  let context: BrowserContext;
   let page: Page;
   let ws: Workstation;
   let dataDir: string;
-  const consoleErrors: string[] = [];
+  let consoleErrors: string[];
+  let harness: Harness | undefined;
   // Filled as the scenario runs: the run ids the engine returned, oldest first.
   const runIds: string[] = [];
 
@@ -63,51 +53,16 @@ describe.skipIf(!hasChromium)('runs, import, portfolios and audit in the UI (Chr
   };
 
   beforeAll(async () => {
-    // The global set-up builds the UI; this is a no-op then, and covers running this file alone.
-    // @ts-expect-error: plain .mjs build script without type declarations
-    const { buildIfStale } = (await import('../../scripts/build-if-stale.mjs')) as {
-      buildIfStale: () => { built: boolean; ok: boolean };
-    };
-    const build = buildIfStale();
-    if (!build.ok || !existsSync(join(ROOT, 'out/renderer/index.html'))) {
-      throw new Error('the renderer could not be built (npx electron-vite build)');
-    }
-    mkdirSync(SHOTS, { recursive: true });
-    dataDir = mkdtempSync(join(tmpdir(), 'spr-e2e-runs-'));
-    const { startApp } = await import('../../src/server/app');
-    app = await startApp({ dataDir, port: 0, staticDir: join(ROOT, 'out/renderer') });
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
-    context = await browser.newContext({
-      viewport: { width: 1440, height: 900 },
-      acceptDownloads: true,
-    });
-    page = await context.newPage();
-    page.on('console', (m) => {
-      // Chromium logs every non-2xx fetch; none is expected in this suite.
-      if (m.type() === 'error') consoleErrors.push(m.text());
-    });
-    page.on('pageerror', (e) => consoleErrors.push(e.message));
+    // Chromium logs every non-2xx fetch; none is expected in this suite.
+    harness = await startHarness({ dataDirPrefix: 'spr-e2e-runs-', acceptDownloads: true });
+    ({ app, page, dataDir, consoleErrors } = harness);
     ws = new Workstation(page);
     await page.goto(app.url);
     await ws.ready();
   });
 
   afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await app?.close();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await harness?.close();
   });
 
   it('saves every run: two scenarios run in the editor both appear in Runs, newest first', async () => {

@@ -4,26 +4,15 @@
  * the page is the production renderer build (out/renderer). Figures shown are checked against
  * the engine's own JSON for the same request, formatted independently here.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { RebalanceResponse } from '../../src/contract/rebalance';
 import type { App } from '../../src/server/app';
+import { type Harness, hasChromium, SHOTS, startHarness, warnIfNoChromium } from './harness';
 import { Workstation } from './pages';
 
-const ROOT = join(import.meta.dirname, '../..');
-const CHROMIUM = process.env.SPR_CHROMIUM ?? '/usr/bin/chromium';
-const SHOTS = join(ROOT, 'test-results');
-const hasChromium = existsSync(CHROMIUM);
-
-if (!hasChromium) {
-  console.warn(
-    `[e2e] SKIPPED: ${CHROMIUM} does not exist, so the browser-mode UI suite cannot run. ` +
-      'Install Debian’s Chromium (apt-get install -y chromium) or set SPR_CHROMIUM to a Chromium binary.',
-  );
-}
+warnIfNoChromium('the browser-mode UI suite');
 
 const AUTUMN_2008 = 'Autumn 2008';
 const RISK_OFF = 'Risk-Off Shock';
@@ -38,50 +27,18 @@ describe.skipIf(!hasChromium)('workstation UI in browser mode (Chromium)', () =>
   let context: BrowserContext;
   let page: Page;
   let ws: Workstation;
-  let dataDir: string;
-  const consoleErrors: string[] = [];
+  let consoleErrors: string[];
+  let harness: Harness | undefined;
 
   beforeAll(async () => {
-    // The global set-up builds the UI; this is a no-op then, and covers running this file alone.
-    // @ts-expect-error: plain .mjs build script without type declarations
-    const { buildIfStale } = (await import('../../scripts/build-if-stale.mjs')) as {
-      buildIfStale: () => { built: boolean; ok: boolean };
-    };
-    const build = buildIfStale();
-    if (!build.ok || !existsSync(join(ROOT, 'out/renderer/index.html'))) {
-      throw new Error('the renderer could not be built (npx electron-vite build)');
-    }
-    mkdirSync(SHOTS, { recursive: true });
-    dataDir = mkdtempSync(join(tmpdir(), 'spr-e2e-'));
-    const { startApp } = await import('../../src/server/app');
-    app = await startApp({ dataDir, port: 0, staticDir: join(ROOT, 'out/renderer') });
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
-    context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-    page = await context.newPage();
-    page.on('console', (m) => {
-      // The invalid-request test provokes one 400 on purpose; Chromium logs every non-2xx fetch.
-      if (m.type() === 'error' && !/status of 400/.test(m.text())) consoleErrors.push(m.text());
-    });
-    page.on('pageerror', (e) => consoleErrors.push(e.message));
+    // The invalid-request test provokes one 400 on purpose.
+    harness = await startHarness({ ignoreConsole: /status of 400/ });
+    ({ app, browser, context, page, consoleErrors } = harness);
     ws = new Workstation(page);
   });
 
   afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await app?.close();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await harness?.close();
   });
 
   it('opens with the token, removes it from the address bar and lists the scenarios', async () => {

@@ -5,14 +5,14 @@
  *
  *   npx tsx bench/engine.bench.ts
  */
-import { createHash } from 'node:crypto';
 import { RebalanceRequest } from '../src/contract/rebalance';
 import { runRebalance } from '../src/services/rebalance';
+import { sha256Hex } from '../src/store';
 import { benchRequest, percentile } from './data';
 
 const clock = { now: () => new Date(0) };
 // The adapters pass Node's native SHA-256 for the input hash; so does the benchmark.
-const options = { sha256Hex: (t: string) => createHash('sha256').update(t, 'utf8').digest('hex') };
+const options = { sha256Hex };
 
 export async function runEngineBench(): Promise<Record<string, unknown>[]> {
   const rows: Record<string, unknown>[] = [];

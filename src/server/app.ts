@@ -1,11 +1,10 @@
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Store } from '../ports/store';
 import { createDispatch, type Dispatch } from '../rpc/dispatch';
 import { createHandlers } from '../services/handlers';
-import { createStore } from '../store';
+import { createStore, sha256Hex } from '../store';
 import type { QpSolverPort } from '../optimize/qp/types';
 import { createWorkerQpSolver } from '../workers/highs-solver';
 import { loadOrCreateToken } from './token';
@@ -49,7 +48,7 @@ export function createDispatchForApp(
     clock: { now: () => new Date(), monotonicMs: () => performance.now() },
     store,
     scenarios: loadScenarios(),
-    sha256Hex: (text) => createHash('sha256').update(text, 'utf8').digest('hex'),
+    sha256Hex,
     solver,
   });
   return createDispatch(handlers, (op, e) =>

@@ -76,19 +76,13 @@ export function createHandlers(deps: ServiceDeps) {
     listPortfolios: () => ({ portfolios: store.portfolios.list() }),
     savePortfolio: (input, ctx) => {
       const content_json = canonicalJson(input.content);
+      // edit() refuses an unknown id itself (NOT_FOUND naming portfolio_id).
       const saved = input.portfolio_id
-        ? (() => {
-            if (!store.portfolios.get(input.portfolio_id)) {
-              throw new EngineError('NOT_FOUND', `portfolio ${input.portfolio_id} does not exist`, [
-                { path: 'portfolio_id', message: 'no such portfolio' },
-              ]);
-            }
-            return store.portfolios.edit(input.portfolio_id, {
-              content_json,
-              name: input.name,
-              actor: ctx.actor,
-            });
-          })()
+        ? store.portfolios.edit(input.portfolio_id, {
+            content_json,
+            name: input.name,
+            actor: ctx.actor,
+          })
         : store.portfolios.create({ name: input.name, content_json, actor: ctx.actor });
       return portfolioDetail(store, saved.portfolio_id, saved.version);
     },

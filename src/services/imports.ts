@@ -92,11 +92,7 @@ export async function importPortfolioFile(store: Store, req: PortfolioIn, actor:
   }
   const content_json = canonicalJson(valid.data);
   const name = req.name ?? req.filename;
-  if (req.portfolio_id && !store.portfolios.get(req.portfolio_id)) {
-    throw new EngineError('NOT_FOUND', `portfolio ${req.portfolio_id} does not exist`, [
-      { path: 'portfolio_id', message: 'no such portfolio' },
-    ]);
-  }
+  // An unknown portfolio_id is refused by the store inside the import transaction (NOT_FOUND).
   const rec = store.imports.record({
     kind: 'portfolio',
     filename: req.filename,

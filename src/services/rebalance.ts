@@ -345,7 +345,6 @@ export async function runRebalance(
   });
 
   const view = rankHouseView(forecasts);
-  const validated = { ...req };
   return {
     portfolio_value: V,
     currency: req.currency,
@@ -374,7 +373,7 @@ export async function runRebalance(
       timestamp_utc: clock.now().toISOString(),
       version: ENGINE_VERSION,
       engine_version: ENGINE_VERSION,
-      input_hash: inputHash(validated, options.sha256Hex),
+      input_hash: inputHash(req, options.sha256Hex),
       conventions: CONVENTIONS,
     },
   };

@@ -13,26 +13,10 @@ export function sha256Hex(text: string): string {
 }
 
 /**
- * Canonical JSON: `JSON.stringify` with object keys sorted by UTF-16 code units, no whitespace.
- * Arrays keep their order; `undefined` members are dropped (as JSON.stringify does).
- * Throws on non-finite numbers, which JSON cannot represent (JSON.stringify would write null).
- * Example: canonicalJson({ b: 1, a: [true, null] }) = '{"a":[true,null],"b":1}'.
+ * Canonical JSON (keys sorted, no whitespace, non-finite numbers refused): the engine's one
+ * implementation, shared so that run inputs, outputs and audit payloads serialize identically.
  */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(sortKeys(value, '(root)'));
-}
-
-function sortKeys(value: unknown, path: string): unknown {
-  if (typeof value === 'number' && !Number.isFinite(value)) {
-    throw new TypeError(`canonicalJson: ${path} is not a finite number`);
-  }
-  if (value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.map((v, i) => sortKeys(v, `${path}.${i}`));
-  const obj = value as Record<string, unknown>;
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(obj).sort()) out[key] = sortKeys(obj[key], `${path}.${key}`);
-  return out;
-}
+export { canonicalJson } from '../domain/canonical';
 
 /**
  * The chain hash of one audit event:

@@ -207,6 +207,23 @@ describe('portfolios and import over HTTP', () => {
     expect(latest.version).toBe(2);
     expect(latest.content.drift_threshold).toBe(0.05);
     expect((await get('/api/portfolios/UNKNOWN')).status).toBe(404);
+    const unknownEdit = await post('/api/portfolios', {
+      name: 'x',
+      portfolio_id: 'UNKNOWN',
+      content: lehman,
+    });
+    expect(unknownEdit.status).toBe(404);
+    expect(body<{ details: { path: string }[] }>(unknownEdit).details[0]!.path).toBe(
+      'portfolio_id',
+    );
+    const unknownImport = await post('/api/import/portfolio', {
+      filename: 'h.csv',
+      format: 'csv',
+      content: readFileSync(join(root, 'test/fixtures/import/holdings.csv'), 'utf8'),
+      portfolio_id: 'UNKNOWN',
+      allow_duplicate: true,
+    });
+    expect(unknownImport.status).toBe(404);
     // A run linked to the portfolio is listed under it.
     const run = body<{ run_id: string }>(
       await post('/api/rebalance', { ...lehman, portfolio_id: created.portfolio_id }),

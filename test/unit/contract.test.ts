@@ -72,3 +72,12 @@ describe('canonical JSON and SHA-256', () => {
     );
   });
 });
+
+describe('canonical JSON refuses what JSON cannot represent', () => {
+  it('names the path of a non-finite number, in number arrays too', () => {
+    expect(() => canonicalJson({ prices: { A: [1, 2, Infinity] } })).toThrow(
+      /\(root\)\.prices\.A\.2 is not a finite/,
+    );
+    expect(() => canonicalJson([{ x: NaN }])).toThrow(/\(root\)\.0\.x/);
+  });
+});

@@ -2,6 +2,7 @@
  * Portfolio import: holdings and targets from CSV, XLSX or the API's own /api/rebalance JSON,
  * normalized to RebalanceRequest's asset fields. All-or-nothing: any rejection → no data.
  */
+import { WEIGHT_SUM_TOLERANCE } from '../../domain/weights';
 import { RebalanceRequest, LIMITS } from '../../contract/rebalance';
 import type { AssetClass } from '../../contract/common';
 import { detectColumns } from './columns';
@@ -21,7 +22,7 @@ import type {
 import { clip, parseNumber, readAssetClass } from './values';
 
 /** Weights must sum to 1 within this tolerance (after percent conversion). */
-export const WEIGHT_SUM_TOLERANCE = 0.005;
+export { WEIGHT_SUM_TOLERANCE };
 
 /**
  * Header synonyms per field (normalized: lowercase, no spaces/underscores/hyphens/dots/brackets),

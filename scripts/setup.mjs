@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 // One-time set-up that works with and without internet.
 //
-// 1. `npm install --ignore-scripts` (exactly the versions in package-lock.json; `npm ci` is not
-//    used because npm 11 writes lock files that omit other platforms' optional packages and
-//    then refuses them in `npm ci`): installs every package without running
-//    install scripts. Current Electron releases download their binary in a postinstall that
+// 1. `npm ci --ignore-scripts`: installs exactly the committed package-lock.json and never writes
+//    it, so set-up leaves the working tree clean (`npm install` would rewrite the lock). The lock
+//    lists every platform's optional packages (as npm 11 writes it), which `npm ci` requires.
+//    No install scripts run here. Current Electron releases download their binary in a postinstall that
 //    fails offline (and ignore ELECTRON_SKIP_BINARY_DOWNLOAD), so scripts are run one by one
 //    below instead of failing the whole install.
 // 2. better-sqlite3 is built for this Node (from source when no prebuilt binary can be fetched).
@@ -46,9 +46,9 @@ function sqliteWorks() {
 }
 
 export function setup() {
-  console.log('[setup] installing packages (npm install --ignore-scripts)…');
-  if (!run(npm, ['install', '--ignore-scripts', '--no-audit', '--no-fund'])) {
-    console.error('[setup] npm install failed: is the npm registry reachable?');
+  console.log('[setup] installing the locked packages (npm ci --ignore-scripts)…');
+  if (!run(npm, ['ci', '--ignore-scripts', '--no-audit', '--no-fund'])) {
+    console.error('[setup] npm ci failed: is the npm registry reachable?');
     process.exit(1);
   }
   if (!sqliteWorks()) {

@@ -4,8 +4,18 @@
  * Layout: `returns` is one Float64Array of daily returns per asset (all of equal length T, oldest
  * first); every matrix is an n×n row-major Float64Array (entry (i, j) at i·n + j). Figures are
  * daily (multiply by 252 to annualize). Shared with the optimizer: keep the signatures stable.
+ *
+ * Accuracy (docs/methods.md, "Sums and means"): every estimator centres each series on its
+ * compensated, shifted mean (`meanOf` / `weightedMeanOf`), sums centred cross-products, and removes
+ * the Chan–Golub–LeVeque term (Σ_t e_i,t)(Σ_t e_j,t)/T that cancels what is left of the means'
+ * rounding error — the two-series form of `meanVariance`. A constant series therefore has a
+ * variance and covariances of exactly 0. The O(n²T) cross-product sums are plain (not compensated:
+ * that would cost several times the dominant loop) but blocked — partial sums over 64-day chunks —
+ * which bounds their relative error by about (64 + T/64)·u instead of T·u (u = 2⁻⁵³); for variances
+ * (all terms positive) that is a few 1e-15 relative.
  */
 import { EngineError, type ErrorDetail } from '../contract/common';
+import { meanOf, neumaierSum, weightedMeanOf } from '../domain/sums';
 
 function validateReturns(returns: Float64Array[], minT: number): { n: number; T: number } {
   const n = returns.length;
@@ -36,44 +46,131 @@ function validateReturns(returns: Float64Array[], minT: number): { n: number; T:
   return { n, T };
 }
 
-/** Fills out[i·n + j] = out[j·n + i] = Σ_t x_i[t]·x_j[t] / divisor for i ≤ j. */
-function gram(x: Float64Array[], n: number, T: number, divisor: number, out: Float64Array): void {
-  for (let i = 0; i < n; i++) {
-    const xi = x[i]!;
-    for (let j = 0; j <= i; j++) {
-      const xj = x[j]!;
-      let s = 0;
-      for (let t = 0; t < T; t++) s += xi[t]! * xj[t]!;
-      s /= divisor;
-      out[i * n + j] = s;
-      out[j * n + i] = s;
+/** Days per chunk of the blocked cross-product sums in `gram`. */
+const GRAM_CHUNK = 64;
+
+/**
+ * Fills out[i·n + j] = out[j·n + i] = Σ_t x_i[t]·x_j[t] for all i, j (symmetric, exactly: both
+ * triangles get the same number).
+ * Blocked for speed and accuracy: 2×2 tiles of (i, j) share each load of x_i[t], x_j[t] between
+ * four independent multiply-add chains (a single chain waits on the adder's latency), and each
+ * sum is accumulated over 64-day chunks first, so rounding grows like 64 + T/64 additions rather
+ * than T. Measured on 1,000 assets × 1,260 days: about 2× faster than one dot product at a time.
+ */
+function gram(x: Float64Array[], n: number, T: number, out: Float64Array): void {
+  for (let i = 0; i < n; i += 2) {
+    const xa = x[i]!;
+    // Odd n: the last tile's second row repeats row i; its results are not stored.
+    const ib = i + 1 < n;
+    const xb = x[ib ? i + 1 : i]!;
+    for (let j = 0; j <= i; j += 2) {
+      const xc = x[j]!;
+      const jd = j + 1 < n;
+      const xd = x[jd ? j + 1 : j]!;
+      let ac = 0;
+      let ad = 0;
+      let bc = 0;
+      let bd = 0;
+      for (let t0 = 0; t0 < T; t0 += GRAM_CHUNK) {
+        const t1 = t0 + GRAM_CHUNK < T ? t0 + GRAM_CHUNK : T;
+        let pac = 0;
+        let pad = 0;
+        let pbc = 0;
+        let pbd = 0;
+        for (let t = t0; t < t1; t++) {
+          const a = xa[t]!;
+          const b = xb[t]!;
+          const c = xc[t]!;
+          const d = xd[t]!;
+          pac += a * c;
+          pad += a * d;
+          pbc += b * c;
+          pbd += b * d;
+        }
+        ac += pac;
+        ad += pad;
+        bc += pbc;
+        bd += pbd;
+      }
+      out[i * n + j] = ac;
+      out[j * n + i] = ac;
+      if (jd) {
+        out[i * n + j + 1] = ad;
+        out[(j + 1) * n + i] = ad;
+      }
+      if (ib) {
+        out[(i + 1) * n + j] = bc;
+        out[j * n + i + 1] = bc;
+        if (jd) {
+          out[(i + 1) * n + j + 1] = bd;
+          out[(j + 1) * n + i + 1] = bd;
+        }
+      }
     }
   }
 }
 
-function centered(returns: Float64Array[], n: number, T: number): Float64Array[] {
-  const out: Float64Array[] = [];
+/**
+ * Finishes a Gram matrix of centred series into a covariance, in place:
+ * out_ij ← (out_ij − s_i·s_j / W) / divisor, with s_i = Σ_t (weighted) centred values of series i
+ * and W the total weight (T unweighted). This is the corrected two-pass formula: the identity
+ * Σ (e_i − s_i/W)(e_j − s_j/W) = Σ e_i e_j − s_i s_j / W removes exactly what the rounded means
+ * left in the centred data (s_i is of the order of a few ulps of the values, times T).
+ */
+function finishCovariance(
+  out: Float64Array,
+  n: number,
+  s: Float64Array,
+  W: number,
+  divisor: number,
+): void {
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < n; j++) {
+      const k = i * n + j;
+      out[k] = (out[k]! - (s[i]! * s[j]!) / W) / divisor;
+    }
+}
+
+/**
+ * Each series minus its mean (`meanOf`: shifted by the first value, compensated, so a constant
+ * series centres to exact zeros), and the sums s_i = Σ_t (r_i,t − r̄_i) for the correction term.
+ */
+function centered(
+  returns: Float64Array[],
+  n: number,
+  T: number,
+): { x: Float64Array[]; sums: Float64Array } {
+  const x: Float64Array[] = [];
+  const sums = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const r = returns[i]!;
-    let s = 0;
-    for (let t = 0; t < T; t++) s += r[t]!;
-    const m = s / T;
+    const m = meanOf(r, 0, T);
     const c = new Float64Array(T);
-    for (let t = 0; t < T; t++) c[t] = r[t]! - m;
-    out.push(c);
+    let s = 0;
+    for (let t = 0; t < T; t++) {
+      const e = r[t]! - m;
+      c[t] = e;
+      s += e;
+    }
+    x.push(c);
+    sums[i] = s;
   }
-  return out;
+  return { x, sums };
 }
 
 /**
  * Sample covariance (ddof = 1): Σ_ij = Σ_t (r_i,t − r̄_i)(r_j,t − r̄_j) / (T − 1). Needs T ≥ 2.
+ * Corrected two-pass (see the file comment): (Σ_t e_i e_j − s_i s_j / T) / (T − 1) with
+ * e = r − r̄ and s_i = Σ_t e_i,t; a constant asset has an exactly zero row and column.
  * Example: r_1 = [0.01, 0.03], r_2 = [0.02, −0.02] → means 0.02, 0; Σ_11 = 2·0.0001 = 0.0002,
  * Σ_22 = 0.0008, Σ_12 = (−0.01)(0.02) + (0.01)(−0.02) = −0.0004.
  */
 export function sampleCovariance(returns: Float64Array[]): Float64Array {
   const { n, T } = validateReturns(returns, 2);
+  const { x, sums } = centered(returns, n, T);
   const out = new Float64Array(n * n);
-  gram(centered(returns, n, T), n, T, T - 1, out);
+  gram(x, n, T, out);
+  finishCovariance(out, n, sums, T, T - 1);
   return out;
 }
 
@@ -83,6 +180,9 @@ export function sampleCovariance(returns: Float64Array[]): Float64Array {
  * halve every h days. The mean is weighted the same way, μ_i = Σ_t w_t r_i,t, and
  * Σ_ij = Σ_t w_t (r_i,t − μ_i)(r_j,t − μ_j), with no small-sample bias correction (this equals
  * pandas `ewm(halflife=h, adjust=True).cov(bias=True)` at the last date).
+ * Accuracy: μ_i by `weightedMeanOf` (shifted, compensated; a constant series gives its value), and
+ * the corrected two-pass form Σ_t w_t e_i e_j − s_i s_j / W with e = r − μ, s_i = Σ_t w_t e_i,t,
+ * W = Σ_t w_t (compensated; 1 up to rounding).
  * Example: T = 2, h = 1 → raw weights 1/2 (older), 1 (newer) → w = [1/3, 2/3].
  */
 export function ewmaCovariance(returns: Float64Array[], halflife: number): Float64Array {
@@ -92,25 +192,30 @@ export function ewmaCovariance(returns: Float64Array[], halflife: number): Float
     ]);
   const { n, T } = validateReturns(returns, 1);
   const w = new Float64Array(T);
-  let sw = 0;
-  for (let t = 0; t < T; t++) {
-    const v = Math.pow(2, -(T - 1 - t) / halflife);
-    w[t] = v;
-    sw += v;
-  }
+  for (let t = 0; t < T; t++) w[t] = Math.pow(2, -(T - 1 - t) / halflife);
+  const sw = neumaierSum(w);
   for (let t = 0; t < T; t++) w[t] = w[t]! / sw;
-  // Centre with the weighted mean, then scale by √w_t so a plain Gram matrix gives Σ w·x·x.
+  const W = neumaierSum(w);
+  const sqrtW = Float64Array.from(w, Math.sqrt);
+  // Centre with the weighted mean, then scale by √w_t so a plain Gram matrix gives Σ w·e·e.
   const x: Float64Array[] = [];
+  const sums = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const r = returns[i]!;
-    let m = 0;
-    for (let t = 0; t < T; t++) m += w[t]! * r[t]!;
+    const m = weightedMeanOf(r, w, 0, T);
     const c = new Float64Array(T);
-    for (let t = 0; t < T; t++) c[t] = (r[t]! - m) * Math.sqrt(w[t]!);
+    let s = 0;
+    for (let t = 0; t < T; t++) {
+      const e = r[t]! - m;
+      s += w[t]! * e;
+      c[t] = e * sqrtW[t]!;
+    }
     x.push(c);
+    sums[i] = s;
   }
   const out = new Float64Array(n * n);
-  gram(x, n, T, 1, out);
+  gram(x, n, T, out);
+  finishCovariance(out, n, sums, W, 1);
   return out;
 }
 
@@ -118,24 +223,47 @@ export function ewmaCovariance(returns: Float64Array[], halflife: number): Float
  * Ledoit–Wolf (2004) shrinkage toward the scaled identity μ·I, exactly as
  * sklearn.covariance.LedoitWolf (assume_centered=False):
  *   X = returns centred per asset (T × p), S = XᵀX / T (maximum-likelihood covariance, divisor T,
- *   as sklearn), μ = tr(S)/p,
+ *   as sklearn; corrected two-pass like sampleCovariance), μ = tr(S)/p,
  *   δ = ‖S − μI‖_F² / p,  β = (Σ_t ‖x_t‖⁴ / T − ‖S‖_F²) / (p·T),  β ← min(β, δ),
  *   shrinkage s = β/δ (0 when β = 0), cov = (1 − s)·S + s·μ·I.
  * Note the divisor T (not T − 1): multiply by T/(T − 1) to compare with sampleCovariance.
  * With one asset, cov = [S_11] and s = 0. Needs T ≥ 2.
+ * δ is summed entry by entry as Σ_{i≠j} S_ij² + Σ_i (S_ii − μ)² (sklearn expands it into
+ * ‖S‖² − 2μ tr S + pμ², which cancels when S is close to μI), with compensated sums; tr S too.
+ * Example: p = 2, S = [[2, 0], [0, 4]] → μ = 3, δ = (0 + 0 + 1 + 1)/2 = 1.
  * Example: two uncorrelated assets of equal variance → S ≈ μI, δ ≈ 0, s close to 1.
  */
 export function ledoitWolf(returns: Float64Array[]): { cov: Float64Array; shrinkage: number } {
   const { n: p, T } = validateReturns(returns, 2);
-  const X = centered(returns, p, T);
+  const { x: X, sums } = centered(returns, p, T);
   const S = new Float64Array(p * p);
-  gram(X, p, T, T, S);
+  gram(X, p, T, S);
+  finishCovariance(S, p, sums, T, T);
   if (p === 1) return { cov: S, shrinkage: 0 };
-  let trace = 0;
-  for (let i = 0; i < p; i++) trace += S[i * p + i]!;
-  const mu = trace / p;
-  let frob2 = 0;
-  for (let k = 0; k < p * p; k++) frob2 += S[k]! * S[k]!;
+  const diag = new Float64Array(p);
+  for (let i = 0; i < p; i++) diag[i] = S[i * p + i]!;
+  const mu = neumaierSum(diag) / p;
+  // With off = Σ_{i≠j} S_ij²: ‖S‖_F² = off + Σ_i S_ii² and ‖S − μI‖_F² = off + Σ_i (S_ii − μ)².
+  // Every sum has terms ≥ 0 and is compensated (Neumaier), so nothing cancels.
+  let off = 0;
+  let offC = 0;
+  for (let i = 0; i < p; i++)
+    for (let j = 0; j < p; j++) {
+      if (j === i) continue;
+      const v = S[i * p + j]! * S[i * p + j]!;
+      const t = off + v;
+      if (off >= v) offC += off - t + v;
+      else offC += v - t + off;
+      off = t;
+    }
+  off += offC;
+  const dev = new Float64Array(p);
+  for (let i = 0; i < p; i++) {
+    dev[i] = (diag[i]! - mu) ** 2;
+    diag[i] = diag[i]! * diag[i]!;
+  }
+  const frob2 = off + neumaierSum(diag);
+  const delta = (off + neumaierSum(dev)) / p;
   // Σ_t (Σ_i x_ti²)² = sum of all entries of X2ᵀX2 in sklearn's notation.
   let beta_ = 0;
   for (let t = 0; t < T; t++) {
@@ -146,8 +274,10 @@ export function ledoitWolf(returns: Float64Array[]): { cov: Float64Array; shrink
     }
     beta_ += r2 * r2;
   }
+  // sklearn's one-pass form. It cannot cancel badly: for Gaussian data Σ_t ‖x_t‖⁴ / T estimates
+  // (tr Σ)² + 2‖Σ‖²_F ≥ 3‖Σ‖²_F while ‖S‖²_F estimates ‖Σ‖²_F (fat tails only widen the gap), so
+  // at most about one bit is lost; a two-pass form would cost another O(p²T) pass.
   let beta = (beta_ / T - frob2) / (p * T);
-  const delta = (frob2 - 2 * mu * trace + p * mu * mu) / p;
   if (beta > delta) beta = delta;
   let shrinkage = 0;
   if (beta > 0 && delta > 0) shrinkage = beta / delta;

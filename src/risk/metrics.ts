@@ -4,11 +4,19 @@
  * Conventions: 252 trading days a year; sample standard deviation (ddof = 1); returns are simple
  * daily returns; VaR and CVaR are 1-day figures reported as positive loss fractions (0.02 = a 2%
  * loss); annual figures are fractions (0.15 = 15%). Every figure is a finite number or null with a
- * structured warning explaining why.
+ * structured warning explaining why. Means, variances and covariances use the compensated,
+ * shifted, corrected two-pass sums of src/domain/sums.ts (docs/methods.md, "Sums and means"), so a
+ * constant series has volatility exactly 0 instead of float noise.
  */
 import { EngineError, type ErrorDetail, type Warning } from '../contract/common';
 import type { HistorySource, RiskMetrics } from '../contract/rebalance';
-import { excessKurtosis, quantileInPlace, skewness } from './stats';
+import {
+  covarianceOf,
+  isZeroVolatility,
+  meanVariance,
+  ZERO_VOLATILITY_RELATIVE,
+} from '../domain/sums';
+import { quantileInPlace, skewnessAndExcessKurtosis } from './stats';
 
 /** Trading periods per year. */
 export const TRADING_DAYS = 252;
@@ -59,18 +67,14 @@ function checkSeries(
   }
 }
 
-/** Σ x / n and Σ (x − x̄)² / (n − 1) in two passes. */
+/**
+ * Mean x̄ and sample variance s² = Σ (x − x̄)² / (n − 1) (0 for n = 1) by the corrected two-pass
+ * algorithm of `meanVariance` (mean shifted by x_1 and compensated; variance minus (Σ e)² / n).
+ * Units: x and x². Example: [0.01, −0.01, 0.01, −0.01] → [0, 0.0004/3].
+ */
 function meanAndSampleVariance(x: Float64Array): [number, number] {
-  const n = x.length;
-  let s = 0;
-  for (let i = 0; i < n; i++) s += x[i]!;
-  const m = s / n;
-  let ss = 0;
-  for (let i = 0; i < n; i++) {
-    const d = x[i]! - m;
-    ss += d * d;
-  }
-  return [m, n > 1 ? ss / (n - 1) : 0];
+  const { mean, variance } = meanVariance(x, 1);
+  return [mean, variance];
 }
 
 /**
@@ -93,23 +97,33 @@ export function maxDrawdown(returns: ArrayLike<number>): number {
 
 /**
  * Downside deviation (daily) relative to a daily target τ: DD = √(Σ_t min(r_t − τ, 0)² / T).
- * Note the divisor is T (all observations), the usual Sortino convention.
+ * Note the divisor is T (all observations), the usual Sortino convention. Compensated sum.
  * Example: r = [0.02, −0.01, −0.03, 0.01], τ = 0 → √((0.0001 + 0.0009)/4) = √0.00025 ≈ 0.015811.
  */
 export function downsideDeviation(returns: ArrayLike<number>, dailyTarget: number): number {
   const n = returns.length;
   if (n === 0) return 0;
+  // Compensated (Neumaier) sum of the squared shortfalls (all terms ≥ 0, so no |·| is needed).
   let s = 0;
+  let c = 0;
   for (let t = 0; t < n; t++) {
     const d = returns[t]! - dailyTarget;
-    if (d < 0) s += d * d;
+    if (d < 0) {
+      const v = d * d;
+      const u = s + v;
+      if (s >= v) c += s - u + v;
+      else c += v - u + s;
+      s = u;
+    }
   }
-  return Math.sqrt(s / n);
+  return Math.sqrt((s + c) / n);
 }
 
 /**
  * Historical 1-day VaR and CVaR at level α (default 5%), as positive loss fractions:
- * q = Q_α(r) (type-7 interpolation), VaR = −q, CVaR = −mean{r_t : r_t ≤ q}.
+ * q = Q_α(r) (type-7 interpolation), VaR = −q, CVaR = −mean{r_t : r_t ≤ q}. The tail mean is
+ * taken as q + Σ (r_t − q) / k with a compensated sum (the "Sums and means" rule, shifted by q):
+ * for a constant series every r_t − q is 0 and CVaR = VaR = −r exactly.
  * Example: r = [−0.05, −0.03, −0.01, 0.00, 0.01, 0.02, 0.02, 0.03, 0.04, 0.05], α = 0.05 →
  * h = 9·0.05 = 0.45, q = −0.05 + 0.45·0.02 = −0.041, VaR = 0.041; only −0.05 ≤ q, CVaR = 0.05.
  */
@@ -120,16 +134,21 @@ export function historicalVarCvar(
   const buf = Float64Array.from(returns);
   const q = quantileInPlace(buf, alpha);
   let s = 0;
+  let c = 0;
   let k = 0;
   for (let t = 0; t < returns.length; t++) {
     const r = returns[t]!;
     if (r <= q) {
-      s += r;
+      const v = r - q; // ≤ 0
+      const u = s + v;
+      if (Math.abs(s) >= Math.abs(v)) c += s - u + v;
+      else c += v - u + s;
+      s = u;
       k++;
     }
   }
   // k ≥ 1 always: the minimum is ≤ any type-7 quantile.
-  return { var: -q, cvar: -(s / k) };
+  return { var: -q, cvar: -(q + (s + c) / k) };
 }
 
 /**
@@ -143,6 +162,9 @@ export function cornishFisherZ(z: number, S: number, K: number): number {
   const z3 = z2 * z;
   return z + ((z2 - 1) * S) / 6 + ((z3 - 3 * z) * K) / 24 - ((2 * z3 - 5 * z) * S * S) / 36;
 }
+
+/** ZERO_VOLATILITY_RELATIVE as written in warnings (1e-10). */
+const ZERO_VOLATILITY_RELATIVE_TEXT = String(ZERO_VOLATILITY_RELATIVE);
 
 const NULL_METRICS = {
   volatility: null,
@@ -167,6 +189,14 @@ const NULL_METRICS = {
  * - parametric_var_95 = −(μ + z σ), z = Φ⁻¹(0.05); cornish_fisher_var_95 = −(μ + z_cf σ) with
  *   population skewness g1 and excess kurtosis g2;
  * - tracking_error = std(r − ref)·√252; beta = cov(r, b)/var(b).
+ * Means, variances and cov(r, b) are corrected two-pass with compensated sums (src/domain/sums.ts).
+ * Zero volatility: when isZeroVolatility(μ, σ) (σ = 0 or σ ≤ 1e-10·|μ|: a constant series, e.g. a
+ * money-market accrual whose daily returns differ only by float noise) the series is treated as
+ * constant: σ = 0 exactly, so volatility = 0, parametric and Cornish–Fisher VaR = −μ, beta = 0
+ * (a constant series does not move with the benchmark); sharpe and sortino are null with one
+ * ZERO_VOLATILITY warning (no ZERO_DOWNSIDE_DEVIATION on top). Likewise a benchmark with
+ * isZeroVolatility(μ_b, σ_b) gives beta null with ZERO_BENCHMARK_VARIANCE, and an active-return
+ * series r − ref that is constant in this sense gives tracking_error = 0.
  * Moment figures need T ≥ 20, historical VaR/CVaR T ≥ 100; below that they are null with an
  * INSUFFICIENT_HISTORY warning. With no history only expected_annual_return is reported, from
  * `fallbackExpectedReturn` (also used when T < 20).
@@ -226,33 +256,41 @@ export function computeRiskMetrics(input: RiskMetricsInput): {
   }
 
   const [mu, variance] = meanAndSampleVariance(returns);
-  const sigma = Math.sqrt(variance);
+  const rawSigma = Math.sqrt(variance);
+  // A constant series: what is left of σ is float noise (e.g. 1e-16 on a money-market accrual),
+  // and dividing by it would report a Sharpe ratio of 1e14. Report σ = 0 and no ratios.
+  const constant = isZeroVolatility(mu, rawSigma);
+  const sigma = constant ? 0 : rawSigma;
   const sqrtYear = Math.sqrt(TRADING_DAYS);
   const volatility = sigma * sqrtYear;
   const expected = TRADING_DAYS * mu;
   const excess = expected - riskFreeRate;
 
   let sharpe: number | null = null;
-  if (volatility > 0) sharpe = finiteOrNull(excess / volatility);
-  else
+  let sortino: number | null = null;
+  if (constant)
     warnings.push({
       code: 'ZERO_VOLATILITY',
-      message: 'the return series is constant (zero volatility): Sharpe ratio is undefined (null)',
-    });
-
-  let sortino: number | null = null;
-  const dd = downsideDeviation(returns, riskFreeRate / TRADING_DAYS);
-  if (dd > 0) sortino = finiteOrNull(excess / (dd * sqrtYear));
-  else
-    warnings.push({
-      code: 'ZERO_DOWNSIDE_DEVIATION',
       message:
-        'no daily return is below the daily risk-free rate: Sortino ratio is undefined (null)',
+        `the return series is constant (daily standard deviation ${rawSigma.toExponential(2)}, ` +
+        `at most ${ZERO_VOLATILITY_RELATIVE_TEXT} × |mean daily return|): volatility is reported ` +
+        'as 0, and the Sharpe and Sortino ratios, which divide by a measure of volatility, are ' +
+        'undefined (null)',
     });
+  else {
+    sharpe = finiteOrNull(excess / volatility);
+    const dd = downsideDeviation(returns, riskFreeRate / TRADING_DAYS);
+    if (dd > 0) sortino = finiteOrNull(excess / (dd * sqrtYear));
+    else
+      warnings.push({
+        code: 'ZERO_DOWNSIDE_DEVIATION',
+        message:
+          'no daily return is below the daily risk-free rate: Sortino ratio is undefined (null)',
+      });
+  }
 
   const parametric = -(mu + Z_05 * sigma);
-  const S = skewness(returns);
-  const K = excessKurtosis(returns);
+  const [S, K] = skewnessAndExcessKurtosis(returns);
   const cornishFisher = -(mu + cornishFisherZ(Z_05, S, K) * sigma);
 
   let var95: number | null = null;
@@ -271,20 +309,24 @@ export function computeRiskMetrics(input: RiskMetricsInput): {
   if (reference) {
     const diff = new Float64Array(T);
     for (let t = 0; t < T; t++) diff[t] = returns[t]! - reference[t]!;
-    trackingError = finiteOrNull(Math.sqrt(meanAndSampleVariance(diff)[1]) * sqrtYear);
+    const [md, vd] = meanAndSampleVariance(diff);
+    const sd = Math.sqrt(vd);
+    // A constant active return (the reference plus a fixed spread) tracks perfectly.
+    trackingError = finiteOrNull(isZeroVolatility(md, sd) ? 0 : sd * sqrtYear);
   }
 
   let beta: number | null = null;
   if (benchmark) {
     const [mb, vb] = meanAndSampleVariance(benchmark);
-    if (vb > 0) {
-      let c = 0;
-      for (let t = 0; t < T; t++) c += (returns[t]! - mu) * (benchmark[t]! - mb);
-      beta = finiteOrNull(c / (T - 1) / vb);
-    } else
+    if (!isZeroVolatility(mb, Math.sqrt(vb)))
+      // cov(r, b) = 0 for a constant r (its deviations are taken as 0, as σ is).
+      beta = constant ? 0 : finiteOrNull(covarianceOf(returns, benchmark, 1) / vb);
+    else
       warnings.push({
         code: 'ZERO_BENCHMARK_VARIANCE',
-        message: 'the benchmark return series is constant: beta is undefined (null)',
+        message:
+          `the benchmark return series is constant (standard deviation at most ` +
+          `${ZERO_VOLATILITY_RELATIVE_TEXT} × |mean|): beta is undefined (null)`,
         path: 'benchmarkReturns',
       });
   }
@@ -332,7 +374,9 @@ function isExpectedNull(
     case 'sharpe':
       return warnings.some((w) => w.code === 'ZERO_VOLATILITY');
     case 'sortino':
-      return warnings.some((w) => w.code === 'ZERO_DOWNSIDE_DEVIATION');
+      return warnings.some(
+        (w) => w.code === 'ZERO_DOWNSIDE_DEVIATION' || w.code === 'ZERO_VOLATILITY',
+      );
     default:
       return false;
   }

@@ -3,7 +3,8 @@
  *
  * Model. Daily simple returns are either
  * - gaussian: r_t ~ N(μ̂, Σ̂), i.i.d. over days, with μ̂, Σ̂ the sample mean and covariance (ddof 1)
- *   of the supplied history; or
+ *   of the supplied history (compensated, corrected two-pass: `meanOf` and `sampleCovariance`,
+ *   docs/methods.md "Sums and means"; a constant history has σ̂ = 0 exactly); or
  * - bootstrap: whole historical days (rows, so the cross-asset dependence of a day is kept) drawn
  *   by the stationary block bootstrap of Politis & Romano (1994) with mean block length b.
  * Rebalancing:
@@ -13,7 +14,7 @@
  *   precomputed historical portfolio series is resampled.
  * - buy_and_hold: each asset compounds on its own, V_i,t = Π_{s≤t} (1 + r_i,s), and
  *   W_t = c + Σ_i w_i V_i,t; gaussian draws are correlated asset-level paths r = μ̂ + L z with
- *   L Lᵀ = Σ̂ (Cholesky with repair).
+ *   L Lᵀ = Σ̂ (Cholesky with repair; an asset with a constant history has a zero row in L).
  * Weights are used as given; c = 1 − Σ w is cash earning 0 (in both modes). Each gross return
  * 1 + r (per asset, or of the portfolio under constant_mix) is floored at 0: a position cannot
  * lose more than everything, and a Gaussian draw below −100% means total loss.
@@ -23,6 +24,7 @@
  */
 import { EngineError, type ErrorDetail, type Warning } from '../contract/common';
 import { LIMITS, type MonteCarloResult } from '../contract/rebalance';
+import { meanOf } from '../domain/sums';
 import { choleskyWithRepair, sampleCovariance } from './covariance';
 import { fillStandardNormal, Xoshiro128ss } from './rng';
 import { quantilesInPlace } from './stats';
@@ -382,6 +384,50 @@ function bootstrapAssetPaths(
   }
 }
 
+/**
+ * Cholesky factor L (k×k, row-major, L·Lᵀ = Σ̂) for the gaussian buy-and-hold engine. An asset
+ * with a constant history has an exactly zero row and column in Σ̂ (the compensated two-pass
+ * estimate of docs/methods.md "Sums and means"); it gets a zero row in L, so it is simulated as
+ * r = μ̂ exactly — L·Lᵀ = Σ̂ still holds. Only the other assets go through choleskyWithRepair: a
+ * zero pivot would otherwise force a repair whose diagonal jitter (1e-10 × mean variance, or
+ * 1e-10 when every asset is constant) gives the constant asset spurious noise and a warning.
+ * Example: Σ̂ = [[4, 0], [0, 0]] → L = [[2, 0], [0, 0]], no repair.
+ */
+function factorCovariance(
+  cov: Float64Array,
+  k: number,
+): {
+  L: Float64Array;
+  repair: { m: number; jitter: number; minEigenvalueBefore?: number } | null;
+} {
+  const moving: number[] = [];
+  for (let i = 0; i < k; i++) {
+    let zero = true;
+    for (let j = 0; j < k && zero; j++) if (cov[i * k + j] !== 0) zero = false;
+    if (!zero) moving.push(i);
+  }
+  const m = moving.length;
+  const L = new Float64Array(k * k);
+  if (m === 0) return { L, repair: null };
+  const sub = new Float64Array(m * m);
+  for (let a = 0; a < m; a++)
+    for (let b = 0; b < m; b++) sub[a * m + b] = cov[moving[a]! * k + moving[b]!]!;
+  const c = choleskyWithRepair(sub, m);
+  for (let a = 0; a < m; a++)
+    for (let b = 0; b <= a; b++) L[moving[a]! * k + moving[b]!] = c.L[a * m + b]!;
+  if (!c.repaired) return { L, repair: null };
+  return {
+    L,
+    repair: {
+      m,
+      jitter: c.jitter,
+      ...(c.minEigenvalueBefore !== undefined
+        ? { minEigenvalueBefore: c.minEigenvalueBefore }
+        : {}),
+    },
+  };
+}
+
 function validate(input: MonteCarloInput): { n: number; T: number } {
   const { weights, assetReturns, settings: s, initialValue } = input;
   const details: ErrorDetail[] = [];
@@ -481,12 +527,9 @@ export function runMonteCarlo(input: MonteCarloInput): {
       for (let t = 0; t < T; t++) rp[t] = rp[t]! + w * r[t]!;
     }
     if (settings.method === 'gaussian') {
-      let m = 0;
-      for (let t = 0; t < T; t++) m += rp[t]!;
-      m /= T;
-      let ss = 0;
-      for (let t = 0; t < T; t++) ss += (rp[t]! - m) * (rp[t]! - m);
-      const s = Math.sqrt(ss / (T - 1));
+      // The same estimators as buy_and_hold below (so one asset gives identical results there).
+      const m = meanOf(rp);
+      const s = Math.sqrt(sampleCovariance([rp])[0]!);
       simulatePortfolioGaussianPaths(m, s, P, H, seed, store, terminal);
     } else bootstrapPortfolioPaths(rp, settings.block_size, P, H, seed, store, terminal);
   } else {
@@ -501,25 +544,22 @@ export function runMonteCarlo(input: MonteCarloInput): {
       terminal.fill(cash);
     } else if (settings.method === 'gaussian') {
       const series = active.map((i) => assetReturns[i]!);
-      const mu = Float64Array.from(series, (r) => {
-        let s = 0;
-        for (let t = 0; t < T; t++) s += r[t]!;
-        return s / T;
-      });
-      const chol = choleskyWithRepair(sampleCovariance(series), k);
-      if (chol.repaired)
+      const mu = Float64Array.from(series, (r) => meanOf(r));
+      const { L, repair } = factorCovariance(sampleCovariance(series), k);
+      if (repair)
         warnings.push({
           code: 'COVARIANCE_REPAIRED',
           message:
-            `the sample covariance of the ${k} simulated assets is not positive definite` +
-            (chol.minEigenvalueBefore !== undefined
-              ? ` (smallest eigenvalue ${chol.minEigenvalueBefore.toExponential(3)})`
+            `the sample covariance of the ${repair.m} simulated assets with a varying history ` +
+            `is not positive definite` +
+            (repair.minEigenvalueBefore !== undefined
+              ? ` (smallest eigenvalue ${repair.minEigenvalueBefore.toExponential(3)})`
               : '') +
-            `; ${chol.jitter.toExponential(3)} was added to its diagonal before the Cholesky factorization`,
+            `; ${repair.jitter.toExponential(3)} was added to its diagonal before the Cholesky factorization`,
         });
       simulateAssetPaths({
         mu,
-        chol: chol.L,
+        chol: L,
         weights: wa,
         cash,
         paths: P,

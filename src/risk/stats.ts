@@ -7,10 +7,16 @@
  * linear interpolation between order statistics (Hyndman–Fan type 7, numpy's default "linear"),
  * found by selection (Floyd–Rivest quickselect) in O(n) instead of an O(n log n) sort.
  *
+ * Means, variances and covariances use the compensated, shifted, corrected two-pass sums of
+ * src/domain/sums.ts (docs/methods.md, Conventions, "Sums and means"): a constant series has its
+ * value as mean and a variance of exactly 0, and moments of ill-conditioned series (large mean,
+ * small spread) are accurate to a few ulps instead of losing digits in proportion to n.
+ *
  * Inputs are assumed finite (callers validate once at the boundary); too-short inputs throw
  * EngineError BAD_REQUEST rather than returning NaN.
  */
 import { EngineError } from '../contract/common';
+import { covarianceOf, meanOf, meanVariance } from '../domain/sums';
 
 function requireLength(x: ArrayLike<number>, min: number, name: string): void {
   if (x.length < min)
@@ -27,31 +33,25 @@ function requireSameLength(x: ArrayLike<number>, y: ArrayLike<number>): void {
 }
 
 /**
- * Arithmetic mean x̄ = Σ x_i / n.
- * Example: mean([1, 2, 3, 6]) = 12 / 4 = 3.
+ * Arithmetic mean x̄ = Σ x_i / n, computed as x_1 + Σ (x_i − x_1) / n with a compensated sum
+ * (`meanOf`, docs/methods.md "Sums and means"): a constant series has its value as mean exactly.
+ * Units: those of x. Example: mean([1, 2, 3, 6]) = 12 / 4 = 3; mean of 1,260 copies of 0.1 is
+ * exactly 0.1 (a naive Σ / n gives 0.09999999999999772, 165 ulps low).
  */
 export function mean(x: ArrayLike<number>): number {
   requireLength(x, 1, 'x');
-  const n = x.length;
-  let s = 0;
-  for (let i = 0; i < n; i++) s += x[i]!;
-  return s / n;
+  return meanOf(x);
 }
 
 /**
- * Variance Σ (x_i − x̄)² / (n − ddof); ddof = 1 (sample variance) by default.
- * Two-pass (mean first) for accuracy. Example: variance([1, 2, 3, 6]) = (4+1+0+9)/3 = 14/3.
+ * Variance Σ (x_i − x̄)² / (n − ddof); ddof = 1 (sample variance) by default. Corrected two-pass
+ * (`meanVariance`: deviations from the compensated mean, minus (Σ e_i)² / n), so a constant series
+ * gives exactly 0 and a series far from zero (1e8 + noise) keeps the noise's variance.
+ * Units: those of x, squared. Example: variance([1, 2, 3, 6]) = (4+1+0+9)/3 = 14/3.
  */
 export function variance(x: ArrayLike<number>, ddof = 1): number {
   requireLength(x, ddof + 1, 'x');
-  const n = x.length;
-  const m = mean(x);
-  let s = 0;
-  for (let i = 0; i < n; i++) {
-    const d = x[i]! - m;
-    s += d * d;
-  }
-  return s / (n - ddof);
+  return meanVariance(x, ddof).variance;
 }
 
 /** Standard deviation √variance(x, ddof), ddof = 1 by default. Example: std([1, 2, 3, 6]) = √(14/3) ≈ 2.1602. */
@@ -59,88 +59,139 @@ export function std(x: ArrayLike<number>, ddof = 1): number {
   return Math.sqrt(variance(x, ddof));
 }
 
-/** Central moments m2, m3, m4 with divisor n (population moments). */
-function centralMoments(x: ArrayLike<number>): [number, number, number] {
+/**
+ * Central moments m2, m3, m4 with divisor n (population moments), or null when m2 = 0 (a constant
+ * series, whose deviations from the `meanOf` mean are exactly 0). Two passes: e_i = x_i − x̄ with x̄ from `meanOf`, then the exact shift identities with the
+ * leftover δ = Σ e_i / n (what remains of the mean's rounding error):
+ *   Σ (e − δ)² = S2 − nδ²,  Σ (e − δ)³ = S3 − 3δ S2 + 2nδ³,
+ *   Σ (e − δ)⁴ = S4 − 4δ S3 + 6δ² S2 − 3nδ⁴,  S_k = Σ e_i^k.
+ * S3 has terms of both signs and is summed with Neumaier compensation; S2 and S4 have positive
+ * terms only, whose plain sum has a small relative error.
+ */
+function centralMoments(x: ArrayLike<number>): [number, number, number] | null {
   const n = x.length;
-  const m = mean(x);
+  const m = meanOf(x);
+  let s1 = 0;
   let s2 = 0;
   let s3 = 0;
+  let c3 = 0;
   let s4 = 0;
   for (let i = 0; i < n; i++) {
-    const d = x[i]! - m;
-    const d2 = d * d;
-    s2 += d2;
-    s3 += d2 * d;
-    s4 += d2 * d2;
+    const e = x[i]! - m;
+    const e2 = e * e;
+    const v = e2 * e;
+    s1 += e;
+    s2 += e2;
+    const t = s3 + v;
+    if (Math.abs(s3) >= Math.abs(v)) c3 += s3 - t + v;
+    else c3 += v - t + s3;
+    s3 = t;
+    s4 += e2 * e2;
   }
-  return [s2 / n, s3 / n, s4 / n];
+  s3 += c3;
+  const d = s1 / n;
+  const m2 = (s2 - n * d * d) / n;
+  if (!(m2 > 0)) return null;
+  const m3 = (s3 - 3 * d * s2 + 2 * n * d * d * d) / n;
+  const m4 = (s4 - 4 * d * s3 + 6 * d * d * s2 - 3 * n * d * d * d * d) / n;
+  return [m2, m3, m4];
 }
 
 /**
  * Skewness g1 = m3 / m2^{3/2}, with population central moments m_k = Σ (x_i − x̄)^k / n
- * (= scipy.stats.skew(x, bias=True)). A constant series has no defined skewness; 0 is returned
- * so that Cornish–Fisher reduces to the normal quantile (documented; never NaN).
+ * (= scipy.stats.skew(x, bias=True)). A constant series (m2 = 0 exactly, see `mean`) has no
+ * defined skewness; 0 is returned so that Cornish–Fisher reduces to the normal quantile
+ * (documented; never NaN). Pure statistics: the relative zero-volatility tolerance of return
+ * series (isZeroVolatility) is applied by the callers that report on returns (computeRiskMetrics),
+ * not here — a series like 1.7e12 ± 1 (timestamps) is not constant.
  * Example: x = [0, 0, 3] → x̄ = 1, m2 = (1+1+4)/3 = 2, m3 = (−1−1+8)/3 = 2, g1 = 2/2^{1.5} ≈ 0.7071.
  */
 export function skewness(x: ArrayLike<number>): number {
   requireLength(x, 1, 'x');
-  const [m2, m3] = centralMoments(x);
-  if (!(m2 > 0)) return 0;
+  const cm = centralMoments(x);
+  if (cm === null) return 0;
+  const [m2, m3] = cm;
   const g1 = m3 / Math.pow(m2, 1.5);
   return Number.isFinite(g1) ? g1 : 0;
 }
 
 /**
  * Excess kurtosis g2 = m4 / m2² − 3 with population central moments (= scipy.stats.kurtosis(x,
- * fisher=True, bias=True)). Constant series → 0 (see skewness).
+ * fisher=True, bias=True)). Constant series (m2 = 0, as for skewness) → 0.
  * Example: x = [0, 0, 3] → m2 = 2, m4 = (1+1+16)/3 = 6, g2 = 6/4 − 3 = −1.5.
  */
 export function excessKurtosis(x: ArrayLike<number>): number {
   requireLength(x, 1, 'x');
-  const [m2, , m4] = centralMoments(x);
-  if (!(m2 > 0)) return 0;
+  const cm = centralMoments(x);
+  if (cm === null) return 0;
+  const [m2, , m4] = cm;
   const g2 = m4 / (m2 * m2) - 3;
   return Number.isFinite(g2) ? g2 : 0;
 }
 
 /**
- * Covariance Σ (x_i − x̄)(y_i − ȳ) / (n − ddof), ddof = 1 by default.
+ * Skewness g1 and excess kurtosis g2 from one pass over the data (the same numbers as
+ * `skewness(x)` and `excessKurtosis(x)`, which each make their own pass). Constant series → [0, 0].
+ * Example: x = [0, 0, 3] → [1/√2 ≈ 0.7071, −1.5].
+ */
+export function skewnessAndExcessKurtosis(x: ArrayLike<number>): [number, number] {
+  requireLength(x, 1, 'x');
+  const cm = centralMoments(x);
+  if (cm === null) return [0, 0];
+  const [m2, m3, m4] = cm;
+  const g1 = m3 / Math.pow(m2, 1.5);
+  const g2 = m4 / (m2 * m2) - 3;
+  return [Number.isFinite(g1) ? g1 : 0, Number.isFinite(g2) ? g2 : 0];
+}
+
+/**
+ * Covariance Σ (x_i − x̄)(y_i − ȳ) / (n − ddof), ddof = 1 by default, by the corrected two-pass
+ * algorithm with a compensated cross-product sum (`covarianceOf`). Units: x's times y's.
  * Example: x = [1, 2, 3], y = [2, 4, 7] → x̄ = 2, ȳ = 13/3; Σ = (−1)(−7/3) + 0 + (1)(8/3) = 5; /2 = 2.5.
  */
 export function covariance(x: ArrayLike<number>, y: ArrayLike<number>, ddof = 1): number {
   requireSameLength(x, y);
   requireLength(x, ddof + 1, 'x');
-  const n = x.length;
-  const mx = mean(x);
-  const my = mean(y);
-  let s = 0;
-  for (let i = 0; i < n; i++) s += (x[i]! - mx) * (y[i]! - my);
-  return s / (n - ddof);
+  return covarianceOf(x, y, ddof);
 }
 
 /**
- * Pearson correlation ρ = cov(x, y) / (σ_x σ_y) (the ddof cancels). Returns 0 when either series
- * is constant (correlation undefined; never NaN).
+ * Pearson correlation ρ = cov(x, y) / (σ_x σ_y) (the ddof cancels), all three sums corrected
+ * two-pass like `covarianceOf`: S_xy = Σ d e − (Σ d)(Σ e)/n, S_xx = Σ d² − (Σ d)²/n, likewise S_yy.
+ * Returns 0 when either series is constant (S = 0; correlation undefined; never NaN).
+ * Dimensionless, clamped to [−1, 1].
  * Example: x = [1, 2, 3], y = [2, 4, 7] → cov = 2.5, σ_x = 1, σ_y = √(19/3) → ρ ≈ 0.99340.
  */
 export function correlation(x: ArrayLike<number>, y: ArrayLike<number>): number {
   requireSameLength(x, y);
   requireLength(x, 2, 'x');
   const n = x.length;
-  const mx = mean(x);
-  const my = mean(y);
+  const mx = meanOf(x);
+  const my = meanOf(y);
+  let sx = 0;
+  let sy = 0;
   let sxy = 0;
+  let cxy = 0;
   let sxx = 0;
   let syy = 0;
   for (let i = 0; i < n; i++) {
     const dx = x[i]! - mx;
     const dy = y[i]! - my;
-    sxy += dx * dy;
+    sx += dx;
+    sy += dy;
+    const v = dx * dy;
+    const t = sxy + v;
+    if (Math.abs(sxy) >= Math.abs(v)) cxy += sxy - t + v;
+    else cxy += v - t + sxy;
+    sxy = t;
     sxx += dx * dx;
     syy += dy * dy;
   }
-  if (!(sxx > 0) || !(syy > 0)) return 0;
-  const r = sxy / Math.sqrt(sxx * syy);
+  const Sxx = sxx - (sx * sx) / n;
+  const Syy = syy - (sy * sy) / n;
+  const Sxy = sxy + cxy - (sx * sy) / n;
+  if (!(Sxx > 0) || !(Syy > 0)) return 0;
+  const r = Sxy / Math.sqrt(Sxx * Syy);
   return r > 1 ? 1 : r < -1 ? -1 : r;
 }
 

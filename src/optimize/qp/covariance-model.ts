@@ -12,6 +12,8 @@
  * - `factorReturns` (observed, e.g. the 5 factor ETFs MTUM, QUAL, SIZE, USMV, VLUE): per-asset
  *   OLS with intercept r_i,t = α_i + b_iᵀ f_t + ε_i,t; F = sample covariance of the factors,
  *   d_i = Σ_t ε_i,t² / (T − k − 1); all × 252.
+ * Means and cross-products from history follow docs/methods.md "Sums and means": the estimators
+ * in src/risk/covariance.ts are compensated and corrected two-pass, and so is the OLS here.
  */
 import { EngineError, type Warning } from '../../contract/common';
 import type { CovarianceInfo, CovarianceSpec } from '../../contract/optimize';
@@ -22,6 +24,7 @@ import {
   sampleCovariance,
   symmetricEigen,
 } from '../../risk/covariance';
+import { meanOf } from '../../domain/sums';
 import type { CovarianceInput } from './types';
 
 export const ANNUALIZATION = 252;
@@ -337,6 +340,10 @@ function solveSpd(A: Float64Array, k: number, rhs: Float64Array[]): Float64Array
 
 /**
  * Observed-factor model by OLS on factor returns (see the file comment). Needs T > k + 1.
+ * Estimation from history is corrected two-pass: factors f_a and assets r_i are centred on their
+ * compensated, shifted means (`meanOf`), and every cross-product sum of centred series has the
+ * Chan–Golub–LeVeque term removed, Σ_t u_t v_t − (Σ_t u_t)(Σ_t v_t)/T, which cancels what the
+ * rounded means left in the centred data (a constant asset gets b = 0 and d = 0 exactly).
  *
  * Example: one factor f and an asset r = 2f + ε: b = 2, F = var(f)·252, d = var(ε)·252·(T−1)/(T−2).
  */
@@ -355,11 +362,24 @@ export function observedFactorModel(
         message: `need equal lengths and more than ${k + 1} observations (got ${T})`,
       },
     ]);
-  const fc = factors.map((f) => {
-    let m = 0;
-    for (let t = 0; t < T; t++) m += f[t] as number;
-    m /= T;
-    return Float64Array.from(f, (v) => v - m);
+  // Centred series and their leftover sums s = Σ_t (x_t − x̄) (a few ulps times T).
+  const centre = (x: Float64Array): [Float64Array, number] => {
+    const m = meanOf(x);
+    const c = new Float64Array(T);
+    let s = 0;
+    for (let t = 0; t < T; t++) {
+      const e = (x[t] as number) - m;
+      c[t] = e;
+      s += e;
+    }
+    return [c, s];
+  };
+  const fc: Float64Array[] = [];
+  const fs = new Float64Array(k);
+  factors.forEach((f, a) => {
+    const [c, s] = centre(f);
+    fc.push(c);
+    fs[a] = s;
   });
   const FtF = new Float64Array(k * k);
   for (let a = 0; a < k; a++)
@@ -368,24 +388,23 @@ export function observedFactorModel(
       const fa = fc[a] as Float64Array;
       const fb = fc[b] as Float64Array;
       for (let t = 0; t < T; t++) s += (fa[t] as number) * (fb[t] as number);
+      s -= ((fs[a] as number) * (fs[b] as number)) / T;
       FtF[a * k + b] = s;
       FtF[b * k + a] = s;
     }
   const rhs: Float64Array[] = [];
   const rc: Float64Array[] = [];
+  const rs = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    const r = returns[i] as Float64Array;
-    let m = 0;
-    for (let t = 0; t < T; t++) m += r[t] as number;
-    m /= T;
-    const c = Float64Array.from(r, (v) => v - m);
+    const [c, cs] = centre(returns[i] as Float64Array);
     rc.push(c);
+    rs[i] = cs;
     const b = new Float64Array(k);
     for (let a = 0; a < k; a++) {
       let s = 0;
       const fa = fc[a] as Float64Array;
       for (let t = 0; t < T; t++) s += (fa[t] as number) * (c[t] as number);
-      b[a] = s;
+      b[a] = s - ((fs[a] as number) * cs) / T;
     }
     rhs.push(b);
   }
@@ -403,14 +422,19 @@ export function observedFactorModel(
     for (let a = 0; a < k; a++) B[i * k + a] = bi[a] as number;
     const c = rc[i] as Float64Array;
     let ss = 0;
+    let se = 0;
     let tot = 0;
     for (let t = 0; t < T; t++) {
       let fit = 0;
       for (let a = 0; a < k; a++) fit += (bi[a] as number) * ((fc[a] as Float64Array)[t] as number);
       const e = (c[t] as number) - fit;
       ss += e * e;
+      se += e;
       tot += (c[t] as number) ** 2;
     }
+    // Residuals of an OLS with intercept have mean 0; remove what rounding left, as above.
+    ss = Math.max(0, ss - (se * se) / T);
+    tot = Math.max(0, tot - ((rs[i] as number) * (rs[i] as number)) / T);
     d[i] = (ss / (T - k - 1)) * ANNUALIZATION;
     totalVar += tot;
     resVar += ss;

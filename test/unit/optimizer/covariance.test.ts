@@ -147,6 +147,17 @@ describe('observed factor model (5 factor ETFs) vs numpy.linalg.lstsq', () => {
       expect(rel(d, OBS.specific[i]!)).toBeLessThanOrEqual(1e-9),
     );
   });
+
+  it('a constant asset (money-market accrual) gets loadings 0 and specific variance 0 exactly', () => {
+    // Compensated means centre a constant series to exact zeros (docs/methods.md "Sums and
+    // means"); with Σ/n centring, 1e-4·895/895 ≠ 1e-4 left noise in b and d.
+    const flat = new Float64Array(S20.returns[0]!.length).fill(0.0001);
+    const fm = observedFactorModel([S20.returns[0]!, flat], S20.returns.slice(1, 4));
+    if (fm.model.kind !== 'factor') throw new Error('expected a factor model');
+    for (let a = 0; a < 3; a++) expect(fm.model.loadings[3 + a]).toBe(0);
+    expect(fm.model.specificVar[1]).toBe(0);
+    expect(fm.model.specificVar[0]).toBeGreaterThan(0);
+  });
 });
 
 describe('estimateCovariance', () => {
@@ -172,6 +183,14 @@ describe('estimateCovariance', () => {
     });
     expect(e.info.repaired).toBe(true);
     expect(e.warnings.map((w) => w.code)).toContain('COVARIANCE_REPAIRED');
+  });
+  it('a constant asset has variance exactly 0, so Σ is repaired (the QP needs variances > 0)', () => {
+    const flat = new Float64Array(S20.returns[0]!.length).fill(0.0001);
+    const e = estimateCovariance([S20.returns[0]!, flat], { estimator: 'sample' });
+    expect(e.info.repaired).toBe(true);
+    expect(e.info.min_eigenvalue_before_repair).toBe(0);
+    expect(e.dense[3]).toBeGreaterThan(0); // the jitter: 1e-10 × mean annualized variance
+    expect(e.dense[3]).toBeLessThan(1e-10);
   });
   it('factors: k returns a factor model, k ≥ n falls back to dense with a warning', () => {
     expect(

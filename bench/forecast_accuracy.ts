@@ -2,6 +2,8 @@
  * Out-of-sample accuracy of the forecast models on the 20 S&P 500 stocks of
  * test/fixtures/skfolio_sp500_dataset.csv (skfolio, BSD-3-Clause), full history 1990–2022.
  * Protocol: backtestAccuracy with horizon 21, step 21, minTrain 252 (docs/methods.md (forecast) §8).
+ * Every forecast is an annual simple return from log returns (≥ −1); `ensemble` is the shrunk
+ * ensemble the product uses, `ensemble_unshrunk` the plain weighted average of the three models.
  * Run: npx tsx bench/forecast_accuracy.ts   (prints Markdown tables and the JSON figures)
  */
 import { readFileSync } from 'node:fs';
@@ -13,6 +15,7 @@ import {
   type BacktestPoint,
   type BacktestResult,
 } from '../src/forecast';
+import { meanOf, meanVariance } from '../src/domain/sums';
 
 const CSV = fileURLToPath(new URL('../test/fixtures/skfolio_sp500_dataset.csv', import.meta.url));
 const PROTOCOL = { horizon: 21, step: 21, minTrain: 252 } as const;
@@ -81,14 +84,8 @@ function ranks(x: readonly number[]): number[] {
 
 function pearson(a: readonly number[], b: readonly number[]): number | null {
   const n = a.length;
-  let ma = 0;
-  let mb = 0;
-  for (let i = 0; i < n; i++) {
-    ma += a[i] as number;
-    mb += b[i] as number;
-  }
-  ma /= n;
-  mb /= n;
+  const ma = meanOf(a);
+  const mb = meanOf(b);
   let sab = 0;
   let saa = 0;
   let sbb = 0;
@@ -104,27 +101,83 @@ function pearson(a: readonly number[], b: readonly number[]): number | null {
 
 type Model = (typeof BACKTEST_MODELS)[number] | 'historical_mean';
 
+interface IcSummary {
+  mean_ic: number;
+  t_stat: number;
+  positive_share: number;
+  origins: number;
+}
+
+/** Mean, t-statistic (mean / (sd / √n)) and share > 0 of a series of per-origin figures. */
+function summarize(xs: readonly number[]): IcSummary {
+  const { mean, variance } = meanVariance(xs, 1);
+  return {
+    mean_ic: mean,
+    t_stat: mean / Math.sqrt(variance / xs.length),
+    positive_share: xs.filter((x) => x > 0).length / xs.length,
+    origins: xs.length,
+  };
+}
+
+/** Per-origin cross-sectional Spearman IC of one model (NaN where undefined). */
+function icSeries(points: BacktestPoint[][], model: Model): number[] {
+  const out: number[] = [];
+  const n = Math.min(...points.map((p) => p.length));
+  for (let j = 0; j < n; j++) {
+    const f = points.map((p) => (p[j] as BacktestPoint)[model]);
+    const r = points.map((p) => (p[j] as BacktestPoint).realized);
+    out.push(pearson(ranks(f), ranks(r)) ?? NaN);
+  }
+  return out;
+}
+
 /**
  * Cross-sectional information coefficient: at each origin, the Spearman rank correlation across
  * the stocks between a model's forecasts and the realized returns. This is what the forecast tilt
  * uses (relative forecasts), and ranks are immune to the outliers that dominate MAE/RMSE.
  */
-function rankIc(points: BacktestPoint[][], model: Model) {
-  const ics: number[] = [];
-  const n = Math.min(...points.map((p) => p.length));
-  for (let j = 0; j < n; j++) {
-    const f = points.map((p) => (p[j] as BacktestPoint)[model]);
-    const r = points.map((p) => (p[j] as BacktestPoint).realized);
-    const ic = pearson(ranks(f), ranks(r));
-    if (ic !== null) ics.push(ic);
+function rankIc(points: BacktestPoint[][], model: Model): IcSummary {
+  return summarize(icSeries(points, model).filter((x) => !Number.isNaN(x)));
+}
+
+/**
+ * Paired comparison of the shrunk ensemble with its anchor, origin by origin: the IC difference
+ * (t-stat of its mean) and the hit-rate difference over the pooled forecasts.
+ */
+function ensembleVsHistoricalMean(points: BacktestPoint[][]) {
+  const e = icSeries(points, 'ensemble');
+  const h = icSeries(points, 'historical_mean');
+  const diff: number[] = [];
+  for (let j = 0; j < e.length; j++) {
+    const d = (e[j] as number) - (h[j] as number);
+    if (!Number.isNaN(d)) diff.push(d);
   }
-  const m = ics.reduce((s, x) => s + x, 0) / ics.length;
-  const sd = Math.sqrt(ics.reduce((s, x) => s + (x - m) * (x - m), 0) / (ics.length - 1));
+  let n = 0;
+  let hitE = 0;
+  let hitH = 0;
+  let onlyE = 0;
+  let onlyH = 0;
+  for (const series of points)
+    for (const p of series) {
+      n++;
+      const e = Math.sign(p.ensemble) === Math.sign(p.realized);
+      const h = Math.sign(p.historical_mean) === Math.sign(p.realized);
+      if (e) hitE++;
+      if (h) hitH++;
+      if (e && !h) onlyE++;
+      if (h && !e) onlyH++;
+    }
   return {
-    mean_ic: m,
-    t_stat: m / (sd / Math.sqrt(ics.length)),
-    positive_share: ics.filter((x) => x > 0).length / ics.length,
-    origins: ics.length,
+    ic_difference: summarize(diff),
+    hit_rate_ensemble: hitE / n,
+    hit_rate_historical_mean: hitH / n,
+    // McNemar: only the forecasts where exactly one of the two is right carry information;
+    // z = (b − c)/√(b + c). It treats the forecasts as independent, which same-day forecasts of
+    // 20 stocks are not (a market-wide month moves them together), so |z| is an upper bound.
+    hits_only_ensemble: onlyE,
+    hits_only_historical_mean: onlyH,
+    mcnemar_z: onlyE + onlyH > 0 ? (onlyE - onlyH) / Math.sqrt(onlyE + onlyH) : 0,
+    forecasts: n,
   };
 }
 
@@ -138,6 +191,7 @@ export function runForecastAccuracy(): object {
   const points = results.map((b) => b.points ?? []);
   const models: Model[] = [...BACKTEST_MODELS, 'historical_mean'];
   const ic = Object.fromEntries(models.map((m) => [m, rankIc(points, m)]));
+  const paired = ensembleVsHistoricalMean(points);
   const pooled = Object.fromEntries(SERIES.map((s) => [s, pool(results, s)])) as Record<
     Series,
     AccuracyStats
@@ -156,6 +210,7 @@ export function runForecastAccuracy(): object {
     realized_up_share: origins > 0 ? up / origins : null,
     pooled,
     cross_sectional_rank_ic: ic,
+    ensemble_vs_historical_mean: paired,
     per_stock: Object.fromEntries(
       Object.entries(perStock).map(([k, b]) => [
         k,
@@ -177,10 +232,8 @@ function print(res: ReturnType<typeof runForecastAccuracy>): void {
     origins: number;
     realized_up_share: number | null;
     pooled: Record<Series, AccuracyStats>;
-    cross_sectional_rank_ic: Record<
-      Model,
-      { mean_ic: number; t_stat: number; positive_share: number; origins: number }
-    >;
+    cross_sectional_rank_ic: Record<Model, IcSummary>;
+    ensemble_vs_historical_mean: ReturnType<typeof ensembleVsHistoricalMean>;
     per_stock: Record<string, Record<Series, AccuracyStats> & { origins: number }>;
     seconds: number;
   };
@@ -203,6 +256,15 @@ function print(res: ReturnType<typeof runForecastAccuracy>): void {
     console.log(
       `| ${m} | ${fmt(v.mean_ic, 4)} | ${fmt(v.t_stat, 2)} | ${fmt(v.positive_share)} | ${v.origins} |`,
     );
+  const pv = r.ensemble_vs_historical_mean;
+  console.log(
+    `\nensemble − historical mean, paired over ${pv.ic_difference.origins} origins: ` +
+      `rank IC difference ${fmt(pv.ic_difference.mean_ic, 4)} (t = ${fmt(pv.ic_difference.t_stat, 2)}, ` +
+      `> 0 at ${fmt(pv.ic_difference.positive_share)} of origins); hit rate ` +
+      `${fmt(pv.hit_rate_ensemble)} vs ${fmt(pv.hit_rate_historical_mean)} over ${pv.forecasts} forecasts ` +
+      `(right only by the ensemble ${pv.hits_only_ensemble}, only by the historical mean ` +
+      `${pv.hits_only_historical_mean}; McNemar z = ${fmt(pv.mcnemar_z, 2)})`,
+  );
   console.log(
     '\n| stock | origins | ensemble MAE | ensemble hit | hist. mean MAE | hist. mean hit |',
   );
@@ -217,6 +279,12 @@ function print(res: ReturnType<typeof runForecastAccuracy>): void {
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const res = runForecastAccuracy();
   print(res);
-  const { pooled, cross_sectional_rank_ic } = res as Record<string, unknown>;
-  console.log('\n' + JSON.stringify({ pooled, cross_sectional_rank_ic }, null, 2));
+  const { pooled, cross_sectional_rank_ic, ensemble_vs_historical_mean } = res as Record<
+    string,
+    unknown
+  >;
+  console.log(
+    '\n' +
+      JSON.stringify({ pooled, cross_sectional_rank_ic, ensemble_vs_historical_mean }, null, 2),
+  );
 }

@@ -55,6 +55,8 @@ function fallback(asset: string, marketReturn: number, observations: number): As
     momentum: marketReturn,
     mean_reversion: marketReturn,
     ewma: marketReturn,
+    historical_mean: marketReturn,
+    ensemble_unshrunk: marketReturn,
     ensemble: marketReturn,
     confidence: 0,
     observations,
@@ -64,10 +66,11 @@ function fallback(asset: string, marketReturn: number, observations: number): As
 
 /**
  * The ensemble forecast of one asset.
- * With T ≥ minHistory (20) returns: the three models, their ensemble and confidence (see
- * forecastFromReturns), source = input.source. Otherwise every model and the ensemble equal
- * marketReturn, confidence 0, source 'market_return', and a warning INSUFFICIENT_HISTORY at
- * input.path. `observations` is the number of returns supplied (0 for null), used or not.
+ * With T ≥ minHistory (20) returns: the three models, the historical mean, the unshrunk and the
+ * shrunk ensemble and the confidence (see forecastFromReturns), source = input.source; every
+ * figure is an annual simple return ≥ −1. Otherwise every model, historical_mean,
+ * ensemble_unshrunk and ensemble equal marketReturn, confidence 0, source 'market_return', and a
+ * warning INSUFFICIENT_HISTORY at input.path. `observations` is the number of returns supplied (0 for null), used or not.
  * A series whose forecast overflows a double falls back the same way with FORECAST_NOT_FINITE.
  * Throws BAD_REQUEST for a non-finite marketReturn or a return that is not finite and > −1.
  * Example: { asset: 'X', returns: 12 returns, marketReturn: 0.07 } → ensemble 0.07,
@@ -121,6 +124,8 @@ export function forecastAsset(
       momentum: f.momentum,
       mean_reversion: f.mean_reversion,
       ewma: f.ewma,
+      historical_mean: f.historical_mean,
+      ensemble_unshrunk: f.ensemble_unshrunk,
       ensemble: f.ensemble,
       confidence: f.confidence,
       observations: f.observations,
@@ -150,7 +155,8 @@ export interface HoldingForecast {
 
 /**
  * A holding's forecast, from the best history available:
- *   1. the holding's own returns when there are ≥ minHistory (20): their ensemble and confidence;
+ *   1. the holding's own returns when there are ≥ minHistory (20): their (shrunk) ensemble and
+ *      confidence;
  *   2. else the asset's history forecast (assetForecast when its source is price_history or
  *      historical_returns, otherwise assetReturns when long enough);
  *   3. else market_return: assetForecast.ensemble (the asset's market_return) with confidence 0.

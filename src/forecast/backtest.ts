@@ -2,9 +2,11 @@
  * Walk-forward, out-of-sample accuracy of the forecast models (docs/methods.md (forecast) §8).
  */
 import { EngineError, type ErrorDetail, type Warning } from '../contract/common';
+import { neumaierSum } from '../domain/sums';
 import {
   checkReturns,
-  forecastUnchecked,
+  forecastFromLogs,
+  logReturns,
   resolveForecastOptions,
   type ForecastOptions,
   type ReturnsForecast,
@@ -41,13 +43,22 @@ export interface BacktestPoint {
   momentum: number;
   mean_reversion: number;
   ewma: number;
+  ensemble_unshrunk: number;
   ensemble: number;
   confidence: number;
+  /** exp(252 · mean of the training log returns) − 1 (the ensemble's anchor). */
   historical_mean: number;
   realized: number;
 }
 
-export const BACKTEST_MODELS = ['momentum', 'mean_reversion', 'ewma', 'ensemble'] as const;
+/** The scored forecasts (the shrunk `ensemble` is the one the product uses). */
+export const BACKTEST_MODELS = [
+  'momentum',
+  'mean_reversion',
+  'ewma',
+  'ensemble_unshrunk',
+  'ensemble',
+] as const;
 export type BacktestModel = (typeof BACKTEST_MODELS)[number];
 
 export interface BacktestResult {
@@ -61,7 +72,7 @@ export interface BacktestResult {
   baselines: {
     /** Forecast 0 every time (no hit rate: a zero forecast has no direction). */
     zero: AccuracyStats;
-    /** 252 × mean of the training returns (the unconditional sample mean). */
+    /** exp(252 · mean of the training log returns) − 1 (the unconditional compound growth). */
     historical_mean: AccuracyStats;
   };
   /** Share of scored windows with a positive realized return: the hit rate of "always up". */
@@ -70,34 +81,39 @@ export interface BacktestResult {
   warnings: Warning[];
 }
 
-// Accumulator layout: per series k, [Σ|e|, Σe², Σe, hits] at k*4.
-const SERIES = 6; // 4 models, zero, historical_mean
-const ZERO = 4;
-const HIST = 5;
-
-function accumulate(acc: Float64Array, k: number, forecast: number, realized: number): void {
-  const e = forecast - realized;
-  const b = k * 4;
-  acc[b] = (acc[b] as number) + Math.abs(e);
-  acc[b + 1] = (acc[b + 1] as number) + e * e;
-  acc[b + 2] = (acc[b + 2] as number) + e;
-  if (Math.sign(forecast) === Math.sign(realized)) acc[b + 3] = (acc[b + 3] as number) + 1;
-}
-
 /** null instead of a non-finite figure (only reachable with absurd returns, e.g. 11× a day). */
 function fin(x: number): number | null {
   return Number.isFinite(x) ? x : null;
 }
 
-function stats(acc: Float64Array, k: number, count: number, withHits: boolean): AccuracyStats {
-  if (count === 0) return { mae: null, rmse: null, bias: null, hit_rate: null, count: 0 };
-  const b = k * 4;
+/**
+ * Error statistics of one forecast series against the realized returns (same length n ≥ 0):
+ * MAE = mean|f − R|, RMSE = √mean (f − R)², bias = mean (f − R), hit rate = share with
+ * sign(f) = sign(R) (0 has no sign: a miss against a non-zero R). Sums are compensated
+ * (neumaierSum), so the rounding error does not grow with the number of origins.
+ */
+function stats(forecasts: number[], realized: number[], withHits: boolean): AccuracyStats {
+  const n = forecasts.length;
+  if (n === 0) return { mae: null, rmse: null, bias: null, hit_rate: null, count: 0 };
+  const abs = new Float64Array(n);
+  const sq = new Float64Array(n);
+  const err = new Float64Array(n);
+  let hits = 0;
+  for (let i = 0; i < n; i++) {
+    const f = forecasts[i] as number;
+    const r = realized[i] as number;
+    const e = f - r;
+    abs[i] = Math.abs(e);
+    sq[i] = e * e;
+    err[i] = e;
+    if (Math.sign(f) === Math.sign(r)) hits++;
+  }
   return {
-    mae: fin((acc[b] as number) / count),
-    rmse: fin(Math.sqrt((acc[b + 1] as number) / count)),
-    bias: fin((acc[b + 2] as number) / count),
-    hit_rate: withHits ? (acc[b + 3] as number) / count : null,
-    count,
+    mae: fin(neumaierSum(abs) / n),
+    rmse: fin(Math.sqrt(neumaierSum(sq) / n)),
+    bias: fin(neumaierSum(err) / n),
+    hit_rate: withHits ? hits / n : null,
+    count: n,
   };
 }
 
@@ -109,9 +125,11 @@ function isInt(x: unknown, min: number): x is number {
  * Walk-forward out-of-sample accuracy. For each origin t = minTrain, minTrain + step, … with
  * t + h ≤ T: forecast from returns[0..t) only (no look-ahead), then compare with the realized
  * annualized return over the next h days,
- *   R_t = (Π_{k=t}^{t+h−1} (1 + r_k))^(252/h) − 1,
- * and report for each model MAE = mean|f − R|, RMSE = sqrt(mean (f − R)²), bias = mean(f − R),
- * hit rate = share with sign(f) = sign(R), and the count; baselines: zero and the historical mean.
+ *   R_t = exp((252/h) · Σ_{k=t}^{t+h−1} log(1 + r_k)) − 1 = (Π (1 + r_k))^(252/h) − 1,
+ * and report for each model (momentum, mean_reversion, ewma, ensemble_unshrunk, ensemble)
+ * MAE = mean|f − R|, RMSE = sqrt(mean (f − R)²), bias = mean(f − R), hit rate = share with
+ * sign(f) = sign(R), and the count; baselines: zero and the historical mean
+ * exp(252 · mean of the training log returns) − 1 (the ensemble's shrinkage anchor).
  * Origins whose forecast or realized return is not finite are skipped with a warning.
  * Example: T = 300, h = 21, step = 21, minTrain = 252 → origins 252 and 273 (294 + 21 > 300).
  */
@@ -138,20 +156,28 @@ export function backtestAccuracy(
 
   const T = returns.length;
   const ppy = o.periodsPerYear;
-  const acc = new Float64Array(SERIES * 4);
+  // log(1 + r) of the whole series once; the forecast at t reads only the prefix [0, t), which
+  // is exactly what forecastUnchecked(returns[0..t)) would compute, so there is no look-ahead.
+  const logs = logReturns(returns);
+  const series: Record<BacktestModel | 'zero' | 'historical_mean', number[]> = {
+    momentum: [],
+    mean_reversion: [],
+    ewma: [],
+    ensemble_unshrunk: [],
+    ensemble: [],
+    zero: [],
+    historical_mean: [],
+  };
+  const realizedAll: number[] = [];
   const points: BacktestPoint[] | undefined = opts.includePoints ? [] : undefined;
   const warnings: Warning[] = [];
-  let count = 0;
   let up = 0;
   let skipped = 0;
   for (let t = minTrain; t + h <= T; t += step) {
-    let p = 1;
-    for (let k = t; k < t + h; k++) p *= 1 + (returns[k] as number);
-    const realized = Math.pow(p, ppy / h) - 1;
-    const train = returns.subarray(0, t);
+    const realized = Math.expm1((ppy / h) * neumaierSum(logs, t, t + h));
     let f: ReturnsForecast;
     try {
-      f = forecastUnchecked(train, o);
+      f = forecastFromLogs(returns.subarray(0, t), logs.subarray(0, t), o);
     } catch (e) {
       if (!(e instanceof EngineError)) throw e;
       skipped++;
@@ -161,28 +187,24 @@ export function backtestAccuracy(
       skipped++;
       continue;
     }
-    let sum = 0;
-    for (let k = 0; k < t; k++) sum += train[k] as number;
-    const histMean = (ppy * sum) / t;
-    accumulate(acc, 0, f.momentum, realized);
-    accumulate(acc, 1, f.mean_reversion, realized);
-    accumulate(acc, 2, f.ewma, realized);
-    accumulate(acc, 3, f.ensemble, realized);
-    accumulate(acc, ZERO, 0, realized);
-    accumulate(acc, HIST, histMean, realized);
+    for (const k of BACKTEST_MODELS) series[k].push(f[k]);
+    series.zero.push(0);
+    series.historical_mean.push(f.historical_mean);
+    realizedAll.push(realized);
     if (realized > 0) up++;
-    count++;
     points?.push({
       origin: t,
       momentum: f.momentum,
       mean_reversion: f.mean_reversion,
       ewma: f.ewma,
+      ensemble_unshrunk: f.ensemble_unshrunk,
       ensemble: f.ensemble,
       confidence: f.confidence,
-      historical_mean: histMean,
+      historical_mean: f.historical_mean,
       realized,
     });
   }
+  const count = realizedAll.length;
   if (skipped > 0)
     warnings.push({
       code: 'BACKTEST_ORIGINS_SKIPPED',
@@ -202,14 +224,15 @@ export function backtestAccuracy(
     observations: T,
     origins: count,
     models: {
-      momentum: stats(acc, 0, count, true),
-      mean_reversion: stats(acc, 1, count, true),
-      ewma: stats(acc, 2, count, true),
-      ensemble: stats(acc, 3, count, true),
+      momentum: stats(series.momentum, realizedAll, true),
+      mean_reversion: stats(series.mean_reversion, realizedAll, true),
+      ewma: stats(series.ewma, realizedAll, true),
+      ensemble_unshrunk: stats(series.ensemble_unshrunk, realizedAll, true),
+      ensemble: stats(series.ensemble, realizedAll, true),
     },
     baselines: {
-      zero: stats(acc, ZERO, count, false),
-      historical_mean: stats(acc, HIST, count, true),
+      zero: stats(series.zero, realizedAll, false),
+      historical_mean: stats(series.historical_mean, realizedAll, true),
     },
     realized_up_share: count > 0 ? up / count : null,
     warnings,

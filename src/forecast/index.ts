@@ -1,4 +1,7 @@
-/** Forecast layer: return models, ensemble, confidence, tilt, house view and backtest. */
+/**
+ * Forecast layer: return models (on log returns), historical-mean anchor, shrunk ensemble,
+ * confidence, tilt, house view and backtest.
+ */
 export {
   FORECAST_DEFAULTS,
   annualizedVolatility,
@@ -8,6 +11,8 @@ export {
   ewmaMean,
   forecastConfidence,
   forecastFromReturns,
+  historicalMeanForecast,
+  logReturns,
   meanReversionForecast,
   momentumForecast,
   resolveForecastOptions,

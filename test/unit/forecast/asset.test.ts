@@ -24,12 +24,24 @@ describe('forecastAsset', () => {
       momentum: f.momentum,
       mean_reversion: f.mean_reversion,
       ewma: f.ewma,
+      historical_mean: f.historical_mean,
+      ensemble_unshrunk: f.ensemble_unshrunk,
       ensemble: f.ensemble,
       confidence: f.confidence,
       observations: 300,
       source: 'price_history',
     });
     expect(AssetForecast.parse(forecast)).toEqual(forecast);
+    // the reported ensemble is the shrunk one: c · unshrunk + (1 − c) · historical mean
+    const c = forecast.confidence;
+    expect(c).toBeGreaterThan(0);
+    expect(c).toBeLessThan(1);
+    expect(
+      Math.abs(
+        forecast.ensemble - (c * forecast.ensemble_unshrunk + (1 - c) * forecast.historical_mean),
+      ),
+    ).toBeLessThanOrEqual(1e-15);
+    expect(forecast.ensemble).not.toBe(forecast.ensemble_unshrunk);
   });
 
   it('exactly 20 returns is enough; 19 falls back to market_return with a warning', () => {
@@ -55,6 +67,8 @@ describe('forecastAsset', () => {
       momentum: 0.05,
       mean_reversion: 0.05,
       ewma: 0.05,
+      historical_mean: 0.05,
+      ensemble_unshrunk: 0.05,
       ensemble: 0.05,
       confidence: 0,
       observations: 19,
@@ -89,8 +103,19 @@ describe('forecastAsset', () => {
       marketReturn: 0.1,
       path: 'assets.1.historical_returns',
     });
-    expect(r.forecast.source).toBe('market_return');
-    expect(r.forecast.ensemble).toBe(0.1);
+    // log1p(1e200) = 460.5 a day: exp(252 · 460.5) overflows a double
+    expect(r.forecast).toEqual({
+      asset: 'Meme',
+      momentum: 0.1,
+      mean_reversion: 0.1,
+      ewma: 0.1,
+      historical_mean: 0.1,
+      ensemble_unshrunk: 0.1,
+      ensemble: 0.1,
+      confidence: 0,
+      observations: 25,
+      source: 'market_return',
+    });
     expect(r.warnings[0]?.code).toBe('FORECAST_NOT_FINITE');
   });
 
@@ -133,8 +158,9 @@ describe('forecastHolding', () => {
     path: 'price_history.prices.Energy',
   }).forecast;
 
-  it('its own history when it has ≥ 20 returns', () => {
+  it('its own history when it has ≥ 20 returns (the shrunk ensemble)', () => {
     const own = forecastFromReturns(KO);
+    expect(own.ensemble).not.toBe(own.ensemble_unshrunk);
     expect(
       forecastHolding({ holdingReturns: KO, assetForecast: assetFc, assetReturns: XOM }),
     ).toEqual({

@@ -7,6 +7,8 @@ const af = (asset: string, ensemble: number, confidence: number): AssetForecast 
   momentum: ensemble,
   mean_reversion: ensemble,
   ewma: ensemble,
+  historical_mean: ensemble,
+  ensemble_unshrunk: ensemble,
   ensemble,
   confidence,
   observations: 100,
@@ -59,5 +61,15 @@ describe('rankHouseView', () => {
     const r = rankHouseView([af('Z', -0.3, 0), af('A', 0.3, 0), af('M', 0.1, 1), af('N', -0.1, 1)]);
     expect(r.top_conviction_buys).toEqual(['M', 'A']);
     expect(r.risk_reduction_candidates).toEqual(['N', 'Z']);
+  });
+
+  it('scores the shrunk ensemble, not the unshrunk one', () => {
+    // P: unshrunk 0.9 but shrunk to 0.02 (score 0.002); Q: unshrunk −0.5, shrunk 0.06 (0.006)
+    const p = { ...af('P', 0.02, 0.1), ensemble_unshrunk: 0.9 };
+    const q = { ...af('Q', 0.06, 0.1), ensemble_unshrunk: -0.5 };
+    expect(rankHouseView([p, q])).toEqual({
+      top_conviction_buys: ['Q'],
+      risk_reduction_candidates: ['P'],
+    });
   });
 });

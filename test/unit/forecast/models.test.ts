@@ -9,6 +9,8 @@ import {
   ewmaMean,
   forecastConfidence,
   forecastFromReturns,
+  historicalMeanForecast,
+  logReturns,
   meanReversionForecast,
   momentumForecast,
 } from '../../../src/forecast';
@@ -20,6 +22,8 @@ const close = (a: number, b: number, tol = 1e-12) =>
 
 // Hand-worked case A, with small parameters so the arithmetic fits in a comment:
 // r = [0.10, −0.10, 0.20, 0.00], periodsPerYear 2, lookback 2, shortWindow 2, κ 0.5, λ 0.5, T0 4.
+// Log returns l = [ln 1.1, ln 0.9, ln 1.2, 0]; every model is exp(2 · daily log mean) − 1, which
+// here has a closed form in powers of the price ratios.
 const A = f64([0.1, -0.1, 0.2, 0.0]);
 const A_OPTS = {
   periodsPerYear: 2,
@@ -30,36 +34,69 @@ const A_OPTS = {
   confidenceT0: 4,
   minHistory: 2,
 };
+const A_MOM = 0.2;
+// f = μ_LR − 0.5(μ_S − μ_LR) = 1.5 · ln(1.188)/4 − 0.5 · ln(1.2)/2 → exp(2f) = 1.188^0.75 / 1.2^0.5
+const A_MR = Math.pow(1.188, 0.75) / Math.sqrt(1.2) - 1; // 0.0387755
+// m = l1; ½m + ½l2; ½m + ½l3; ½m + ½·0 → m = ln(0.99)/8 + ln(1.2)/4 → exp(2m) = 0.99^¼ · 1.2^½
+const A_EWMA = Math.pow(0.99, 0.25) * Math.sqrt(1.2) - 1; // 0.0926962
+// μ = ln(1.1 · 0.9 · 1.2 · 1)/4 = ln(1.188)/4 → exp(2μ) − 1 = √1.188 − 1
+const A_HIST = Math.sqrt(1.188) - 1; // 0.0899541
 
 describe('hand-worked case A', () => {
-  it('momentum: last L = 2 returns, (1.2 · 1.0)^(2/2) − 1 = 0.2', () => {
-    close(momentumForecast(A, 2, 2), 0.2);
+  it('momentum: last L = 2 returns, exp((2/2)(ln 1.2 + 0)) − 1 = 0.2', () => {
+    close(momentumForecast(A, 2, 2), A_MOM);
   });
-  it('mean reversion: μ_LR = 2·0.05 = 0.1, μ_S = 2·0.1 = 0.2, 0.1 − 0.5·(0.2 − 0.1) = 0.05', () => {
-    close(meanReversionForecast(A, 2, 0.5, 2), 0.05);
+  it('mean reversion: 1.188^0.75 / 1.2^0.5 − 1 = 0.0387755', () => {
+    close(meanReversionForecast(A, 2, 0.5, 2), A_MR);
+    close(A_MR, 0.038775522526568684);
   });
-  it('ewma: m = 0.1, 0.5·0.1 + 0.5·(−0.1) = 0, 0 + 0.1 = 0.1, 0.05 + 0 = 0.05; × 2 = 0.1', () => {
-    close(ewmaMean(A, 0.5), 0.05);
-    close(ewmaForecast(A, 0.5, 2), 0.1);
+  it('ewma on log returns: m = ln(0.99)/8 + ln(1.2)/4, exp(2m) − 1 = 0.0926962', () => {
+    close(ewmaMean(logReturns(A), 0.5), Math.log(0.99) / 8 + Math.log(1.2) / 4);
+    close(ewmaForecast(A, 0.5, 2), A_EWMA);
+    close(A_EWMA, 0.09269617210272307);
   });
-  it('ensemble, dispersion, volatility and confidence', () => {
+  it('historical mean: √1.188 − 1 = 0.0899541 (the arithmetic 2 · mean r would say 0.1)', () => {
+    close(historicalMeanForecast(A, 2), A_HIST);
+  });
+  it('unshrunk and shrunk ensemble, dispersion, volatility and confidence', () => {
     const f = forecastFromReturns(A, A_OPTS);
-    close(f.momentum, 0.2);
-    close(f.mean_reversion, 0.05);
-    close(f.ewma, 0.1);
-    // (0.2 + 0.05 + 0.1) / 3 = 0.35 / 3
-    close(f.ensemble, 0.35 / 3);
-    // deviations from 7/60: 1/12, −1/15, −1/60; squares 25/3600 + 16/3600 + 1/3600 = 7/600;
-    // ÷ (3 − 1) = 7/1200, d = √(7/1200) ≈ 0.0763763
-    close(f.dispersion, Math.sqrt(7 / 1200));
-    // mean 0.05; deviations 0.05, −0.15, 0.15, −0.05; Σ squares 0.05; ÷ 3 × 2 = 1/30
+    close(f.momentum, A_MOM);
+    close(f.mean_reversion, A_MR);
+    close(f.ewma, A_EWMA);
+    close(f.historical_mean, A_HIST);
+    // (0.2 + 0.0387755 + 0.0926962) / 3 = 0.1104906
+    const u = (A_MOM + A_MR + A_EWMA) / 3;
+    close(f.ensemble_unshrunk, u);
+    close(u, 0.1104905648764306);
+    // sample std of the three (numpy): 0.0820720
+    const d = Math.sqrt(((A_MOM - u) ** 2 + (A_MR - u) ** 2 + (A_EWMA - u) ** 2) / 2);
+    close(f.dispersion, d);
+    close(d, 0.08207200097952999);
+    // simple returns: mean 0.05; deviations 0.05, −0.15, 0.15, −0.05; Σ squares 0.05; ÷ 3 × 2
     close(f.volatility, Math.sqrt(1 / 30));
-    // T/(T + T0) = 4/8; σ/(σ + d) = 0.182574/(0.182574 + 0.076376) = 0.705059 → 0.352530
-    close(f.confidence, (0.5 * Math.sqrt(1 / 30)) / (Math.sqrt(1 / 30) + Math.sqrt(7 / 1200)));
+    // T/(T + T0) = 4/8; σ/(σ + d) = 0.182574/(0.182574 + 0.082072) = 0.689880 → 0.344940
+    const c = (0.5 * Math.sqrt(1 / 30)) / (Math.sqrt(1 / 30) + d);
+    close(f.confidence, c);
+    close(c, 0.34494014070750484);
+    // ensemble = 0.344940 · 0.1104906 + 0.655060 · 0.0899541 = 0.0970380
+    close(f.ensemble, c * u + (1 - c) * A_HIST);
+    close(f.ensemble, 0.0970379690819439);
     expect(f.observations).toBe(4);
   });
-  it('custom weights [1, 0, 1] → (0.2 + 0.1) / 2 = 0.15', () => {
-    close(forecastFromReturns(A, { ...A_OPTS, weights: [1, 0, 1] }).ensemble, 0.15);
+  it('custom weights [1, 0, 1]: unshrunk (0.2 + 0.0926962)/2, confidence unchanged', () => {
+    const f = forecastFromReturns(A, { ...A_OPTS, weights: [1, 0, 1] });
+    close(f.ensemble_unshrunk, (A_MOM + A_EWMA) / 2);
+    close(f.ensemble, f.confidence * ((A_MOM + A_EWMA) / 2) + (1 - f.confidence) * A_HIST);
+    close(f.ensemble, 0.1094066674814469);
+  });
+});
+
+describe('log returns', () => {
+  it('l = log1p(r): exact for tiny r, where log(1 + r) loses the low bits', () => {
+    const l = logReturns(f64([1e-17, 0.01, -0.01]));
+    expect(l[0]).toBe(1e-17); // Math.log(1 + 1e-17) would give 0
+    close(l[1] as number, 0.009950330853168083);
+    close(l[2] as number, -0.010050335853501442);
   });
 });
 
@@ -69,46 +106,88 @@ describe('momentum', () => {
     r.fill(0.5, 0, 48);
     expect(momentumForecast(r)).toBe(0);
   });
-  it('annualizes a short series: 21 returns of 1% → 1.01^(21·252/21) − 1 = 1.01^252 − 1', () => {
+  it('annualizes a short series: 21 returns of 1% → exp((252/21) · 21 ln 1.01) − 1 = 1.01^252 − 1', () => {
     // 1.01^252 − 1 = 11.27400209924021670… (mpmath, 40 digits)
     close(momentumForecast(filled(21, 0.01)), 11.274002099240217);
   });
   it('252 returns of 0.1% → 1.001^252 − 1 = 0.28643404437618774… (mpmath)', () => {
     close(momentumForecast(filled(252, 0.001)), 0.28643404437618775);
   });
-  it('falls back to a log sum when the product overflows and stays finite', () => {
+  it('equals the price ratio p_T/p_{T−L} annualized (product over the same window)', () => {
+    const r = f64(Array.from({ length: 300 }, (_, i) => 0.03 * Math.sin(i * 1.7)));
+    close(momentumForecast(r), priceRatio(r, 252) - 1, 1e-13);
+    close(momentumForecast(r, 100), Math.pow(priceRatio(r, 100), 252 / 100) - 1, 1e-13);
+  });
+  it('the log sum does not overflow where the product would: 40 days of +1e9 %', () => {
     // Π (1 + 1e9)^40 ≈ 1e360 overflows a double; exp((1/40) · 40 · ln(1 + 1e9)) − 1 = 1e9 does not
-    const r = filled(40, 1e9);
-    const m = momentumForecast(r, 252, 1);
-    // P^(1/40) with P = (1e9 + 1)^40 → 1e9 + 1, minus 1
-    close(m, 1e9, 1e-9);
+    close(momentumForecast(filled(40, 1e9), 252, 1), 1e9, 1e-9);
+  });
+  it('a crash cannot forecast more than −100%: 20 days of −99% → exactly −1', () => {
+    // old arithmetic annualization of the same days: 252 · (−0.99) = −249.48
+    expect(momentumForecast(filled(20, -0.99))).toBe(-1);
   });
 });
 
+/** p_T / p_{T−L}: the product of 1 + r over the last L returns. */
+function priceRatio(r: Float64Array, L: number): number {
+  let p = 1;
+  for (let i = r.length - L; i < r.length; i++) p *= 1 + (r[i] as number);
+  return p;
+}
+
 describe('mean reversion', () => {
-  it('21 zeros then 21 returns of 1%: μ_LR = 1.26, μ_S = 2.52, 1.26 − 0.5·1.26 = 0.63', () => {
+  it('21 zeros then 21 returns of 1%: f = ln(1.01)/2 − 0.5 · ln(1.01)/2 → 1.01^63 − 1', () => {
     const r = new Float64Array(42);
     r.fill(0.01, 21);
-    close(meanReversionForecast(r), 0.63);
+    close(meanReversionForecast(r), Math.pow(1.01, 63) - 1);
+    close(meanReversionForecast(r), 0.8717444252272818);
   });
-  it('κ = 0 gives the long-run mean; κ = 1 mirrors the recent mean around it', () => {
+  it('κ = 0 gives the historical mean 1.01^126 − 1; κ = 1 mirrors the recent mean: 0', () => {
     const r = new Float64Array(42);
     r.fill(0.01, 21);
-    close(meanReversionForecast(r, 21, 0), 1.26);
+    close(meanReversionForecast(r, 21, 0), Math.pow(1.01, 126) - 1);
+    close(meanReversionForecast(r, 21, 0), historicalMeanForecast(r));
     close(meanReversionForecast(r, 21, 1), 0);
+  });
+  it('stays above −100% whatever κ: a rally then κ = 5 pushes the daily log mean far below 0', () => {
+    const r = new Float64Array(42);
+    r.fill(0.05, 21);
+    // μ_LR = ln(1.05)/2, μ_S = ln(1.05), f = μ_LR − 5(μ_S − μ_LR) = −4 μ_LR = −2 ln(1.05)
+    const m = meanReversionForecast(r, 21, 5);
+    close(m, Math.pow(1.05, -504) - 1);
+    expect(m).toBeGreaterThanOrEqual(-1);
   });
 });
 
 describe('ewma seeding', () => {
-  it('the first value is r_1, not 0 (a zero seed would give 0.06 · 0.02 = 0.0012)', () => {
+  it('the first value is x_1, not 0 (a zero seed would give 0.06 · 0.02 = 0.0012)', () => {
     expect(ewmaMean(f64([0.02]))).toBe(0.02);
   });
   it('[0.02, 0.04] → 0.94·0.02 + 0.06·0.04 = 0.0212 (zero seed: 0.003528)', () => {
     close(ewmaMean(f64([0.02, 0.04])), 0.0212);
-    close(ewmaForecast(f64([0.02, 0.04])), 252 * 0.0212);
   });
-  it('a constant series has EWMA equal to the constant from the first day', () => {
-    close(ewmaForecast(filled(25, 0.001)), 0.252, 1e-13);
+  it('forecast on log returns: [0.01, −0.01] → 1.01^(252·0.94) · 0.99^(252·0.06) − 1', () => {
+    const e = Math.pow(1.01, 252 * 0.94) * Math.pow(0.99, 252 * 0.06) - 1;
+    close(ewmaForecast(f64([0.01, -0.01])), e);
+    close(e, 8.070916390807689);
+  });
+  it('a constant series keeps its EWMA exactly, equal to the historical mean bit for bit', () => {
+    expect(ewmaMean(filled(25, 0.001))).toBe(0.001);
+    expect(ewmaForecast(filled(25, 0.001))).toBe(historicalMeanForecast(filled(25, 0.001)));
+    close(ewmaForecast(filled(25, 0.001)), 0.28643404437618775);
+  });
+});
+
+describe('historical mean', () => {
+  it('[0.01, −0.01]: exp(126 · ln 0.9999) − 1 = 0.9999^126 − 1 (volatility drag; 252·mean r = 0)', () => {
+    close(historicalMeanForecast(f64([0.01, -0.01])), Math.pow(0.9999, 126) - 1);
+    close(historicalMeanForecast(f64([0.01, -0.01])), -0.012521574501523);
+  });
+  it('is the compound growth of the whole series: (p_T/p_0)^(252/T) − 1', () => {
+    const r = f64(Array.from({ length: 500 }, (_, i) => 0.02 * Math.cos(i * 0.9) + 0.0003));
+    let p = 1;
+    for (const x of r) p *= 1 + x;
+    close(historicalMeanForecast(r), Math.pow(p, 252 / 500) - 1, 1e-13);
   });
 });
 
@@ -132,14 +211,19 @@ describe('confidence', () => {
     expect(forecastConfidence(126, 0, 0)).toBe(0.5);
     expect(forecastConfidence(126, 0.1, 0)).toBe(0);
   });
-  it('a constant series: σ_a = 0 while compounding makes the models differ → confidence 0', () => {
+  it('a constant series: σ_a = 0 and the log-return models agree exactly → d = 0, c = 2/3', () => {
+    // (with 252 × arithmetic means, compounding made momentum 0.286 against 0.252: c was 0)
     const f = forecastFromReturns(filled(252, 0.001));
     expect(f.volatility).toBe(0);
-    // d = sample std of (0.286434, 0.252, 0.252) = 0.0198805 (numpy)
-    close(f.dispersion, 0.01988050478985897, 1e-9);
-    expect(f.confidence).toBe(0);
-    // all-zero returns: the models agree exactly → 252/(252 + 126) = 2/3
-    close(forecastFromReturns(filled(252, 0)).confidence, 2 / 3);
+    expect(f.dispersion).toBe(0);
+    for (const v of [f.mean_reversion, f.ewma, f.historical_mean, f.ensemble_unshrunk, f.ensemble])
+      expect(v).toBe(f.momentum);
+    close(f.momentum, 0.28643404437618775);
+    close(f.confidence, 252 / 378);
+    // all-zero returns: every forecast 0, credibility only → 252/(252 + 126) = 2/3
+    const z = forecastFromReturns(filled(252, 0));
+    expect(z.ensemble).toBe(0);
+    close(z.confidence, 2 / 3);
   });
 
   const nonNeg = fc.double({ min: 0, max: 10, noNaN: true });
@@ -178,7 +262,15 @@ describe('confidence', () => {
         }),
         (xs) => {
           const f = forecastFromReturns(Float64Array.from(xs));
-          for (const v of [f.momentum, f.mean_reversion, f.ewma, f.ensemble, f.confidence])
+          for (const v of [
+            f.momentum,
+            f.mean_reversion,
+            f.ewma,
+            f.historical_mean,
+            f.ensemble_unshrunk,
+            f.ensemble,
+            f.confidence,
+          ])
             expect(Number.isFinite(v)).toBe(true);
           expect(f.confidence).toBeGreaterThanOrEqual(0);
           expect(f.confidence).toBeLessThanOrEqual(1);

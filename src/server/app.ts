@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { Store } from '../ports/store';
 import { createDispatch, type Dispatch } from '../rpc/dispatch';
 import { createHandlers } from '../services/handlers';
-import { createStore, sha256Hex } from '../store';
+import { createStore, sha256Parts } from '../store';
 import type { QpSolverPort } from '../optimize/qp/types';
 import { createWorkerQpSolver } from '../workers/highs-solver';
 import { loadOrCreateToken } from './token';
@@ -48,7 +48,7 @@ export function createDispatchForApp(
     clock: { now: () => new Date(), monotonicMs: () => performance.now() },
     store,
     scenarios: loadScenarios(),
-    sha256Hex,
+    sha256: sha256Parts,
     solver,
   });
   return createDispatch(handlers, (op, e) =>

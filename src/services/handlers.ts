@@ -3,7 +3,7 @@ import { EngineError } from '../contract/common';
 import { ENGINE_VERSION, SERVICE_NAME, type Handlers } from '../contract/operations';
 import type { PreviewScenario } from '../contract/operations';
 import { RebalanceRequest } from '../contract/rebalance';
-import { canonicalJson, type Sha256Hex } from '../domain/canonical';
+import { canonicalJson, type Sha256Parts } from '../domain/canonical';
 import type { QpSolverPort } from '../optimize/qp/types';
 import type { Store } from '../ports/store';
 import { importPortfolioFile, importPriceFile } from './imports';
@@ -13,8 +13,8 @@ import { compareRuns, listRuns, rebalanceAndSave, replayRun, runDetail, tradesCs
 export interface ServiceDeps {
   clock: Clock & { monotonicMs(): number };
   store: Store;
-  /** Native SHA-256 from the adapter (optional; a pure implementation is used otherwise). */
-  sha256Hex?: Sha256Hex;
+  /** Native SHA-256 for input hashes, from the adapter (optional; a pure one is used otherwise). */
+  sha256?: Sha256Parts;
   /** QP solver for optimized methods (HiGHS in a worker thread in the adapters). */
   solver?: QpSolverPort;
   /** Scenario definitions shipped in resources/scenarios.json, loaded by the adapter. */

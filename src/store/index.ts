@@ -10,7 +10,7 @@ export type { StoreErrorCode } from './errors';
 export { verifyChain, compareWithHead, SqliteAuditLog } from './audit';
 export { readHeadFile, writeHeadFile, parseHeadFile, HEAD_FILE_NAME } from './headFile';
 export type { HeadFile, HeadRead, ChainPoint } from './headFile';
-export { sha256Hex, canonicalJson, chainHash, GENESIS_HASH } from './hash';
+export { sha256Hex, sha256Parts, canonicalJson, chainHash, GENESIS_HASH } from './hash';
 export { UlidGenerator, encodeUlidTime, decodeUlidTime } from './ids';
 export { encodeCursor, decodeCursor, SqliteRunRepository } from './runs';
 export { SqlitePortfolioRepository } from './portfolios';

@@ -6,6 +6,7 @@ import { cpus } from 'node:os';
 
 const suites: [string, string, string][] = [
   ['engine', './engine.bench', 'runEngineBench'],
+  ['planner', './planner.bench', 'runPlannerBench'],
   ['montecarlo', './montecarlo.bench', 'runMonteCarloBench'],
   ['http', './http.bench', 'runHttpBench'],
   ['store', './store.bench', 'runStoreBench'],

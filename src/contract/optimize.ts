@@ -105,13 +105,15 @@ export const OptimizeRequestFields = {
     .max(0.99)
     .optional()
     .describe(
-      'Keep at least this share in cash after trades and costs. Absent: full investment (Σw + costs = 1).',
+      'Cash buffer, as a share of portfolio_value + cash_flow. Optimized methods keep at least this in cash after trades and costs (absent: full investment, Σw + costs = 1); the threshold method brings cash to this buffer whenever it trades (absent: 0).',
     ),
   no_trade: z
     .array(assetName)
     .max(5000)
     .optional()
-    .describe('Assets held at their current weight.'),
+    .describe(
+      'Restricted assets: held at their current weight by every method (their orders have status restricted).',
+    ),
   asset_cost_bps: z
     .record(assetName, z.number().min(0).max(1000))
     .optional()

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AssetClass, ASSET_CLASSES, IsoDate, Warning } from './common';
+import { numberArray } from './numbers';
 import { OptimizationResult, OptimizeRequestFields, refineOptimizeFields } from './optimize';
 
 /** Limits that keep one request bounded in memory and time; each is documented in docs/api.md. */
@@ -25,11 +26,56 @@ const name = (what: string) =>
 
 const weight = z.number().min(0, 'must be >= 0').max(1, 'must be <= 1');
 
+const HOLDING_PRICE_REQUIRED =
+  'required: every holding needs its own last_price (> 0) to be ordered; none is invented';
+
+/**
+ * A security inside an asset (class sleeve). Orders are placed per holding, at its own price and
+ * lot size (docs/methods.md, Rebalancing, security-level orders).
+ */
 export const Holding = z.object({
   holding: name('holding'),
-  holding_weight: weight.describe('Weight of the holding inside its asset (normalized per asset).'),
-  last_price: z.number().positive('must be > 0').max(1e12),
+  holding_weight: weight
+    .optional()
+    .describe(
+      'Share of the holding inside its asset (normalized per asset). Required unless every holding of the asset gives `quantity`.',
+    ),
+  quantity: z
+    .number()
+    .min(0, 'must be >= 0')
+    .max(1e15)
+    .optional()
+    .describe(
+      'Units held. When every holding of the asset has one, the split inside the asset is quantity × last_price, and a sell never exceeds it.',
+    ),
+  last_price: z
+    .number({
+      error: (iss) => (iss.input === undefined ? HOLDING_PRICE_REQUIRED : 'must be a number'),
+    })
+    .positive('must be > 0')
+    .max(1e12)
+    .describe('Price per unit of the holding, in the portfolio currency.'),
+  target_weight: weight
+    .optional()
+    .describe(
+      'Target share inside its asset. When every holding has one, the asset’s trade is split toward these targets (most underweight first); otherwise pro rata to the current split.',
+    ),
+  lot_size: z
+    .number()
+    .positive('must be > 0')
+    .max(1e9)
+    .optional()
+    .describe('Trade unit of the holding; default: its asset’s lot_size or class default.'),
+  min_trade_value: z
+    .number()
+    .min(0)
+    .max(1e15)
+    .optional()
+    .describe(
+      'Orders in this holding smaller than this (currency) are not sent; default: the asset’s.',
+    ),
 });
+export type Holding = z.infer<typeof Holding>;
 
 export const AssetInput = z.object({
   asset: name('asset'),
@@ -44,10 +90,20 @@ export const AssetInput = z.object({
     .max(10)
     .default(0)
     .describe('Annual expected return used as the forecast when the asset has no history.'),
-  price: z.number().positive('must be > 0').max(1e12),
-  historical_returns: z
-    .array(z.number().gt(-1, 'a return must be > -1 (a price cannot go below zero)').max(10))
-    .max(LIMITS.maxHistory)
+  price: z
+    .number()
+    .positive('must be > 0')
+    .max(1e12)
+    .optional()
+    .describe(
+      'Price per unit when the asset is traded as one security. Not needed (and not used for orders) when the asset lists holdings: each holding is ordered at its own last_price.',
+    ),
+  historical_returns: numberArray({
+    gt: -1,
+    max: 10,
+    maxLength: LIMITS.maxHistory,
+    messages: { gt: 'a return must be > -1 (a price cannot go below zero)' },
+  })
     .optional()
     .describe('Daily simple returns, oldest first. Ignored when price_history has this asset.'),
   lot_size: z
@@ -71,7 +127,7 @@ export const PriceHistory = z.object({
   prices: z
     .record(
       z.string().min(1).max(128),
-      z.array(z.number().positive('prices must be > 0').max(1e12)),
+      numberArray({ gt: 0, max: 1e12, messages: { gt: 'prices must be > 0' } }),
     )
     .describe('Series keyed by asset or holding name, each aligned with `dates`.'),
 });
@@ -129,7 +185,28 @@ export const RebalanceRequest = z
       .string()
       .regex(/^[A-Z]{3}$/, 'expected an ISO 4217 code such as USD')
       .default('USD'),
-    rebalance_to: z.enum(['target', 'band_edge']).default('target'),
+    rebalance_to: z
+      .enum(['target', 'band_edge', 'full'])
+      .default('target')
+      .describe(
+        'When any asset is outside its band (or cash must move): target = breaching assets to target; band_edge = to the nearest band edge, with the least turnover; full = every asset to target. In every case the other assets absorb the residual cash toward their targets and every asset ends inside its band.',
+      ),
+    cash_weight: z
+      .number()
+      .min(0)
+      .lt(1, 'must be < 1')
+      .default(0)
+      .describe(
+        'Cash held now, as a fraction of portfolio_value (which includes it). Asset current weights are normalized to sum to 1 − cash_weight.',
+      ),
+    cash_flow: z
+      .number()
+      .min(-LIMITS.maxPortfolioValue)
+      .max(LIMITS.maxPortfolioValue)
+      .default(0)
+      .describe(
+        'A contribution (> 0) to invest or a withdrawal (< 0) to raise, in currency. Weights after the trades are fractions of portfolio_value + cash_flow.',
+      ),
     tilt_budget: z
       .number()
       .min(0)
@@ -143,7 +220,7 @@ export const RebalanceRequest = z
     benchmark: z
       .object({
         name: name('benchmark name').default('Benchmark'),
-        prices: z.array(z.number().positive('prices must be > 0').max(1e12)),
+        prices: numberArray({ gt: 0, max: 1e12, messages: { gt: 'prices must be > 0' } }),
       })
       .optional()
       .describe('Benchmark prices aligned with price_history.dates.'),
@@ -168,6 +245,7 @@ export const RebalanceRequest = z
           message: `duplicate asset "${a.asset}"`,
         });
       seen.add(a.asset);
+      refineHoldings(a, i, ctx);
       const hs = new Set<string>();
       a.holdings?.forEach((h, j) => {
         if (hs.has(h.holding))
@@ -192,6 +270,19 @@ export const RebalanceRequest = z
         code: 'custom',
         path: ['assets'],
         message: 'current weights sum to 0; at least one must be > 0',
+      });
+    const after = req.portfolio_value + req.cash_flow;
+    if (!(after > 0))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['cash_flow'],
+        message: `a withdrawal of ${-req.cash_flow} would leave nothing of portfolio_value ${req.portfolio_value}; it must be smaller than the portfolio`,
+      });
+    else if (after > LIMITS.maxPortfolioValue)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['cash_flow'],
+        message: `portfolio_value + cash_flow must be at most ${LIMITS.maxPortfolioValue}`,
       });
     const mc = req.monte_carlo;
     if (mc.paths * mc.horizon_days > LIMITS.maxPathSteps)
@@ -260,6 +351,74 @@ export const RebalanceRequest = z
 export type RebalanceRequest = z.infer<typeof RebalanceRequest>;
 export type RebalanceRequestInput = z.input<typeof RebalanceRequest>;
 
+/**
+ * An asset is ordered either as one security (its `price`) or through its holdings (their own
+ * prices). A holding's split inside the asset comes from quantities (all or none) or weights, and
+ * holding targets are all or none.
+ */
+function refineHoldings(
+  a: { price?: number | undefined; holdings?: Holding[] | undefined },
+  i: number,
+  ctx: z.RefinementCtx,
+): void {
+  const hs = a.holdings ?? [];
+  if (hs.length === 0) {
+    if (a.price === undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['assets', i, 'price'],
+        message: 'required: the asset has no holdings, so its orders need its own price (> 0)',
+      });
+    return;
+  }
+  const withQty = hs.filter((h) => h.quantity !== undefined).length;
+  if (withQty > 0 && withQty < hs.length)
+    hs.forEach((h, j) => {
+      if (h.quantity === undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['assets', i, 'holdings', j, 'quantity'],
+          message: 'required: some holdings of this asset give quantity, so all must',
+        });
+    });
+  if (withQty === 0)
+    hs.forEach((h, j) => {
+      if (h.holding_weight === undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['assets', i, 'holdings', j, 'holding_weight'],
+          message: 'required: give holding_weight or quantity for every holding',
+        });
+    });
+  const withTarget = hs.filter((h) => h.target_weight !== undefined).length;
+  if (withTarget > 0 && withTarget < hs.length)
+    hs.forEach((h, j) => {
+      if (h.target_weight === undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['assets', i, 'holdings', j, 'target_weight'],
+          message: 'required: some holdings of this asset give target_weight, so all must',
+        });
+    });
+  const mix =
+    withQty === hs.length
+      ? hs.reduce((t, h) => t + (h.quantity as number) * h.last_price, 0)
+      : hs.reduce((t, h) => t + (h.holding_weight ?? 0), 0);
+  if (withTarget < hs.length && !(mix > 0))
+    ctx.addIssue({
+      code: 'custom',
+      path: ['assets', i, 'holdings'],
+      message:
+        'the holdings’ split (holding_weight, or quantity × last_price) sums to 0 and no target_weight is given, so a trade in this asset cannot be split across them',
+    });
+  if (withTarget === hs.length && !hs.some((h) => (h.target_weight as number) > 0))
+    ctx.addIssue({
+      code: 'custom',
+      path: ['assets', i, 'holdings'],
+      message: 'holding target_weight values sum to 0; at least one must be > 0',
+    });
+}
+
 function isRealDate(d: string): boolean {
   const t = Date.parse(`${d}T00:00:00Z`);
   return Number.isFinite(t) && new Date(t).toISOString().slice(0, 10) === d;
@@ -277,6 +436,38 @@ export type HistorySource = z.infer<typeof HistorySource>;
 const num = z.number();
 const nnum = z.number().nullable();
 
+/** What an order (or an asset row) did; its reason text is built from it. */
+export const ORDER_STATUSES = [
+  'traded',
+  'scaled_by_cap',
+  'scaled_to_cash',
+  'below_min_trade',
+  'rounded_to_zero',
+  'cost_exceeds_proceeds',
+  'not_funded',
+  'restricted',
+  'in_band',
+  'no_change',
+] as const;
+export const OrderStatus = z
+  .enum(ORDER_STATUSES)
+  .describe(
+    'traded: executed as decided (rounded to lots); scaled_by_cap: executed, scaled down by the turnover cap; scaled_to_cash: a buy reduced to the cash available after costs; below_min_trade, rounded_to_zero (less than one lot), cost_exceeds_proceeds (a sell), not_funded (a buy), restricted (no_trade list): not executed; in_band: nothing to trade, inside its band; no_change: the method kept the current weight.',
+  );
+export type OrderStatus = z.infer<typeof OrderStatus>;
+
+/** The constraint that kept an asset outside its band after the trades. */
+export const BAND_CONSTRAINTS = [
+  'turnover_cap',
+  'lot',
+  'min_trade',
+  'restriction',
+  'cash',
+  'method',
+] as const;
+export const BandConstraint = z.enum(BAND_CONSTRAINTS);
+export type BandConstraint = z.infer<typeof BandConstraint>;
+
 export const WeightRow = z.object({
   asset: z.string(),
   asset_class: AssetClass,
@@ -284,11 +475,21 @@ export const WeightRow = z.object({
   optimized_target_weight: num,
   current_weight: num,
   drift: num.describe('current − target (policy target).'),
+  current_weight_after_flow: num.describe(
+    'current_weight × portfolio_value / (portfolio_value + cash_flow): the weight the band test uses.',
+  ),
   band_lower: num,
   band_upper: num,
-  outside_band: z.boolean(),
+  outside_band: z.boolean().describe('Before the trades, after the cash flow.'),
+  decided_weight: num.describe(
+    'Post-trade weight the method decided (fraction of portfolio_value + cash_flow), before orders were rounded.',
+  ),
   proposed_weight: num.describe(
-    'Weight after the trades, as a share of the portfolio value after costs.',
+    'Weight after the orders, as a share of portfolio_value + cash_flow − costs.',
+  ),
+  post_trade_band_status: z.enum(['inside', 'outside']),
+  band_constraint: BandConstraint.nullable().describe(
+    'When outside after the trades: what prevented it (turnover cap, lot size, minimum trade, restriction, cash, or the method’s own decision).',
   ),
   forecast_return: num,
   forecast_confidence: num,
@@ -301,25 +502,56 @@ export const TradeRow = z.object({
   action: z.enum(['Buy', 'Sell', 'Hold']),
   trade_value: num.describe('Absolute notional in currency, rounded to the minor unit.'),
   signed_trade_value: num,
-  trade_units: num.describe('Signed units (negative = sell), a whole multiple of lot_size.'),
-  price: num,
-  lot_size: num,
+  trade_units: nnum.describe(
+    'Signed units (negative = sell), a whole multiple of lot_size; null when the asset is ordered through its holdings (see `orders`).',
+  ),
+  price: nnum.describe('null when the asset is ordered through its holdings.'),
+  lot_size: nnum.describe('null when the asset is ordered through its holdings.'),
   estimated_cost: num,
+  status: OrderStatus,
+  orders: z.number().int().describe('Number of security orders sent for this asset.'),
   reason: z.string(),
 });
 export type TradeRow = z.infer<typeof TradeRow>;
+
+/** One order to send to a broker: a security (an asset traded as itself, or a holding). */
+export const OrderRow = z.object({
+  security: z.string().describe('The holding name, or the asset name when it has no holdings.'),
+  asset: z.string(),
+  asset_class: AssetClass,
+  action: z.enum(['Buy', 'Sell', 'Hold']),
+  trade_units: num.describe('Signed units (negative = sell), a whole multiple of lot_size.'),
+  price: num,
+  lot_size: num,
+  trade_value: num,
+  signed_trade_value: num,
+  estimated_cost: num,
+  status: OrderStatus,
+  reason: z.string(),
+});
+export type OrderRow = z.infer<typeof OrderRow>;
 
 export const TradeSummary = z.object({
   total_buys: num,
   total_sells: num,
   total_costs: num,
-  cash_change: num.describe('total_sells − total_buys − total_costs: cash left uninvested (≥ 0).'),
-  residual_cash: num,
+  cash_change: num.describe(
+    'total_sells − total_buys − total_costs (negative when cash is invested).',
+  ),
+  residual_cash: num.describe('Cash after the trades: cash_before + cash_change (≥ 0).'),
+  cash_flow: num.describe('The contribution (+) or withdrawal (−) of the request.'),
+  cash_before: num.describe('cash_weight × portfolio_value + cash_flow (may be negative).'),
+  cash_target: num.describe('cash_floor × (portfolio_value + cash_flow): the buffer aimed at.'),
+  value_after_flow: num.describe('portfolio_value + cash_flow: the base of the weights.'),
   turnover_before_cap: num,
   turnover_scale: num.describe(
     'Factor applied to every trade to meet the turnover cap (1 = not binding).',
   ),
   turnover_limit_binding: z.boolean(),
+  band_breaches_remaining: z
+    .number()
+    .int()
+    .describe('Assets still outside their band after the trades (see weights.*.band_constraint).'),
   rounding_residual: num.describe('Value left untraded by lot rounding and minimum trade values.'),
   trade_count: z.number().int(),
 });
@@ -343,18 +575,37 @@ export type RiskMetrics = z.infer<typeof RiskMetrics>;
 
 export const AssetForecast = z.object({
   asset: z.string(),
-  momentum: num,
-  mean_reversion: num,
-  ewma: num,
-  ensemble: num,
+  momentum: num.describe('Annual simple return (≥ −1), from log returns.'),
+  mean_reversion: num.describe('Annual simple return (≥ −1), from log returns.'),
+  ewma: num.describe('Annual simple return (≥ −1), from log returns.'),
+  historical_mean: num.describe(
+    'exp(252 · mean daily log return) − 1: the anchor the ensemble is shrunk toward.',
+  ),
+  ensemble_unshrunk: num.describe('Weighted average of the three models (≥ −1).'),
+  ensemble: num.describe(
+    'confidence × ensemble_unshrunk + (1 − confidence) × historical_mean: the forecast every other figure uses (≥ −1).',
+  ),
   confidence: num,
   observations: z.number().int(),
   source: HistorySource,
 });
 export type AssetForecast = z.infer<typeof AssetForecast>;
 
+export const ForecastAlignment = z.object({
+  asset: z.string(),
+  forecast_return: num,
+  trade_action: z.enum(['Buy', 'Sell', 'Hold']),
+  alignment: z
+    .enum(['with', 'against', 'no_trade'])
+    .describe('with: buys a positive or sells a negative forecast; against: the opposite.'),
+  reason: z.string(),
+});
+
 export const HouseView = z.object({
   asset_forecasts: z.array(AssetForecast),
+  alignment: z
+    .array(ForecastAlignment)
+    .describe('Per asset: whether the plan trades with or against its forecast, and why.'),
   top_conviction_buys: z.array(z.string()),
   risk_reduction_candidates: z.array(z.string()),
   tilt_budget: num,
@@ -396,7 +647,9 @@ export const DrilldownHolding = z.object({
   forecast_confidence: num,
   forecast_source: z.enum(['holding_history', 'asset_history', 'market_return']),
   rebalance_action: z.enum(['Buy', 'Sell', 'Hold']),
-  trade_value: num,
+  trade_value: num.describe('Signed value of this holding’s own order.'),
+  trade_units: num.describe('Signed units of this holding’s own order.'),
+  status: OrderStatus,
 });
 
 export const Drilldown = z.object({
@@ -412,7 +665,7 @@ export const Drilldown = z.object({
     drift: num,
     trade_action: z.enum(['Buy', 'Sell', 'Hold']),
     trade_value: num,
-    trade_units: num,
+    trade_units: nnum,
     estimated_cost: num,
   }),
   holdings: z.array(DrilldownHolding),
@@ -431,12 +684,13 @@ export const RebalanceResponse = z.object({
   portfolio_value: num,
   currency: z.string(),
   drift_threshold: num,
-  rebalance_to: z.enum(['target', 'band_edge']),
+  rebalance_to: z.enum(['target', 'band_edge', 'full']),
   turnover_limit: num,
   turnover_used: num,
   estimated_total_transaction_cost: num,
   weights: z.array(WeightRow),
-  trades: z.array(TradeRow),
+  trades: z.array(TradeRow).describe('One row per asset; the sum of its security orders.'),
+  orders: z.array(OrderRow).describe('One row per security that trades or was considered.'),
   trade_summary: TradeSummary,
   risk_metrics: RiskMetrics,
   proposed_risk_metrics: RiskMetrics,

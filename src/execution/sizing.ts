@@ -36,34 +36,48 @@ export function costMinor(value: number, bps: number, feeMinor: number): number 
 }
 
 /**
- * The largest lot count k ≥ 0 whose rounded notional does not exceed a cap:
- * max{k : round(|k·lot| × price × scale) ≤ ⌊cap·(1 + 1e-9)⌋} (the 1e-9 absorbs float error
- * in a cap that is meant to be a whole number, e.g. 299999.99999999994 for 3,000.00).
- * Rounding toward zero this way guarantees executed value ≤ intended value for every trade, so
- * lot rounding can only reduce turnover and can never sell more than is held.
+ * The lot count of an order whose intended notional is `cap` (minor units, need not be whole):
+ *   k = max{k ≤ ⌊cap / (lot·price·scale) + 1e-9⌋ : round(k·lot·price·scale) ≤ ⌊cap·(1 + 1e-9)⌋}.
+ * The first bound keeps the exact notional of the units at or below the intended value (rounding
+ * toward zero); the second keeps the notional rounded to the minor unit there too (rounding half
+ * up can overshoot by a fraction of a unit). The 1e-9 absorbs float error in a cap meant to be
+ * whole, e.g. 299999.99999999994 for 3,000.00. So executed value ≤ intended value for every order:
+ * lot rounding can only reduce turnover and never sells more than is held.
+ * value(k) is non-decreasing in k, so when the floor overshoots the largest valid k is found by
+ * bisection (exact also where k is so large that k − 1 === k in doubles is near).
  *
  * @param capMinor intended notional in minor units (need not be whole)
  * @example maxLotsWithin(300000, 95, lotSpec(1), 100) // 31 (31 × 95 = 2,945.00 ≤ 3,000.00)
+ * @example maxLotsWithin(10070, 0.0000153, lotSpec(1), 100) // 6,581,699: 100.70 / 0.0000153 =
+ *   6,581,699.35 → value 100.699994 → 10070 ≤ 10070
  */
 export function maxLotsWithin(capMinor: number, price: number, spec: LotSpec, scale: number) {
   if (!(capMinor > 0)) return 0;
   const capInt = Math.floor(capMinor + 1e-9 * Math.max(1, capMinor));
   if (capInt <= 0) return 0;
   const lotMinor = spec.lot * price * scale;
-  let k = Math.floor(capMinor / lotMinor + 1e-9);
-  if (!(k > 0) || !Number.isFinite(k)) return 0;
-  // Usually one check; the loop only walks down when rounding of the notional overshoots. The step
-  // grows so that it also ends where k is so large that k − 1 === k in doubles.
-  let step = 1;
-  for (let it = 0; it < 128; it++) {
-    const v = valueMinor(unitsForLots(k, spec), price, scale);
-    if (v <= capInt) return k;
-    const dec = Math.max(step, Math.ceil((v - capInt) / lotMinor));
-    k = k - dec > 0 ? k - dec : 0;
-    if (k === 0) return 0;
-    step *= 2;
+  let hi = Math.floor(capMinor / lotMinor + 1e-9);
+  if (!(hi > 0) || !Number.isFinite(hi)) return 0;
+  const value = (k: number) => valueMinor(unitsForLots(k, spec), price, scale);
+  const v = value(hi);
+  if (v <= capInt) return hi;
+  // Bracket: step down by the overshoot in lots, doubling until the value fits.
+  let gap = Math.max(1, Math.ceil((v - capInt) / lotMinor));
+  let lo = hi - gap;
+  for (let it = 0; lo > 0 && value(lo) > capInt && it < 64; it++) {
+    hi = lo;
+    gap *= 2;
+    lo = hi - gap;
   }
-  return 0;
+  if (lo <= 0) lo = 0;
+  // Invariant: value(lo) ≤ capInt < value(hi).
+  for (let it = 0; hi - lo > 1 && it < 128; it++) {
+    const mid = Math.floor(lo + (hi - lo) / 2);
+    if (mid <= lo || mid >= hi) break;
+    if (value(mid) <= capInt) lo = mid;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** Inputs to `fitBuys`, indexed by asset. */
@@ -76,9 +90,10 @@ export interface BuyFitInput {
   readonly lots: readonly LotSpec[];
   /** Minimum trade value in whole minor units. */
   readonly minMinor: Float64Array;
-  /** Cash available for buys and their costs: Σ sells − Σ sell costs (whole minor units, ≥ 0). */
+  /** Cash available for buys and their costs (whole minor units, ≥ 0). */
   readonly availMinor: number;
-  readonly bps: number;
+  /** Proportional cost of each security, basis points of notional. */
+  readonly bps: ArrayLike<number>;
   readonly feeMinor: number;
   readonly scale: number;
 }
@@ -95,7 +110,7 @@ export interface BuyFitOutput {
  * Fits buys into the available cash A (all in minor units):
  * 1. each buy is rounded down to lots at its full intended value b_j; a buy that is then zero or
  *    below its minimum is dropped (it would be at any smaller scale too);
- * 2. the remaining m buys share one scale s = min(1, (A − m·fee) / ((1 + bps/10⁴)·Σ b_j)), so
+ * 2. the remaining m buys share one scale s = min(1, (A − m·fee) / Σ (1 + bps_j/10⁴)·b_j), so
  *    Σ s·b_j + costs ≤ A; a buy that becomes zero or below its minimum at s is dropped, the
  *    smallest first, which frees its fee, and s is recomputed;
  * 3. each is rounded down to lots at s·b_j, then, while integer rounding of costs leaves
@@ -127,14 +142,17 @@ export function fitBuys(input: BuyFitInput, out: BuyFitOutput): number {
     valueOut[j] = 0;
     costOut[j] = 0;
   }
-  const costFactor = 1 + bps / 10000;
+  const costFactor = (j: number) => 1 + (bps[j] as number) / 10000;
   let s = 1;
   while (m > 0) {
     const budget = availMinor - m * feeMinor;
     let total = 0;
     for (let q = 0; q < buys.length; q++)
-      if (active[q]) total += intendedMinor[buys[q] as number] as number;
-    s = budget > 0 ? Math.min(1, budget / (costFactor * total)) : 0;
+      if (active[q]) {
+        const j = buys[q] as number;
+        total += costFactor(j) * (intendedMinor[j] as number);
+      }
+    s = budget > 0 ? Math.min(1, budget / total) : 0;
     let victim = -1;
     for (let q = 0; q < buys.length; q++) {
       if (!active[q]) continue;
@@ -165,7 +183,7 @@ export function fitBuys(input: BuyFitInput, out: BuyFitOutput): number {
   for (let q = 0; q < buys.length; q++) {
     if (!active[q]) continue;
     const j = buys[q] as number;
-    costOut[j] = costMinor(valueOut[j] as number, bps, feeMinor);
+    costOut[j] = costMinor(valueOut[j] as number, bps[j] as number, feeMinor);
     spent += (valueOut[j] as number) + (costOut[j] as number);
   }
   // Integer rounding of each cost can add up to half a minor unit per buy; take it back from the
@@ -182,7 +200,7 @@ export function fitBuys(input: BuyFitInput, out: BuyFitOutput): number {
     }
     const j = buys[big] as number;
     const spec = lots[j] as LotSpec;
-    const cut = Math.max(1, Math.ceil((spent - availMinor) / costFactor));
+    const cut = Math.max(1, Math.ceil((spent - availMinor) / costFactor(j)));
     spent -= (valueOut[j] as number) + (costOut[j] as number);
     const k = maxLotsWithin((valueOut[j] as number) - cut, price[j] as number, spec, scale);
     const v = k > 0 ? valueMinor(unitsForLots(k, spec), price[j] as number, scale) : 0;
@@ -196,7 +214,7 @@ export function fitBuys(input: BuyFitInput, out: BuyFitOutput): number {
     } else {
       lotsOut[j] = k;
       valueOut[j] = v;
-      costOut[j] = costMinor(v, bps, feeMinor);
+      costOut[j] = costMinor(v, bps[j] as number, feeMinor);
       spent += v + (costOut[j] as number);
     }
   }

@@ -20,11 +20,11 @@ function byName(a: string, b: string): number {
 /**
  * Ranks assets by conviction score s = ensemble × confidence (annual return weighted by how much
  * the forecast is trusted; a market_return fallback has confidence 0, so s = 0).
- * top_conviction_buys: the highest scores, descending; risk_reduction_candidates: the lowest,
- * ascending (worst first). Ties are broken by asset name in code-unit order (ascending in both
- * lists). The lists never share an asset: with n assets the top list takes min(3, ⌈n/2⌉) and the
- * bottom list min(3, ⌊n/2⌋) of the rest, so a 4-asset book gets 2 + 2 and one asset gets 1 + 0.
- * Example: scores A 0.05, B −0.02, C 0.01, D 0 → buys [A, C], reduce [B, D].
+ * top_conviction_buys: up to 3 assets with a positive score, highest first;
+ * risk_reduction_candidates: up to 3 with a negative score, lowest (worst) first. A zero score (no
+ * view, or no confidence) is in neither list, so the lists never share an asset and a falling
+ * forecast is never a "buy". Ties are broken by asset name in code-unit order (ascending).
+ * Example: scores A 0.05, B −0.02, C 0.01, D 0 → buys [A, C], reduce [B].
  */
 export function rankHouseView(forecasts: readonly AssetForecast[]): HouseViewRanking {
   if (!Array.isArray(forecasts))
@@ -45,17 +45,16 @@ export function rankHouseView(forecasts: readonly AssetForecast[]): HouseViewRan
     else rows.push({ name: f.asset, score: score + 0 });
   }
   if (details.length) throw new EngineError('BAD_REQUEST', 'invalid forecasts', details);
-  const n = rows.length;
-  const nTop = Math.min(HOUSE_VIEW_SIZE, Math.ceil(n / 2));
-  const nBottom = Math.min(HOUSE_VIEW_SIZE, Math.floor(n / 2));
-  const desc = rows.slice().sort((a, b) => b.score - a.score || byName(a.name, b.name));
-  const top = desc.slice(0, nTop).map((r) => r.name);
-  const chosen = new Set(top);
+  // A buy needs a positive score and a reduction candidate a negative one: an asset the
+  // forecasts expect to fall is never called a conviction buy, however the others rank.
+  const desc = rows
+    .filter((r) => r.score > 0)
+    .sort((a, b) => b.score - a.score || byName(a.name, b.name));
   const asc = rows
-    .filter((r) => !chosen.has(r.name))
+    .filter((r) => r.score < 0)
     .sort((a, b) => a.score - b.score || byName(a.name, b.name));
   return {
-    top_conviction_buys: top,
-    risk_reduction_candidates: asc.slice(0, nBottom).map((r) => r.name),
+    top_conviction_buys: desc.slice(0, HOUSE_VIEW_SIZE).map((r) => r.name),
+    risk_reduction_candidates: asc.slice(0, HOUSE_VIEW_SIZE).map((r) => r.name),
   };
 }

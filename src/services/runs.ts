@@ -1,7 +1,7 @@
 import { EngineError } from '../contract/common';
 import { ENGINE_VERSION } from '../contract/operations';
 import { RebalanceRequest, type RebalanceResponse } from '../contract/rebalance';
-import { canonicalJson, type Sha256Hex } from '../domain/canonical';
+import { canonicalJson, inputHash, type Sha256Parts } from '../domain/canonical';
 import { diffJson, type Difference } from '../domain/diff';
 import type { RunRecord, RunSummary, Store } from '../ports/store';
 import type { QpSolverPort } from '../optimize/qp/types';
@@ -10,21 +10,22 @@ import { runRebalance, type Clock } from './rebalance';
 /** Versions of the models behind a run, stored with it so a later difference can be explained. */
 export const MODEL_VERSIONS: Record<string, string> = {
   engine: ENGINE_VERSION,
-  forecast: '1.0.0',
-  risk: '1.0.0',
-  threshold: '1.0.0',
+  forecast: '2.0.0',
+  risk: '1.1.0',
+  threshold: '2.0.0',
+  execution: '1.0.0',
   montecarlo: '1.0.0',
 };
 
 export interface RunDeps {
   store: Store;
   clock: Clock & { monotonicMs(): number };
-  sha256Hex?: Sha256Hex;
+  sha256?: Sha256Parts;
   solver?: QpSolverPort;
 }
 
 const opts = (deps: RunDeps) => ({
-  ...(deps.sha256Hex ? { sha256Hex: deps.sha256Hex } : {}),
+  ...(deps.sha256 ? { sha256: deps.sha256 } : {}),
   ...(deps.solver ? { solver: deps.solver } : {}),
 });
 
@@ -71,6 +72,8 @@ export async function rebalanceAndSave(
         output_json: canonicalJson({
           error: { code: e.code, message: e.message, details: e.details },
         }),
+        // The same input hash a successful run of this input would carry.
+        input_hash: inputHash(input, deps.sha256),
         duration_ms: deps.clock.monotonicMs() - t0,
         actor,
       });
@@ -321,30 +324,40 @@ export function compareRuns(store: Store, aId: string, bId: string) {
 }
 
 /** RFC 4180 CSV: fields with a comma, quote or line break are quoted, quotes doubled. */
-function csvField(v: string | number): string {
-  const s = String(v);
+function csvField(v: string | number | null | undefined): string {
+  const s = v === null || v === undefined ? '' : String(v);
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
+const ORDER_COLUMNS = [
+  'security',
+  'asset',
+  'asset_class',
+  'action',
+  'trade_units',
+  'price',
+  'lot_size',
+  'trade_value',
+  'signed_trade_value',
+  'estimated_cost',
+  'status',
+  'reason',
+] as const;
+
+/**
+ * The run's orders as CSV, one line per security (a holding, or an asset traded as itself), so a
+ * broker gets shares per security. Runs saved before security-level orders existed have only
+ * asset rows; those are listed with the asset as the security.
+ */
 export function tradesCsv(store: Store, run_id: string): string {
   const r = getRunOrThrow(store, run_id);
   const out = JSON.parse(r.output_json) as Out;
   if (!out.trades)
     throw new EngineError('NOT_FOUND', `run ${run_id} has no trade list (status ${r.status})`);
-  const cols = [
-    'asset',
-    'asset_class',
-    'action',
-    'trade_units',
-    'price',
-    'trade_value',
-    'signed_trade_value',
-    'estimated_cost',
-    'lot_size',
-    'reason',
-  ] as const;
-  const lines = [cols.join(',')];
-  for (const t of out.trades) lines.push(cols.map((c) => csvField(t[c])).join(','));
+  const rows: Record<(typeof ORDER_COLUMNS)[number], string | number | null | undefined>[] =
+    out.orders ?? out.trades.map((t) => ({ ...t, security: t.asset }));
+  const lines = [ORDER_COLUMNS.join(',')];
+  for (const row of rows) lines.push(ORDER_COLUMNS.map((c) => csvField(row[c])).join(','));
   return `${lines.join('\r\n')}\r\n`;
 }
 

@@ -98,14 +98,15 @@ describe('runs over HTTP', () => {
     expect(r.headers['content-type']).toContain('text/csv');
     const lines = r.body.trim().split('\r\n');
     expect(lines[0]).toBe(
-      'asset,asset_class,action,trade_units,price,trade_value,signed_trade_value,estimated_cost,lot_size,reason',
+      'security,asset,asset_class,action,trade_units,price,lot_size,trade_value,signed_trade_value,estimated_cost,status,reason',
     );
     expect(lines).toHaveLength(7);
     const run = body<{ output: { trades: { asset: string; trade_units: number }[] } }>(
       await get(`/api/runs/${a}`),
     );
+    // One line per security; these assets have no holdings, so each is its own security.
     expect(lines[1]!.split(',')[0]).toBe(run.output.trades[0]!.asset);
-    expect(Number(lines[1]!.split(',')[3])).toBe(run.output.trades[0]!.trade_units);
+    expect(Number(lines[1]!.split(',')[4])).toBe(run.output.trades[0]!.trade_units);
   });
 });
 

@@ -215,12 +215,16 @@ function readTablePortfolio(
         else row.assetClass = c;
       }
     }
-    // Price: required on every row (an asset's price, or a holding's last price).
+    // Price: required on every row (an asset's price, or a holding's last price), except on the
+    // asset row of a holdings file: a sleeve is ordered through its holdings at their own
+    // prices, so it needs none (and none is invented).
     {
       const raw = cell(r, 'price');
       const p = parseNumber(raw, decimal);
-      if (raw.trim() === '') bad('price', 'BAD_NUMBER', 'the price is empty');
-      else if (p === null || p.percent) bad('price', 'BAD_NUMBER', `"${clip(raw)}" is not a price`);
+      if (raw.trim() === '') {
+        if (!(holdingMode && row.holding === '')) bad('price', 'BAD_NUMBER', 'the price is empty');
+      } else if (p === null || p.percent)
+        bad('price', 'BAD_NUMBER', `"${clip(raw)}" is not a price`);
       else if (p.value <= 0) bad('price', 'NEGATIVE_PRICE', `price ${p.value} must be > 0`);
       else if (p.value > 1e12) bad('price', 'BAD_NUMBER', `price ${p.value} is above 1e12`);
       else row.price = p.value;
@@ -521,15 +525,14 @@ function groupHoldings(
     const assetClass = agree('assetClass', 'asset_class');
     const lotSize = agree('lotSize', 'lot_size');
     if (assetClass === null || lotSize === null) continue;
-    let price: number;
-    if (assetRow) price = assetRow.price;
-    else if (holdings.length === 1) price = (holdings[0] as Row).price;
-    else {
+    // An asset row without holdings is one security and needs its price; with holdings, orders
+    // go to the holdings at their own prices and the asset row's price (if any) is not used.
+    if (holdings.length === 0 && !(assetRow && assetRow.price > 0)) {
       rb.reject(
         first.line,
         hdr('price'),
-        'BAD_VALUE',
-        `"${clip(name)}" has ${holdings.length} holdings and no asset row (a row with a blank holding) giving the asset's price`,
+        'BAD_NUMBER',
+        `"${clip(name)}" has no holdings, so its row needs a price`,
       );
       continue;
     }
@@ -541,10 +544,21 @@ function groupHoldings(
       current += r.current;
       value += r.quantity * r.price;
     }
-    const a: ImportedAsset = { asset: name, target_weight: target, current_weight: current, price };
+    const a: ImportedAsset = { asset: name, target_weight: target, current_weight: current };
+    if (holdings.length === 0 && assetRow) a.price = assetRow.price;
     if (assetClass !== undefined) a.asset_class = assetClass;
     if (lotSize !== undefined) a.lot_size = lotSize;
-    if (holdings.length > 0) a.holdings = holdingWeights(name, holdings, col, rb);
+    if (holdings.length > 0) {
+      a.holdings = holdingWeights(name, holdings, col, rb);
+      // Targets given per holding (and not on the asset row) split the asset's target inside it.
+      const heldTarget = holdings.reduce((t, r) => t + r.target, 0);
+      if (
+        holdings.length > 1 &&
+        !(assetRow && assetRow.target > 0) &&
+        holdings.every((r) => r.target > 0)
+      )
+        a.holdings.forEach((h, j) => (h.target_weight = (holdings[j] as Row).target / heldTarget));
+    }
     out.push({ out: a, value });
   }
   return out;
@@ -630,8 +644,8 @@ function readJsonPortfolio(text: string, rb: ReportBuilder): ImportedPortfolio |
       asset: a.asset,
       target_weight: a.target_weight,
       current_weight: a.current_weight,
-      price: a.price,
     };
+    if (a.price !== undefined) o.price = a.price;
     if (a.asset_class !== undefined) o.asset_class = a.asset_class;
     if (a.lot_size !== undefined) o.lot_size = a.lot_size;
     if (a.holdings !== undefined) o.holdings = a.holdings.map((h) => ({ ...h }));

@@ -160,12 +160,16 @@ export const PriceImportOptions = z.object({
 });
 export type PriceImportOptions = z.input<typeof PriceImportOptions>;
 
-/** One holding inside an asset (RebalanceRequest's Holding plus the quantity when known). */
+/** One holding inside an asset (RebalanceRequest's Holding). */
 export interface ImportedHolding {
   holding: string;
-  holding_weight: number;
+  holding_weight?: number;
   last_price: number;
   quantity?: number;
+  /** Share of the asset's target, when every holding row of the asset gave a target. */
+  target_weight?: number;
+  lot_size?: number;
+  min_trade_value?: number;
 }
 
 /** One asset, with RebalanceRequest's field names (extra `quantity` is stripped by the contract). */
@@ -174,7 +178,8 @@ export interface ImportedAsset {
   asset_class?: AssetClass;
   target_weight: number;
   current_weight: number;
-  price: number;
+  /** Absent when the asset is ordered through its holdings (each has its own price). */
+  price?: number;
   lot_size?: number;
   quantity?: number;
   holdings?: ImportedHolding[];

@@ -14,7 +14,8 @@ export interface RequestAsset {
   asset_class: string;
   current_weight: number;
   target_weight: number;
-  price: number;
+  /** Price of the asset as one security; absent when it is ordered through holdings. */
+  price?: number | undefined;
   /** Resolved lot size (the asset's or its class default). */
   lot_size?: number;
   min_trade_value?: number;
@@ -97,10 +98,21 @@ export function buildOptimizationProblem(input: BuildProblemInput): {
     problem.riskBudgets = assets.map((a) => fields.risk_budgets?.[a.asset] ?? 0);
   if (fields.cash_floor !== undefined) problem.cashFloor = fields.cash_floor;
   if (fields.no_trade) problem.noTrade = fields.no_trade;
-  if (fields.whole_lots)
+  if (fields.whole_lots) {
+    const noPrice = assets.flatMap((a, i) => (a.price === undefined ? [i] : []));
+    if (noPrice.length)
+      throw new EngineError(
+        'BAD_REQUEST',
+        'whole_lots needs every asset traded as one security with its own price',
+        noPrice.map((i) => ({
+          path: `assets.${i}.price`,
+          message: 'required with whole_lots (an asset ordered through holdings has no single lot)',
+        })),
+      );
     problem.lots = {
       lotSize: assets.map((a) => a.lot_size ?? 1),
-      price: assets.map((a) => a.price),
+      price: assets.map((a) => a.price as number),
     };
+  }
   return { problem, context: { covarianceInfo: est.info, warnings: est.warnings } };
 }

@@ -16,7 +16,7 @@ const af = (asset: string, ensemble: number, confidence: number): AssetForecast 
 });
 
 describe('rankHouseView', () => {
-  it('ranks by ensemble × confidence: top 3 descending, bottom 3 ascending (worst first)', () => {
+  it('ranks by ensemble × confidence: positive scores descending, negative ascending', () => {
     // scores: A 0.10·0.5 = 0.05, B −0.2·0.1 = −0.02, C 0.02·0.5 = 0.01, D 0.3·0 = 0,
     //         E 0.04·1 = 0.04, F −0.1·0.5 = −0.05, G 0.5·0.02 = 0.01
     const r = rankHouseView([
@@ -30,16 +30,17 @@ describe('rankHouseView', () => {
     ]);
     // C and G tie at 0.01: name order puts C first (takes the last top slot)
     expect(r.top_conviction_buys).toEqual(['A', 'E', 'C']);
-    expect(r.risk_reduction_candidates).toEqual(['F', 'B', 'D']);
+    // D scores 0 (no confidence): no view, in neither list.
+    expect(r.risk_reduction_candidates).toEqual(['F', 'B']);
   });
 
   it('breaks ties by name in code-unit order, in both lists', () => {
     const r = rankHouseView(['d', 'b', 'a', 'c', 'f', 'e', 'B'].map((n) => af(n, 0.1, 0.5)));
     expect(r.top_conviction_buys).toEqual(['B', 'a', 'b']); // 'B' (66) < 'a' (97)
-    expect(r.risk_reduction_candidates).toEqual(['c', 'd', 'e']);
+    expect(r.risk_reduction_candidates).toEqual([]);
   });
 
-  it('lists are disjoint for small books: ⌈n/2⌉ and ⌊n/2⌋, at most 3 each', () => {
+  it('a falling forecast is never a buy, a rising one never a reduction', () => {
     const four = rankHouseView([
       af('A', 0.05, 1),
       af('B', -0.02, 1),
@@ -48,19 +49,19 @@ describe('rankHouseView', () => {
     ]);
     expect(four).toEqual({
       top_conviction_buys: ['A', 'C'],
-      risk_reduction_candidates: ['B', 'D'],
+      risk_reduction_candidates: ['B'],
     });
     expect(rankHouseView([af('X', -0.5, 1)])).toEqual({
-      top_conviction_buys: ['X'],
-      risk_reduction_candidates: [],
+      top_conviction_buys: [],
+      risk_reduction_candidates: ['X'],
     });
     expect(rankHouseView([])).toEqual({ top_conviction_buys: [], risk_reduction_candidates: [] });
   });
 
-  it('a negative forecast with zero confidence (−0) ties with the other zeros', () => {
+  it('a forecast with zero confidence (score ±0) is in neither list', () => {
     const r = rankHouseView([af('Z', -0.3, 0), af('A', 0.3, 0), af('M', 0.1, 1), af('N', -0.1, 1)]);
-    expect(r.top_conviction_buys).toEqual(['M', 'A']);
-    expect(r.risk_reduction_candidates).toEqual(['N', 'Z']);
+    expect(r.top_conviction_buys).toEqual(['M']);
+    expect(r.risk_reduction_candidates).toEqual(['N']);
   });
 
   it('scores the shrunk ensemble, not the unshrunk one', () => {
@@ -68,8 +69,8 @@ describe('rankHouseView', () => {
     const p = { ...af('P', 0.02, 0.1), ensemble_unshrunk: 0.9 };
     const q = { ...af('Q', 0.06, 0.1), ensemble_unshrunk: -0.5 };
     expect(rankHouseView([p, q])).toEqual({
-      top_conviction_buys: ['Q'],
-      risk_reduction_candidates: ['P'],
+      top_conviction_buys: ['Q', 'P'],
+      risk_reduction_candidates: [],
     });
   });
 });

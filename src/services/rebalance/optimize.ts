@@ -1,0 +1,79 @@
+/**
+ * Step 4b: the optimized methods DECIDE post-trade weights with the constrained optimizer
+ * (HiGHS); execution (step 5) turns them into orders like any other decision.
+ * docs/methods.md, step 5, and the Constrained optimizer section.
+ */
+import { EngineError, type AssetClass } from '../../contract/common';
+import type { OptimizationResult } from '../../contract/optimize';
+import type { RebalanceRequest } from '../../contract/rebalance';
+import { lotSizeFor } from '../../execution/lots';
+import { buildOptimizationProblem, optimizePortfolio } from '../../optimize/qp';
+import type { QpSolverPort } from '../../optimize/qp/types';
+import { simpleReturns } from '../../risk/returns';
+import type { Book } from './book';
+import type { BookForecasts } from './forecasts';
+import { tail, type BookHistory } from './history';
+
+export interface OptimizedDecision {
+  /** Decided post-trade weights, fractions of V'. */
+  weights: Float64Array;
+  optimization: OptimizationResult;
+}
+
+/**
+ * Solves the request's method on the aligned history. Weights are fractions of V' = V + F (the
+ * current weights after the cash flow; cash is 1 − Σ w), so a contribution is invested and a
+ * withdrawal raised by the solver's budget constraint.
+ */
+export async function decideOptimized(
+  req: RebalanceRequest,
+  book: Book,
+  history: BookHistory,
+  fc: BookForecasts,
+  solver: QpSolverPort | undefined,
+): Promise<OptimizedDecision> {
+  const aligned = history.aligned;
+  if (!aligned)
+    throw new EngineError(
+      'BAD_REQUEST',
+      `method ${req.method} needs return history for every asset`,
+      [{ path: 'price_history', message: `no history for ${history.missing.join(', ')}` }],
+    );
+  if (!solver) throw new EngineError('INTERNAL', 'no optimizer available in this process');
+  const method = req.method as Exclude<RebalanceRequest['method'], 'threshold'>;
+  const T0 = (aligned[0] as Float64Array).length;
+  const factorNames = req.covariance.factor_series;
+  const ph = req.price_history;
+  const { problem, context } = buildOptimizationProblem({
+    method,
+    fields: req,
+    assets: req.assets.map((a, i) => ({
+      asset: a.asset,
+      asset_class: book.classes[i] as string,
+      current_weight: book.currentAfterFlow[i] as number,
+      target_weight: book.target[i] as number,
+      price: a.holdings && a.holdings.length > 0 ? undefined : a.price,
+      lot_size: lotSizeFor(book.classes[i] as AssetClass, a.lot_size),
+      min_trade_value: a.min_trade_value,
+    })),
+    portfolioValue: book.valueAfterFlow,
+    turnoverLimit: req.turnover_limit,
+    transactionCostBps: req.transaction_cost_bps,
+    riskFreeRate: req.risk_free_rate,
+    targetWeights: fc.destination,
+    expectedReturns: fc.ensemble,
+    returns: aligned,
+    ...(factorNames && ph
+      ? { factorReturns: factorNames.map((f) => tail(simpleReturns(ph.prices[f] as number[]), T0)) }
+      : {}),
+  });
+  const optimization = await optimizePortfolio(problem, solver, context);
+  const byAsset = new Map(optimization.weights.map((r) => [r.asset, r.weight]));
+  return {
+    weights: Float64Array.from(
+      req.assets,
+      (a, i) => byAsset.get(a.asset) ?? (book.currentAfterFlow[i] as number),
+    ),
+    optimization,
+  };
+}

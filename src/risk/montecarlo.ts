@@ -76,6 +76,13 @@ export interface AssetPathSpec {
 
 /** Paths per block whose wealth is buffered path-major before going to the day-major store. */
 const BLOCK = 16;
+/**
+ * Paths simulated together by the portfolio-level kernels (constant_mix): their draws are made
+ * path by path (each from its own stream), then wealth is compounded day by day across the group
+ * and written straight to the day-major store, PATH_GROUP consecutive values per day (no
+ * path-major buffer to flush).
+ */
+const PATH_GROUP = 32;
 
 /**
  * Copies a block of `count` paths (path-major in `buf`, H days each) into the day-major store at
@@ -269,22 +276,24 @@ export function simulatePortfolioGaussianPaths(
   firstPath = 0,
 ): void {
   const rng = new Xoshiro128ss(seed, firstPath);
-  const z = new Float64Array(H);
-  const buf = new Float64Array(BLOCK * H);
-  for (let p = 0; p < P; p++) {
-    rng.reseed(seed, firstPath + p);
-    fillStandardNormal(rng, z, 0, H);
-    const bo = (p % BLOCK) * H;
-    let W = 1;
-    for (let d = 0; d < H; d++) {
-      let g = 1 + (m + s * z[d]!);
-      if (g < 0) g = 0;
-      W *= g;
-      buf[bo + d] = W;
+  const z = new Float64Array(PATH_GROUP * H);
+  const W = new Float64Array(PATH_GROUP);
+  for (let p0 = 0; p0 < P; p0 += PATH_GROUP) {
+    const count = Math.min(PATH_GROUP, P - p0);
+    for (let b = 0; b < count; b++) {
+      rng.reseed(seed, firstPath + p0 + b);
+      fillStandardNormal(rng, z, b * H, H);
     }
-    terminal[p] = W;
-    if (store !== null && (p % BLOCK === BLOCK - 1 || p === P - 1))
-      flushBlock(buf, H, p - (p % BLOCK), (p % BLOCK) + 1, store, P);
+    W.fill(1);
+    for (let d = 0, o = p0; d < H; d++, o += P)
+      for (let b = 0, k = d; b < count; b++, k += H) {
+        let g = 1 + (m + s * z[k]!);
+        if (g < 0) g = 0;
+        const w = W[b]! * g;
+        W[b] = w;
+        if (store !== null) store[o + b] = w;
+      }
+    for (let b = 0; b < count; b++) terminal[p0 + b] = W[b]!;
   }
 }
 
@@ -323,23 +332,26 @@ function bootstrapPortfolioPaths(
   terminal: Float64Array,
 ): void {
   const rng = new Xoshiro128ss(seed, 0);
-  const idx = new Int32Array(H);
+  const idx = new Int32Array(PATH_GROUP * H);
+  const views = Array.from({ length: PATH_GROUP }, (_, b) => idx.subarray(b * H, (b + 1) * H));
   const T = rp.length;
-  const buf = new Float64Array(BLOCK * H);
-  for (let p = 0; p < P; p++) {
-    rng.reseed(seed, p);
-    stationaryBootstrapIndices(rng, T, blockSize, idx);
-    const bo = (p % BLOCK) * H;
-    let W = 1;
-    for (let d = 0; d < H; d++) {
-      let g = 1 + rp[idx[d]!]!;
-      if (g < 0) g = 0;
-      W *= g;
-      buf[bo + d] = W;
+  const W = new Float64Array(PATH_GROUP);
+  for (let p0 = 0; p0 < P; p0 += PATH_GROUP) {
+    const count = Math.min(PATH_GROUP, P - p0);
+    for (let b = 0; b < count; b++) {
+      rng.reseed(seed, p0 + b);
+      stationaryBootstrapIndices(rng, T, blockSize, views[b]!);
     }
-    terminal[p] = W;
-    if (p % BLOCK === BLOCK - 1 || p === P - 1)
-      flushBlock(buf, H, p - (p % BLOCK), (p % BLOCK) + 1, store, P);
+    W.fill(1);
+    for (let d = 0, o = p0; d < H; d++, o += P)
+      for (let b = 0, k = d; b < count; b++, k += H) {
+        let g = 1 + rp[idx[k]!]!;
+        if (g < 0) g = 0;
+        const w = W[b]! * g;
+        W[b] = w;
+        store[o + b] = w;
+      }
+    for (let b = 0; b < count; b++) terminal[p0 + b] = W[b]!;
   }
 }
 
@@ -578,7 +590,8 @@ export function runMonteCarlo(input: MonteCarloInput): {
     }
   }
 
-  // Terminal statistics (before the selections below reorder the last day's column).
+  // Terminal statistics. The last day's column of `store` holds exactly the values of `terminal`,
+  // so Q_0.05(W_H) is that day's p5 band.
   let sum = 0;
   let losses = 0;
   for (let p = 0; p < P; p++) {
@@ -595,9 +608,12 @@ export function runMonteCarlo(input: MonteCarloInput): {
     return { result: null, warnings };
   }
   const q = new Float64Array(BAND_PROBABILITIES.length);
-  const sorted = Float64Array.from(terminal);
-  quantilesInPlace(sorted, [0.05], q);
-  const q05 = q[0]!;
+  const bands: MonteCarloResult['bands'] = [{ day: 0, p5: 1, p25: 1, p50: 1, p75: 1, p95: 1 }];
+  for (let d = 1; d <= H; d++) {
+    quantilesInPlace(store.subarray((d - 1) * P, d * P), BAND_PROBABILITIES, q);
+    bands.push({ day: d, p5: q[0]!, p25: q[1]!, p50: q[2]!, p75: q[3]!, p95: q[4]! });
+  }
+  const q05 = bands[H]!.p5;
   let tailSum = 0;
   let tailCount = 0;
   for (let p = 0; p < P; p++) {
@@ -606,12 +622,6 @@ export function runMonteCarlo(input: MonteCarloInput): {
       tailSum += v;
       tailCount++;
     }
-  }
-
-  const bands: MonteCarloResult['bands'] = [{ day: 0, p5: 1, p25: 1, p50: 1, p75: 1, p95: 1 }];
-  for (let d = 1; d <= H; d++) {
-    quantilesInPlace(store.subarray((d - 1) * P, d * P), BAND_PROBABILITIES, q);
-    bands.push({ day: d, p5: q[0]!, p25: q[1]!, p50: q[2]!, p75: q[3]!, p95: q[4]! });
   }
 
   const result: MonteCarloResult = {

@@ -81,3 +81,20 @@ describe('canonical JSON refuses what JSON cannot represent', () => {
     expect(() => canonicalJson([{ x: NaN }])).toThrow(/\(root\)\.0\.x/);
   });
 });
+
+describe('isRealDate', () => {
+  it('agrees with the calendar (Date) on every day-of-month string of 1899–2101', async () => {
+    const { isRealDate } = await import('../../src/contract/rebalance');
+    let checked = 0;
+    for (let y = 1899; y <= 2101; y++)
+      for (let m = 0; m <= 13; m++)
+        for (let d = 0; d <= 32; d++) {
+          const s = `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+          const t = Date.parse(`${s}T00:00:00Z`);
+          const real = Number.isFinite(t) && new Date(t).toISOString().slice(0, 10) === s;
+          expect(isRealDate(s), s).toBe(real);
+          checked++;
+        }
+    expect(checked).toBe(203 * 14 * 33);
+  });
+});

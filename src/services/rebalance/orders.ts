@@ -108,8 +108,15 @@ export function planRows(
   // Orders.
   const orders: OrderRow[] = book.securities.map((sec, j) => {
     const o = exec.orders[j] as ExecOrder;
-    const status = statusOf(j, o);
     const tv = fromMinor(o.valueMinor, scale);
+    // A holding that gets none of its asset's trade: the split toward the holding targets sent it
+    // all to the others (this one is already past its target share in that direction).
+    const assetMoves = (plan.intendedMinor[j] ?? 0) === 0 && o.decidedMinor === 0;
+    const split =
+      sec.holding !== null && assetMoves && !held.has(sec.asset) && !sec.restricted
+        ? splitNote(sec.asset)
+        : null;
+    const status = split ? 'no_change' : statusOf(j, o);
     return {
       security: sec.id,
       asset: req.assets[sec.asset]?.asset ?? sec.id,
@@ -122,9 +129,20 @@ export function planRows(
       signed_trade_value: o.lots > 0 ? tv : o.lots < 0 ? -tv : 0,
       estimated_cost: fromMinor(o.costMinor, scale),
       status,
-      reason: reasonFor(context(sec.asset, status, o, sec)),
+      reason: split ?? reasonFor(context(sec.asset, status, o, sec)),
     };
   });
+
+  /** Reason for a holding left out of its asset's trade, or null when the asset does not trade. */
+  function splitNote(i: number): string | null {
+    let side = 0;
+    for (const k of book.securitiesOf[i] as number[]) side += plan.intendedMinor[k] ?? 0;
+    if (side === 0) return null;
+    const asset = req.assets[i]?.asset ?? '';
+    return side > 0
+      ? `No order: ${asset}'s buy goes first to its holdings furthest below their target shares and did not reach this one`
+      : `No order: ${asset}'s sell comes first from its holdings furthest above their target shares and did not reach this one`;
+  }
 
   // Asset rows, post-trade values, band status.
   const trades: TradeRow[] = [];
@@ -132,6 +150,8 @@ export function planRows(
   const bandStatus: ('inside' | 'outside')[] = [];
   const bandConstraint: (BandConstraint | null)[] = [];
   const breaches: string[] = [];
+  const byExecution: string[] = [];
+  const byMethod: string[] = [];
   const totalMinor = Vp * scale;
   for (let i = 0; i < book.n; i++) {
     const ids = book.securitiesOf[i] as number[];
@@ -184,16 +204,26 @@ export function planRows(
     bandStatus.push(inside ? 'inside' : 'outside');
     const constraint = inside ? null : constraintOf(i, status, plan, book);
     bandConstraint.push(constraint);
-    if (!inside)
-      breaches.push(
-        `${req.assets[i]?.asset} at ${(w * 100).toFixed(2)}% vs ${(lo * 100).toFixed(2)}–${(hi * 100).toFixed(2)}% (${constraint})`,
-      );
+    if (!inside) {
+      const text = `${req.assets[i]?.asset} at ${(w * 100).toFixed(2)}% vs ${(lo * 100).toFixed(2)}–${(hi * 100).toFixed(2)}%`;
+      breaches.push(text);
+      // An optimized method's own decision outside the policy band is its answer, not an
+      // execution failure: reported apart from what execution could not do.
+      if (constraint === 'method') byMethod.push(text);
+      else byExecution.push(`${text} (${constraint})`);
+    }
   }
-  if (breaches.length)
+  if (byExecution.length)
     warnings.push({
       code: 'BAND_BREACH_REMAINS',
       path: 'assets',
-      message: `${breaches.length} asset${breaches.length === 1 ? '' : 's'} still outside the band after the trades, with what prevented it: ${breaches.join('; ')}`,
+      message: `${byExecution.length} asset${byExecution.length === 1 ? '' : 's'} still outside the band after the trades, with what prevented it: ${byExecution.join('; ')}`,
+    });
+  if (byMethod.length)
+    warnings.push({
+      code: 'OUTSIDE_POLICY_BAND',
+      path: 'method',
+      message: `${req.method} decided weights outside the policy band (target ± drift_threshold) for ${byMethod.length} asset${byMethod.length === 1 ? '' : 's'}; the optimized methods do not use bands: ${byMethod.join('; ')}`,
     });
 
   // Totals.

@@ -132,9 +132,7 @@ export function planThreshold(
     const spare = exec.cashAfterMinor - toMinor(book.cashTarget * book.valueAfterFlow, book.scale);
     // One pinning round only: pinning again would settle assets whose lots are not coarse.
     const coarse =
-      lacking || spare <= 0 || pinnedOnce
-        ? []
-        : coarseAssets(book, exec, intendedMinor, fixed, pinned, spare);
+      lacking || spare <= 0 || pinnedOnce ? [] : coarseAssets(book, exec, fixed, pinned, spare);
     const again =
       dec.triggered && reservePasses < MAX_RESERVE_PASSES && (lacking || coarse.length > 0);
     if (newlyHeld === 0 && newlyPinned === 0 && !again) {
@@ -215,7 +213,7 @@ function inBandLotPoint(
     const v = value(k);
     const after = x > 0 ? cur + v : cur - v;
     if (after < lo - tol || after > hi + tol) continue;
-    if (v < sec.minTradeMinor) return null;
+    if (v < sec.minTradeMinor) continue;
     if (
       x < 0 &&
       (v > cur + 1e-9 || (sec.heldUnits !== null && unitsForLots(k, sec.lot) > sec.heldUnits))
@@ -227,15 +225,13 @@ function inBandLotPoint(
 }
 
 /**
- * Assets whose orders left at least half of the spare cash over (decided minus reached value),
- * when the spare is
- * material (≥ 1 bp of V') and some other free asset has a lot small enough to take it: pinning
- * them lets the others absorb the cash.
+ * Assets whose orders left at least half of the spare cash over (intended after the cap minus
+ * reached value), when the spare is material (≥ 1 bp of V') and some other free asset has a lot
+ * small enough to take it: pinning them lets the others absorb the cash.
  */
 function coarseAssets(
   book: Book,
   exec: ExecutionResult,
-  intendedMinor: Float64Array,
   fixed: Uint8Array,
   pinned: Float64Array,
   spare: number,
@@ -250,7 +246,8 @@ function coarseAssets(
       const o = exec.orders[j];
       if (!o) continue;
       const reached = o.lots > 0 ? o.valueMinor : o.lots < 0 ? -o.valueMinor : 0;
-      lost += (intendedMinor[j] as number) - reached;
+      // The intended amount after the turnover cap: a buy the cap scaled left no cash over.
+      lost += o.intendedMinor - reached;
     }
     if (lost >= 0.5 * spare) out.push(i);
   }

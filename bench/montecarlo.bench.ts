@@ -7,7 +7,8 @@
  *    gaussian, buy-and-hold, filling the day-major path store — in asset-steps per second
  *    (paths·days·assets / time), p50 of 5 runs after 1 warm-up. Target ≥ 70 M/s on one core.
  * 2. The same through runMonteCarlo (adds estimation, Cholesky and the 5 percentile bands per day).
- * 3. The product path: runMonteCarlo, constant_mix gaussian, 10,000 paths × 21 days on 6 assets.
+ * 3. The product path: runMonteCarlo, constant_mix gaussian (and bootstrap), 10,000 paths × 21
+ *    days on 6 assets, p50 of 50 runs.
  * 4. numpy peer (bench/montecarlo_numpy.py, single-threaded BLAS), the same asset-level work;
  *    reported as skipped when python3 or numpy is missing.
  * Inputs: the last 1,260 rows of test/fixtures/skfolio_sp500_dataset.csv (20 S&P 500 stocks).
@@ -23,6 +24,7 @@ const PATHS = 10_000;
 const DAYS = 252;
 const ASSETS = 20;
 const RUNS = 5;
+const PRODUCT_RUNS = 50;
 const DATA = fileURLToPath(new URL('../test/fixtures/skfolio_sp500_dataset.csv', import.meta.url));
 const NUMPY_SCRIPT = fileURLToPath(new URL('./montecarlo_numpy.py', import.meta.url));
 
@@ -145,8 +147,9 @@ export async function runMonteCarloBench(): Promise<object> {
   };
   console.log(JSON.stringify(full));
 
+  // The product path takes a few milliseconds: p50 of PRODUCT_RUNS runs, gaussian and bootstrap.
   const product6 = history.slice(0, 6);
-  const productTimes = time(() => {
+  const productRun = (method: 'gaussian' | 'bootstrap') => () => {
     runMonteCarlo({
       weights: new Float64Array(6).fill(1 / 6),
       assetReturns: product6,
@@ -154,21 +157,33 @@ export async function runMonteCarloBench(): Promise<object> {
         paths: PATHS,
         horizon_days: 21,
         seed: 42,
-        method: 'gaussian',
+        method,
         block_size: 5,
         rebalancing: 'constant_mix',
       },
       initialValue: 1e6,
     });
-  });
+  };
+  const productTimes = time(productRun('gaussian'), PRODUCT_RUNS);
   const product = {
     name: 'montecarlo_product_constant_mix_gaussian',
     paths: PATHS,
     days: 21,
     assets: 6,
+    runs: PRODUCT_RUNS,
     p50_ms: p50(productTimes) * 1000,
   };
   console.log(JSON.stringify(product));
+  const bootstrapTimes = time(productRun('bootstrap'), PRODUCT_RUNS);
+  const productBootstrap = {
+    name: 'montecarlo_product_constant_mix_bootstrap',
+    paths: PATHS,
+    days: 21,
+    assets: 6,
+    runs: PRODUCT_RUNS,
+    p50_ms: p50(bootstrapTimes) * 1000,
+  };
+  console.log(JSON.stringify(productBootstrap));
 
   const numpy = runNumpy();
   const ratio =
@@ -176,7 +191,7 @@ export async function runMonteCarloBench(): Promise<object> {
       ? { engine_over_numpy: engine.asset_steps_per_s / numpy.asset_steps_per_s }
       : {};
   console.log(JSON.stringify({ ...numpy, ...ratio }));
-  return { engine, full, product, numpy: { ...numpy, ...ratio } };
+  return { engine, full, product, productBootstrap, numpy: { ...numpy, ...ratio } };
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -62,7 +62,8 @@ export function ResultTabs({
   extraTabs?: ExtraTab[];
 }) {
   const warnCount = r.warnings.length;
-  const tradeCount = r.trades.filter((t) => t.action !== 'Hold').length;
+  // Orders sent (one per security); results saved before orders existed count asset rows.
+  const tradeCount = (r.orders ?? r.trades).filter((t) => t.action !== 'Hold').length;
   const tabs = resultTabs(r);
   // A tab this result does not have (Optimizer after a threshold run) falls back to the first.
   const tab =
@@ -125,12 +126,22 @@ function Kpis({ r }: { r: RebalanceResponse }) {
   const cur = r.risk_metrics;
   const pro = r.proposed_risk_metrics;
   const outside = r.weights.filter((w) => w.outside_band).length;
+  // Runs saved before the field existed lack it.
+  const after = r.trade_summary.band_breaches_remaining as number | undefined;
   const riskMissing = cur.volatility === null || pro.volatility === null;
   const riskNote = riskMissing ? riskWarnings(r.warnings)[0] : undefined;
   return (
     <div className="kpis" data-testid="kpis">
       <Kpi label="Portfolio value" value={money(r.portfolio_value, r.currency, 0)} />
-      <Kpi label="Outside band" value={`${outside} / ${r.weights.length}`} />
+      <Kpi
+        label="Outside band"
+        value={`${outside} / ${r.weights.length}`}
+        note={
+          typeof after === 'number' ? `after trades: ${after === 0 ? 'none' : after}` : undefined
+        }
+        tone={after ? 'warn' : ''}
+        testId="kpi-outside"
+      />
       <Kpi
         label="Trades · turnover"
         value={`${r.trade_summary.trade_count} · ${pct(r.turnover_used)}`}

@@ -2,6 +2,8 @@
  * Display formatting. Formatters are built once (Intl objects are costly to create) and every
  * function shows null, NaN or ±Infinity as an em dash rather than a misleading number.
  */
+import type { OrderStatus } from '../src/contract/rebalance';
+
 export const DASH = '—';
 
 const cache = new Map<string, Intl.NumberFormat>();
@@ -140,4 +142,78 @@ export function sci(x: number | null | undefined): string {
   const a = Math.abs(x);
   if (a >= 1e-3 && a < 1e5) return String(Number(x.toPrecision(4)));
   return x.toExponential(1);
+}
+
+/**
+ * Human wording of an order status, its tone (sent as decided, sent but reduced, not sent, nothing
+ * to do) and a one-line explanation for the tooltip. An unknown code is shown as given.
+ */
+export function orderStatus(s: string): {
+  label: string;
+  tone: 'sent' | 'reduced' | 'skipped' | 'none';
+  help: string;
+} {
+  switch (s as OrderStatus) {
+    case 'traded':
+      return { label: 'traded', tone: 'sent', help: 'Executed as decided (rounded to lots).' };
+    case 'scaled_by_cap':
+      return {
+        label: 'scaled by cap',
+        tone: 'reduced',
+        help: 'Executed, scaled down to meet the turnover cap.',
+      };
+    case 'scaled_to_cash':
+      return {
+        label: 'scaled to cash',
+        tone: 'reduced',
+        help: 'A buy reduced to the cash available after costs.',
+      };
+    case 'below_min_trade':
+      return {
+        label: 'below min. trade',
+        tone: 'skipped',
+        help: 'Not sent: smaller than the minimum trade value.',
+      };
+    case 'rounded_to_zero':
+      return { label: 'under one lot', tone: 'skipped', help: 'Not sent: less than one lot.' };
+    case 'cost_exceeds_proceeds':
+      return {
+        label: 'cost > proceeds',
+        tone: 'skipped',
+        help: 'Not sent: a sell whose cost would exceed what it raises.',
+      };
+    case 'not_funded':
+      return { label: 'not funded', tone: 'skipped', help: 'Not sent: no cash left for this buy.' };
+    case 'restricted':
+      return { label: 'restricted', tone: 'skipped', help: 'Not sent: on the no_trade list.' };
+    case 'in_band':
+      return { label: 'in band', tone: 'none', help: 'Nothing to trade: inside its band.' };
+    case 'no_change':
+      return { label: 'no change', tone: 'none', help: 'The method kept the current weight.' };
+    default:
+      return { label: s.replaceAll('_', ' '), tone: 'none', help: s };
+  }
+}
+
+/** The constraint that kept an asset outside its band after the trades, as a plain word. */
+export function bandConstraint(c: string | null | undefined): { label: string; help: string } {
+  switch (c) {
+    case 'turnover_cap':
+      return { label: 'turnover cap', help: 'the turnover limit scaled the trades down' };
+    case 'lot':
+      return { label: 'lot size', help: 'whole lots could not get closer to the band' };
+    case 'min_trade':
+      return { label: 'minimum trade', help: 'the order was below the minimum trade value' };
+    case 'restriction':
+      return { label: 'restricted', help: 'the asset is on the no_trade list' };
+    case 'cash':
+      return { label: 'cash', help: 'not enough cash to fund the buy' };
+    case 'method':
+      return { label: 'method', help: 'the method decided a weight outside the band' };
+    case null:
+    case undefined:
+      return { label: DASH, help: '' };
+    default:
+      return { label: c.replaceAll('_', ' '), help: c };
+  }
 }

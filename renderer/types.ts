@@ -2,11 +2,20 @@
 import type { z } from 'zod';
 import type { Warning } from '../src/contract/common';
 import type { OpOutput, PreviewScenariosResponse } from '../src/contract/operations';
-import type { Drilldown, RebalanceResponse, TradeRow, WeightRow } from '../src/contract/rebalance';
+import type {
+  Drilldown,
+  ForecastAlignment,
+  OrderRow,
+  RebalanceResponse,
+  TradeRow,
+  WeightRow,
+} from '../src/contract/rebalance';
 
 export type { Warning, RebalanceResponse };
 export type Weight = z.infer<typeof WeightRow>;
 export type Trade = TradeRow;
+export type Order = OrderRow;
+export type Alignment = z.infer<typeof ForecastAlignment>;
 export type AssetDrilldown = z.infer<typeof Drilldown>;
 export type Scenario = z.infer<typeof PreviewScenariosResponse>['scenarios'][number];
 

@@ -2,7 +2,7 @@ import { useMemo, useState } from 'react';
 import { ASSET_CLASSES } from '../../src/contract/common';
 import { money, pct, pp, spct, units } from '../format';
 import type { AssetDrilldown, RebalanceResponse } from '../types';
-import { ActionBadge, Empty, signClass, SourceTag } from '../ui';
+import { ActionBadge, Empty, signClass, SourceTag, StatusBadge } from '../ui';
 
 interface ClassGroup {
   name: string;
@@ -158,6 +158,7 @@ export function DrilldownView({ r }: { r: RebalanceResponse }) {
 
 function AssetDetail({ d, ccy }: { d: AssetDrilldown; ccy: string }) {
   const s = d.summary;
+  const sent = d.holdings.filter((h) => h.rebalance_action !== 'Hold').length;
   return (
     <div data-testid="drill-detail" data-asset={d.asset}>
       <dl className="facts">
@@ -189,7 +190,10 @@ function AssetDetail({ d, ccy }: { d: AssetDrilldown; ccy: string }) {
           <dt>Trade</dt>
           <dd>
             <ActionBadge action={s.trade_action} /> {money(s.trade_value, ccy)} ·{' '}
-            {units(s.trade_units)} units · cost {money(s.estimated_cost, ccy)}
+            {s.trade_units === null
+              ? `per holding (${sent} ${sent === 1 ? 'order' : 'orders'})`
+              : `${units(s.trade_units)} units`}{' '}
+            · cost {money(s.estimated_cost, ccy)}
           </dd>
         </div>
       </dl>
@@ -198,31 +202,39 @@ function AssetDetail({ d, ccy }: { d: AssetDrilldown; ccy: string }) {
           No holdings listed for {d.asset} in the request: the engine trades it at asset level.
         </Empty>
       ) : (
-        <div className="table-wrap">
-          <table className="grid" data-testid="drill-holdings">
+        <div className="table-wrap cq">
+          <table className="grid dense" data-testid="drill-holdings">
             <thead>
               <tr>
                 <th>Holding</th>
                 <th className="n" title="Weight of the holding inside its asset">
                   In asset
                 </th>
-                <th className="n" title="Share of the whole portfolio (current)">
+                <th className="n wide-only" title="Share of the whole portfolio (current)">
                   In portfolio
                 </th>
                 <th className="n">Last price</th>
-                <th className="n" title="Portfolio value × current asset weight × weight in asset">
+                <th
+                  className="n wide-only"
+                  title="Portfolio value × current asset weight × weight in asset"
+                >
                   Notional
                 </th>
                 <th className="n" title="Implied notional / last price">
-                  Units
+                  Units held
                 </th>
-                <th className="n">Pred. return</th>
-                <th className="n">Conf.</th>
+                <th className="n" title="Predicted annual return (forecast confidence)">
+                  Pred. return (conf.)
+                </th>
                 <th>Source</th>
                 <th>Action</th>
-                <th className="n" title="The asset's trade split pro rata to its holdings">
-                  Trade share
+                <th className="n" title="Signed units of this holding's own order">
+                  Order units
                 </th>
+                <th className="n" title="Signed value of this holding's own order">
+                  Order value
+                </th>
+                <th>Status</th>
               </tr>
             </thead>
             <tbody>
@@ -230,21 +242,29 @@ function AssetDetail({ d, ccy }: { d: AssetDrilldown; ccy: string }) {
                 <tr key={h.holding} data-testid="drill-holding-row" data-holding={h.holding}>
                   <td className="strong">{h.holding}</td>
                   <td className="n">{pct(h.holding_weight)}</td>
-                  <td className="n">{pct(h.portfolio_weight)}</td>
+                  <td className="n wide-only">{pct(h.portfolio_weight)}</td>
                   <td className="n">{money(h.last_price, ccy)}</td>
-                  <td className="n">{money(h.implied_notional, ccy)}</td>
+                  <td className="n wide-only">{money(h.implied_notional, ccy)}</td>
                   <td className="n">{units(Math.round(h.implied_units * 1e4) / 1e4)}</td>
-                  <td className={`n ${signClass(h.predicted_return)}`}>
-                    {spct(h.predicted_return)}
+                  <td className="n">
+                    <span className={signClass(h.predicted_return)}>
+                      {spct(h.predicted_return)}
+                    </span>{' '}
+                    <span className="muted">({pct(h.forecast_confidence, 0)})</span>
                   </td>
-                  <td className="n">{pct(h.forecast_confidence, 0)}</td>
                   <td>
                     <SourceTag source={h.forecast_source} short />
                   </td>
                   <td>
                     <ActionBadge action={h.rebalance_action} />
                   </td>
-                  <td className="n">{money(h.trade_value, ccy)}</td>
+                  <td className="n" data-testid="holding-units">
+                    {units(h.trade_units)}
+                  </td>
+                  <td className={`n ${signClass(h.trade_value)}`} data-testid="holding-value">
+                    {money(h.trade_value, ccy)}
+                  </td>
+                  <td>{h.status ? <StatusBadge status={h.status} /> : null}</td>
                 </tr>
               ))}
             </tbody>

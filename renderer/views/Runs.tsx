@@ -464,8 +464,9 @@ function RunPanel({
             data-testid="run-download-csv"
             disabled={!result}
             onClick={() => void doCsv()}
+            title="The run's orders, one line per security (a holding, or an asset traded as itself)"
           >
-            Trades CSV
+            Orders CSV
           </button>
           <button
             type="button"

@@ -208,7 +208,7 @@ describe.skipIf(!hasChromium)('optimizer in the workstation UI (Chromium)', () =
     const req = JSON.parse(await ws.editorText()) as Record<string, unknown>;
     req.class_bounds = { ETF: { min: 0.9 } };
     req.turnover_limit = 0.05;
-    await ws.setEditorText(JSON.stringify(req, null, 2));
+    await ws.pasteEditorText(JSON.stringify(req, null, 2));
     expect(await ws.run()).toBe('error');
     const errors = ws.id('request-errors');
     await errors.waitFor({ state: 'visible' });

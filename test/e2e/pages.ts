@@ -90,6 +90,25 @@ export class Workstation {
     await this.id('request-editor').fill(text);
   }
 
+  /**
+   * Puts a long request into the editor at once, as a paste does: the value is set and one
+   * `input` event fired (React's onChange). `fill` types it through the editing pipeline, which
+   * takes seconds for a request carrying a year of price history.
+   */
+  async pasteEditorText(text: string): Promise<void> {
+    await this.id('request-editor').evaluate((el: HTMLTextAreaElement, value: string) => {
+      const set = Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, 'value')?.set;
+      set?.call(el, value);
+      el.dispatchEvent(new Event('input', { bubbles: true }));
+    }, text);
+    await this.page.waitForFunction(
+      (len) =>
+        (document.querySelector('[data-testid="request-editor"]') as HTMLTextAreaElement | null)
+          ?.value.length === len,
+      text.length,
+    );
+  }
+
   /** Text of the current and proposed cells of one risk metric row. */
   async riskCells(metric: string): Promise<{ current: string; proposed: string }> {
     const row = this.page.locator(`[data-testid="risk-row"][data-metric="${metric}"]`);
@@ -97,6 +116,33 @@ export class Workstation {
       current: (await row.getByTestId('risk-current').innerText()).trim(),
       proposed: (await row.getByTestId('risk-proposed').innerText()).trim(),
     };
+  }
+
+  /** Resizes the window (e.g. 1280×800, the smallest layout the UI is designed for). */
+  async viewport(width: number, height: number): Promise<void> {
+    await this.page.setViewportSize({ width, height });
+  }
+
+  /**
+   * What overflows horizontally: the page itself, the result area, or a table (inside or outside
+   * a scrolling .table-wrap). Each entry names the element and its widths; [] when all fit.
+   */
+  async horizontalOverflow(): Promise<string[]> {
+    return this.page.evaluate(() => {
+      const out: string[] = [];
+      const check = (el: Element, name: string) => {
+        if (el.scrollWidth > el.clientWidth + 1)
+          out.push(`${name}: ${el.scrollWidth} > ${el.clientWidth}`);
+      };
+      check(document.documentElement, 'page');
+      const main = document.querySelector('[data-testid="results"]');
+      if (main) check(main, 'results');
+      document.querySelectorAll('.table-wrap').forEach((w) => {
+        const t = w.querySelector('table');
+        check(w, `table ${t?.getAttribute('data-testid') ?? '?'}`);
+      });
+      return out;
+    });
   }
 
   /** Switches the main area (top navigation) and waits for that view to be on screen. */

@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { lineCol, locatePath, prettyJson, syntaxErrorOffset } from '../../renderer/json';
-import { money, pct, pp, spct, units } from '../../renderer/format';
+import { bandConstraint, money, orderStatus, pct, pp, spct, units } from '../../renderer/format';
+import { BAND_CONSTRAINTS, ORDER_STATUSES } from '../../src/contract/rebalance';
 
 describe('locatePath', () => {
   const text = '{"a": [1, {"b": -2.5}], "c": "x"}';
@@ -70,5 +71,35 @@ describe('format', () => {
     expect(money(1234.5, 'EUR')).toBe('€1,234.50');
     expect(units(-2293)).toBe('-2,293');
     expect(units(0.12345678)).toBe('0.12345678');
+  });
+});
+
+describe('order status and band constraint wording', () => {
+  it('words every OrderStatus of the contract, none left as a raw code', () => {
+    for (const s of ORDER_STATUSES) {
+      const w = orderStatus(s);
+      expect(w.label).not.toContain('_');
+      expect(w.help.length).toBeGreaterThan(10);
+    }
+    expect(orderStatus('scaled_by_cap')).toMatchObject({ label: 'scaled by cap', tone: 'reduced' });
+    expect(orderStatus('rounded_to_zero')).toMatchObject({
+      label: 'under one lot',
+      tone: 'skipped',
+    });
+    expect(orderStatus('traded').tone).toBe('sent');
+    expect(orderStatus('in_band').tone).toBe('none');
+    // A code the UI does not know yet is shown, not hidden.
+    expect(orderStatus('new_status').label).toBe('new status');
+  });
+  it('names every band constraint as a plain word', () => {
+    expect(BAND_CONSTRAINTS.map((c) => bandConstraint(c).label)).toEqual([
+      'turnover cap',
+      'lot size',
+      'minimum trade',
+      'restricted',
+      'cash',
+      'method',
+    ]);
+    expect(bandConstraint(null).label).toBe('—');
   });
 });

@@ -143,7 +143,7 @@ describe.skipIf(!hasChromium)('runs, import, portfolios and audit in the UI (Chr
     expect(csv.name).toBe(`trades-${runIds[1]}.csv`);
     expect(csv.text).toBe(await ok<string>('runTradesCsv', { run_id: runIds[1] }));
     expect(csv.text.split('\r\n')[0]).toBe(
-      'asset,asset_class,action,trade_units,price,trade_value,signed_trade_value,estimated_cost,lot_size,reason',
+      'security,asset,asset_class,action,trade_units,price,lot_size,trade_value,signed_trade_value,estimated_cost,status,reason',
     );
 
     const json = await downloadText('run-export-json');

@@ -21,6 +21,73 @@ const RISK_OFF = 'Risk-Off Shock';
 const asPct = (x: number) =>
   `${(x * 100).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}%`;
 
+/** Signed percent as the UI shows it: 0.012 → "+1.20%", −0.25 → "-25.00%". */
+const asSpct = (x: number) => `${x > 0 ? '+' : ''}${asPct(x)}`;
+
+/** Money in USD as the UI shows it: −22800 → "$22,800.00" (absolute) or "-$22,800.00". */
+const asUsd = (x: number) =>
+  x.toLocaleString('en-US', {
+    style: 'currency',
+    currency: 'USD',
+    minimumFractionDigits: 2,
+    maximumFractionDigits: 2,
+  });
+
+/**
+ * A book ordered through its holdings (hand-made, values consistent: quantity × last_price of
+ * each asset's holdings = current_weight × portfolio_value): three assets with holdings (one with
+ * holding targets and fractional lots, one where DBC's order falls below its minimum trade), one
+ * asset traded as itself (BIL), and a 20,000 contribution.
+ */
+const HOLDINGS_BOOK = {
+  portfolio_value: 1_000_000,
+  drift_threshold: 0.03,
+  transaction_cost_bps: 5,
+  cash_flow: 20_000,
+  assets: [
+    {
+      asset: 'US Equity',
+      asset_class: 'Stocks',
+      target_weight: 0.5,
+      current_weight: 0.58,
+      holdings: [
+        { holding: 'AAPL', quantity: 1000, last_price: 190 },
+        { holding: 'MSFT', quantity: 500, last_price: 400 },
+        { holding: 'JPM', quantity: 1000, last_price: 190 },
+      ],
+    },
+    {
+      asset: 'Bond Funds',
+      asset_class: 'Mutual Fund',
+      target_weight: 0.35,
+      current_weight: 0.3,
+      holdings: [
+        { holding: 'VBTLX', quantity: 15000, last_price: 10, target_weight: 0.5, lot_size: 0.001 },
+        { holding: 'VWITX', quantity: 7500, last_price: 12, target_weight: 0.3, lot_size: 0.001 },
+        { holding: 'VFSTX', quantity: 6000, last_price: 10, target_weight: 0.2, lot_size: 0.001 },
+      ],
+    },
+    {
+      asset: 'Commodities',
+      asset_class: 'ETF',
+      target_weight: 0.1,
+      current_weight: 0.07,
+      holdings: [
+        { holding: 'GLD', quantity: 250, last_price: 200 },
+        { holding: 'SLV', quantity: 500, last_price: 25 },
+        { holding: 'DBC', quantity: 375, last_price: 20, min_trade_value: 5000 },
+      ],
+    },
+    { asset: 'BIL', asset_class: 'ETF', target_weight: 0.05, current_weight: 0.05, price: 91.5 },
+  ],
+};
+
+/** The screen sizes every result view must fit without horizontal scrolling. */
+const SIZES = [
+  { width: 1440, height: 900 },
+  { width: 1280, height: 800 },
+] as const;
+
 describe.skipIf(!hasChromium)('workstation UI in browser mode (Chromium)', () => {
   let app: App;
   let browser: Browser;
@@ -81,6 +148,17 @@ describe.skipIf(!hasChromium)('workstation UI in browser mode (Chromium)', () =>
     expect(jpm).toBeDefined();
     const jpmRow = page.locator('[data-testid="weight-row"][data-asset="JPM"]');
     expect(await jpmRow.innerText()).toContain(asPct(jpm!.current_weight));
+    // Decided weight and the band status after the trades, per asset, as the engine says.
+    for (const w of r.weights) {
+      const row = page.locator(`[data-testid="weight-row"][data-asset="${w.asset}"]`);
+      expect(await row.getByTestId('decided-weight').innerText()).toBe(asPct(w.decided_weight));
+      expect(await row.getByTestId('post-band').getAttribute('data-status')).toBe(
+        w.post_trade_band_status,
+      );
+    }
+    // Every asset ends inside its band: no exceptions box.
+    expect(r.trade_summary.band_breaches_remaining).toBe(0);
+    expect(await ws.id('band-exceptions').count()).toBe(0);
     await page.screenshot({ path: join(SHOTS, 'workstation-2008-portfolio.png') });
 
     // Trades
@@ -93,6 +171,27 @@ describe.skipIf(!hasChromium)('workstation UI in browser mode (Chromium)', () =>
       acting.length,
     );
     expect(await ws.id('sum-count').innerText()).toContain(String(r.trade_summary.trade_count));
+    // Status per asset, in words.
+    for (const t of r.trades) {
+      const row = page.locator(`[data-testid="trade-row"][data-asset="${t.asset}"]`);
+      expect(await row.getByTestId('order-status').getAttribute('data-status')).toBe(t.status);
+    }
+    expect(r.trades.find((t) => t.asset === 'JPM')!.status).toBe('traded');
+    expect(
+      await page
+        .locator('[data-testid="trade-row"][data-asset="JPM"] [data-testid="order-status"]')
+        .innerText(),
+    ).toBe('traded');
+    // Summary: cash before and after, band breaches after the trades.
+    expect(await ws.id('sum-cash-before').innerText()).toContain(
+      asUsd(r.trade_summary.cash_before),
+    );
+    expect(await ws.id('sum-cash').innerText()).toContain(asUsd(r.trade_summary.residual_cash));
+    expect(await ws.id('sum-breaches').innerText()).toMatch(/band breaches after trades\s+0/i);
+    // Orders: every asset is traded as itself here, one order per asset that trades.
+    const sent = r.orders.filter((o) => o.action !== 'Hold');
+    expect(await ws.id('order-row').count()).toBe(sent.length);
+    expect(await ws.id('per-security').count()).toBe(0);
     await page.screenshot({ path: join(SHOTS, 'workstation-2008-trades.png') });
 
     // Risk: real numbers, equal to the engine's
@@ -124,6 +223,25 @@ describe.skipIf(!hasChromium)('workstation UI in browser mode (Chromium)', () =>
     const hv = await ws.tab('houseview');
     expect(await hv.getByTestId('forecast-row').count()).toBe(r.weights.length);
     expect(await hv.getByTestId('no-history').count()).toBe(0);
+    const head = await ws.id('forecast-table').locator('thead').innerText();
+    expect(head).toMatch(/Ensemble \(unshrunk\)/i);
+    expect(head).toMatch(/Historical mean/i);
+    expect(head).toMatch(/Forecast \(shrunk\)/i);
+    const fJpm = r.house_view.asset_forecasts.find((f) => f.asset === 'JPM')!;
+    const fJpmRow = page.locator('[data-testid="forecast-row"][data-asset="JPM"]');
+    expect(await fJpmRow.innerText()).toContain(asSpct(fJpm.historical_mean));
+    expect(await fJpmRow.innerText()).toContain(asSpct(fJpm.ensemble_unshrunk));
+    expect(await fJpmRow.getByTestId('forecast-ensemble').innerText()).toBe(asSpct(fJpm.ensemble));
+    // Plan vs forecast: one row per asset, with / against as the engine says, with its reason.
+    expect(await ws.id('alignment-row').count()).toBe(r.house_view.alignment.length);
+    for (const a of r.house_view.alignment) {
+      const row = page.locator(`[data-testid="alignment-row"][data-asset="${a.asset}"]`);
+      expect(await row.getAttribute('data-alignment')).toBe(a.alignment);
+      expect(await row.innerText()).toContain(a.reason);
+    }
+    const against = r.house_view.alignment.filter((a) => a.alignment === 'against').length;
+    expect(await ws.id('alignment-summary').innerText()).toContain(`${against} of`);
+    await page.screenshot({ path: join(SHOTS, 'workstation-2008-houseview.png') });
 
     // Drilldown: class → asset → detail
     const drill = await ws.tab('drilldown');
@@ -146,6 +264,222 @@ describe.skipIf(!hasChromium)('workstation UI in browser mode (Chromium)', () =>
     expect(await warnings.getByTestId('warning-row').count()).toBe(r.warnings.length);
   });
 
+  it('a binding turnover cap leaves assets outside their band: exceptions box and post-trade status', async () => {
+    await ws.pick(AUTUMN_2008);
+    const req = JSON.parse(await ws.editorText()) as Record<string, unknown>;
+    req.rebalance_to = 'full';
+    req.turnover_limit = 0.03;
+    await ws.pasteEditorText(JSON.stringify(req, null, 2));
+    await ws.runOk();
+    const ref = await app.dispatch('rebalance', req, { actor: 'test', transport: 'inprocess' });
+    const r = (ref as { ok: true; value: RebalanceResponse }).value;
+    const stuck = r.weights.filter((w) => w.post_trade_band_status === 'outside');
+    // The engine's answer for this request: the cap binds and leaves JPM, XOM, AAPL outside.
+    expect(r.trade_summary.turnover_limit_binding).toBe(true);
+    expect(r.trade_summary.band_breaches_remaining).toBe(stuck.length);
+    expect(stuck.map((w) => w.asset).sort()).toEqual(['AAPL', 'JPM', 'XOM']);
+    expect(new Set(stuck.map((w) => w.band_constraint))).toEqual(new Set(['turnover_cap']));
+
+    for (const size of SIZES) {
+      await ws.viewport(size.width, size.height);
+      const tag = `${size.width}x${size.height}`;
+
+      // Portfolio: the exceptions box first, as an alert, one row per asset still outside.
+      await ws.tab('portfolio');
+      const box = page.getByRole('alert', { name: /remain outside the band after the trades/ });
+      await box.waitFor();
+      expect(await box.getAttribute('data-testid')).toBe('band-exceptions');
+      expect(await box.innerText()).toContain('3 assets remain outside the band after the trades');
+      expect(await ws.id('exception-row').count()).toBe(stuck.length);
+      for (const w of stuck) {
+        const row = page.locator(`[data-testid="exception-row"][data-asset="${w.asset}"]`);
+        expect(await row.getAttribute('data-constraint')).toBe('turnover_cap');
+        const text = await row.innerText();
+        expect(text).toContain(asPct(w.proposed_weight));
+        expect(text).toContain('turnover cap');
+        // The weights table says the same in its post-trade column.
+        const post = page
+          .locator(`[data-testid="weight-row"][data-asset="${w.asset}"]`)
+          .getByTestId('post-band');
+        expect(await post.getAttribute('data-status')).toBe('outside');
+        expect((await post.innerText()).replace(/\s+/g, ' ')).toBe('outside turnover cap');
+      }
+      const inside = r.weights.filter((w) => w.post_trade_band_status === 'inside');
+      expect(
+        await page
+          .locator('[data-testid="weight-row"] [data-testid="post-band"][data-status="inside"]')
+          .count(),
+      ).toBe(inside.length);
+      expect(await ws.id('portfolio-caption').innerText()).toContain(
+        'full (every asset to target)',
+      );
+      expect(await ws.id('kpi-outside').innerText()).toContain('after trades: 3');
+      await page.screenshot({ path: join(SHOTS, `workstation-cap-portfolio-${tag}.png`) });
+      expect.soft(await ws.horizontalOverflow(), `${tag}`).toEqual([]);
+
+      // Trades: every asset scaled by the cap; 3 breaches after the trades.
+      await ws.tab('trades');
+      for (const t of r.trades) {
+        const badge = page
+          .locator(`[data-testid="trade-row"][data-asset="${t.asset}"]`)
+          .getByTestId('order-status');
+        expect(await badge.getAttribute('data-status')).toBe(t.status);
+      }
+      expect(r.trades.every((t) => t.status === 'scaled_by_cap')).toBe(true);
+      expect(
+        await page
+          .locator('[data-testid="trade-row"] [data-testid="order-status"]')
+          .first()
+          .innerText(),
+      ).toBe('scaled by cap');
+      expect(await ws.id('sum-breaches').innerText()).toMatch(/band breaches after trades\s+3/i);
+      expect(await ws.id('sum-scale').innerText()).toContain('cap binding');
+      await page.screenshot({ path: join(SHOTS, `workstation-cap-trades-${tag}.png`) });
+      expect.soft(await ws.horizontalOverflow(), `${tag}`).toEqual([]);
+
+      // House view: forecasts and the plan against them.
+      await ws.tab('houseview');
+      expect(await ws.id('alignment-row').count()).toBe(r.house_view.alignment.length);
+      await page.screenshot({ path: join(SHOTS, `workstation-cap-houseview-${tag}.png`) });
+      expect.soft(await ws.horizontalOverflow(), `${tag}`).toEqual([]);
+    }
+    await ws.viewport(1440, 900);
+  });
+
+  it('a holdings-level book: asset rows ordered per security, the orders table, holdings’ own orders', async () => {
+    await ws.setEditorText(JSON.stringify(HOLDINGS_BOOK, null, 2));
+    await ws.runOk();
+    const ref = await app.dispatch('rebalance', HOLDINGS_BOOK, {
+      actor: 'test',
+      transport: 'inprocess',
+    });
+    expect(ref.ok).toBe(true);
+    const r = (ref as { ok: true; value: RebalanceResponse }).value;
+    const sent = r.orders.filter((o) => o.action !== 'Hold');
+    const held = r.orders.filter((o) => o.action === 'Hold');
+    // Hand-checked shape of the engine's answer: 9 orders sent, DBC held below its minimum.
+    expect(sent.map((o) => o.security)).toEqual([
+      'AAPL',
+      'MSFT',
+      'JPM',
+      'VBTLX',
+      'VWITX',
+      'VFSTX',
+      'GLD',
+      'SLV',
+      'BIL',
+    ]);
+    expect(held.map((o) => [o.security, o.status])).toEqual([['DBC', 'below_min_trade']]);
+
+    for (const size of SIZES) {
+      await ws.viewport(size.width, size.height);
+      const tag = `${size.width}x${size.height}`;
+      await ws.tab('trades');
+
+      // Asset rows: "per security" instead of units/price/lot for assets with holdings.
+      const usEq = page.locator('[data-testid="trade-row"][data-asset="US Equity"]');
+      expect(await usEq.getByTestId('per-security').innerText()).toBe('per security · 3 orders');
+      const bil = page.locator('[data-testid="trade-row"][data-asset="BIL"]');
+      expect(await bil.getByTestId('per-security').count()).toBe(0);
+      const bilTrade = r.trades.find((t) => t.asset === 'BIL')!;
+      expect(await bil.innerText()).toContain(String(bilTrade.trade_units));
+
+      // Orders: the securities that trade, each with its own units, price, value and status.
+      const rows = ws.id('order-row');
+      expect(await rows.count()).toBe(sent.length);
+      expect(
+        await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-security'))),
+      ).toEqual(sent.map((o) => o.security));
+      for (const o of sent) {
+        const row = page.locator(`[data-testid="order-row"][data-security="${o.security}"]`);
+        expect(await row.getAttribute('data-asset')).toBe(o.asset);
+        expect(await row.getAttribute('data-status')).toBe(o.status);
+        const text = await row.innerText();
+        expect(text).toContain(o.trade_units.toLocaleString('en-US', { maximumFractionDigits: 8 }));
+        expect(text).toContain(asUsd(o.trade_value));
+      }
+      // AAPL by hand: 1,000 held at 190; sells 120 (22,800.00).
+      const aapl = await page
+        .locator('[data-testid="order-row"][data-security="AAPL"]')
+        .innerText();
+      expect(aapl).toContain('-120');
+      expect(aapl).toContain('$22,800.00');
+      // The Hold order is behind the toggle.
+      expect(await page.locator('[data-testid="order-row"][data-security="DBC"]').count()).toBe(0);
+      await ws.id('orders-show-hold').check();
+      const dbc = page.locator('[data-testid="order-row"][data-security="DBC"]');
+      await dbc.waitFor();
+      expect(await dbc.getByTestId('order-status').innerText()).toBe('below min. trade');
+      expect(await dbc.innerText()).toContain('minimum trade value');
+
+      // Cash before includes the contribution.
+      const cashBefore = await ws.id('sum-cash-before').innerText();
+      expect(cashBefore).toContain('$20,000.00');
+      expect(cashBefore).toContain('contribution');
+      await page.screenshot({ path: join(SHOTS, `workstation-holdings-trades-${tag}.png`) });
+      await ws
+        .id('orders')
+        .screenshot({ path: join(SHOTS, `workstation-holdings-orders-${tag}.png`) });
+      expect.soft(await ws.horizontalOverflow(), `${tag}`).toEqual([]);
+      await ws.id('orders-show-hold').uncheck();
+    }
+    await ws.viewport(1440, 900);
+
+    // Portfolio: the contribution is in the caption, current weights after the flow shown.
+    await ws.tab('portfolio');
+    expect(await ws.id('portfolio-caption').innerText()).toContain(
+      'contribution of $20,000.00 to invest',
+    );
+    expect(await ws.id('weights-table').locator('thead').innerText()).toMatch(/after flow/i);
+    const bonds = r.weights.find((w) => w.asset === 'Bond Funds')!;
+    // 30% of 1,000,000 is 29.41% of 1,020,000.
+    expect(asPct(bonds.current_weight_after_flow)).toBe('29.41%');
+    expect(
+      await page.locator('[data-testid="weight-row"][data-asset="Bond Funds"]').innerText(),
+    ).toContain('29.41%');
+    for (const size of SIZES) {
+      await ws.viewport(size.width, size.height);
+      await page.screenshot({
+        path: join(SHOTS, `workstation-holdings-portfolio-${size.width}x${size.height}.png`),
+      });
+      expect.soft(await ws.horizontalOverflow(), `${size.width}`).toEqual([]);
+    }
+    await ws.viewport(1440, 900);
+
+    // Drilldown: each holding shows its own order.
+    const drill = await ws.tab('drilldown');
+    await drill.locator('[data-testid="drill-class"][data-class="Stocks"]').click();
+    await page.locator('[data-testid="drill-asset"][data-asset="US Equity"]').click();
+    const detail = page.locator('[data-testid="drill-detail"][data-asset="US Equity"]');
+    await detail.waitFor();
+    expect(await detail.innerText()).toContain('per holding (3 orders)');
+    for (const h of r.asset_drilldown['US Equity']!.holdings) {
+      const row = page.locator(`[data-testid="drill-holding-row"][data-holding="${h.holding}"]`);
+      expect(await row.getByTestId('holding-units').innerText()).toBe(
+        h.trade_units.toLocaleString('en-US'),
+      );
+      expect(await row.getByTestId('order-status').getAttribute('data-status')).toBe(h.status);
+    }
+    for (const size of SIZES) {
+      await ws.viewport(size.width, size.height);
+      await page.screenshot({
+        path: join(SHOTS, `workstation-holdings-drilldown-${size.width}x${size.height}.png`),
+      });
+      expect.soft(await ws.horizontalOverflow(), `${size.width}`).toEqual([]);
+    }
+    await ws.viewport(1440, 900);
+    await ws.id('drill-crumb-root').click();
+    await drill.locator('[data-testid="drill-class"][data-class="ETF"]').click();
+    await page.locator('[data-testid="drill-asset"][data-asset="Commodities"]').click();
+    const dbcRow = page.locator('[data-testid="drill-holding-row"][data-holding="DBC"]');
+    await dbcRow.waitFor();
+    expect(await dbcRow.getByTestId('order-status').getAttribute('data-status')).toBe(
+      'below_min_trade',
+    );
+    expect(await dbcRow.getByTestId('holding-units').innerText()).toBe('0');
+    await ws.id('drill-crumb-root').click();
+  });
+
   it('runs Risk-Off Shock: no history, so risk shows “—” with the warning that explains it', async () => {
     await ws.pick(RISK_OFF);
     await ws.runOk();
@@ -165,6 +499,11 @@ describe.skipIf(!hasChromium)('workstation UI in browser mode (Chromium)', () =>
     await ws.id('mc-none').waitFor();
     const hv = await ws.tab('houseview');
     expect(await hv.getByTestId('no-history').count()).toBe(6);
+    // The longest source label ("no history · market_return") still fits at 1280×800.
+    await ws.viewport(1280, 800);
+    await page.screenshot({ path: join(SHOTS, 'workstation-riskoff-houseview-1280x800.png') });
+    expect.soft(await ws.horizontalOverflow()).toEqual([]);
+    await ws.viewport(1440, 900);
   });
 
   it('shows every validation problem with its field path', async () => {

@@ -45,7 +45,7 @@ export interface OperationDef<I extends z.ZodType = z.ZodType, O extends z.ZodTy
 
 const def = <I extends z.ZodType, O extends z.ZodType>(d: OperationDef<I, O>) => d;
 
-export const ENGINE_VERSION = '0.1.0';
+export const ENGINE_VERSION = '0.2.0';
 export const SERVICE_NAME = 'smart-portfolio-rebalancer';
 
 export const HealthResponse = z.object({

@@ -2,7 +2,7 @@
  * Display formatting. Formatters are built once (Intl objects are costly to create) and every
  * function shows null, NaN or ±Infinity as an em dash rather than a misleading number.
  */
-import type { OrderStatus } from '../src/contract/rebalance';
+import type { BandConstraint, OrderStatus } from '../src/contract/rebalance';
 
 export const DASH = '—';
 
@@ -144,76 +144,74 @@ export function sci(x: number | null | undefined): string {
   return x.toExponential(1);
 }
 
+type StatusTone = 'sent' | 'reduced' | 'skipped' | 'none';
+
+/** One entry per status: a new status in the contract is a compile error here until worded. */
+const ORDER_STATUS_WORDING: Record<OrderStatus, { label: string; tone: StatusTone; help: string }> =
+  {
+    traded: { label: 'traded', tone: 'sent', help: 'Executed as decided (rounded to lots).' },
+    scaled_by_cap: {
+      label: 'scaled by cap',
+      tone: 'reduced',
+      help: 'Executed, scaled down to meet the turnover cap.',
+    },
+    scaled_to_cash: {
+      label: 'scaled to cash',
+      tone: 'reduced',
+      help: 'A buy reduced to the cash available after costs.',
+    },
+    below_min_trade: {
+      label: 'below min. trade',
+      tone: 'skipped',
+      help: 'Not sent: smaller than the minimum trade value.',
+    },
+    rounded_to_zero: {
+      label: 'under one lot',
+      tone: 'skipped',
+      help: 'Not sent: less than one lot.',
+    },
+    cost_exceeds_proceeds: {
+      label: 'cost > proceeds',
+      tone: 'skipped',
+      help: 'Not sent: a sell whose cost would exceed what it raises.',
+    },
+    not_funded: {
+      label: 'not funded',
+      tone: 'skipped',
+      help: 'Not sent: no cash left for this buy.',
+    },
+    restricted: { label: 'restricted', tone: 'skipped', help: 'Not sent: on the no_trade list.' },
+    in_band: { label: 'in band', tone: 'none', help: 'Nothing to trade: inside its band.' },
+    no_change: {
+      label: 'no change',
+      tone: 'none',
+      help: "The method kept the current weight, or the asset's trade went to its other holdings.",
+    },
+  };
+
 /**
  * Human wording of an order status, its tone (sent as decided, sent but reduced, not sent, nothing
  * to do) and a one-line explanation for the tooltip. An unknown code is shown as given.
  */
-export function orderStatus(s: string): {
-  label: string;
-  tone: 'sent' | 'reduced' | 'skipped' | 'none';
-  help: string;
-} {
-  switch (s as OrderStatus) {
-    case 'traded':
-      return { label: 'traded', tone: 'sent', help: 'Executed as decided (rounded to lots).' };
-    case 'scaled_by_cap':
-      return {
-        label: 'scaled by cap',
-        tone: 'reduced',
-        help: 'Executed, scaled down to meet the turnover cap.',
-      };
-    case 'scaled_to_cash':
-      return {
-        label: 'scaled to cash',
-        tone: 'reduced',
-        help: 'A buy reduced to the cash available after costs.',
-      };
-    case 'below_min_trade':
-      return {
-        label: 'below min. trade',
-        tone: 'skipped',
-        help: 'Not sent: smaller than the minimum trade value.',
-      };
-    case 'rounded_to_zero':
-      return { label: 'under one lot', tone: 'skipped', help: 'Not sent: less than one lot.' };
-    case 'cost_exceeds_proceeds':
-      return {
-        label: 'cost > proceeds',
-        tone: 'skipped',
-        help: 'Not sent: a sell whose cost would exceed what it raises.',
-      };
-    case 'not_funded':
-      return { label: 'not funded', tone: 'skipped', help: 'Not sent: no cash left for this buy.' };
-    case 'restricted':
-      return { label: 'restricted', tone: 'skipped', help: 'Not sent: on the no_trade list.' };
-    case 'in_band':
-      return { label: 'in band', tone: 'none', help: 'Nothing to trade: inside its band.' };
-    case 'no_change':
-      return { label: 'no change', tone: 'none', help: 'The method kept the current weight.' };
-    default:
-      return { label: s.replaceAll('_', ' '), tone: 'none', help: s };
-  }
+export function orderStatus(s: string): { label: string; tone: StatusTone; help: string } {
+  // Own keys only: a code such as "constructor" must not find Object.prototype's members.
+  if (Object.hasOwn(ORDER_STATUS_WORDING, s)) return ORDER_STATUS_WORDING[s as OrderStatus];
+  return { label: s.replaceAll('_', ' '), tone: 'none', help: s };
 }
+
+const BAND_CONSTRAINT_WORDING: Record<BandConstraint, { label: string; help: string }> = {
+  turnover_cap: { label: 'turnover cap', help: 'the turnover limit scaled the trades down' },
+  lot: { label: 'lot size', help: 'whole lots could not get closer to the band' },
+  min_trade: { label: 'minimum trade', help: 'the order was below the minimum trade value' },
+  restriction: { label: 'restricted', help: 'the asset is on the no_trade list' },
+  cash: { label: 'cash', help: 'not enough cash to fund the buy' },
+  method: { label: 'method', help: 'the method decided a weight outside the band' },
+};
 
 /** The constraint that kept an asset outside its band after the trades, as a plain word. */
 export function bandConstraint(c: string | null | undefined): { label: string; help: string } {
-  switch (c) {
-    case 'turnover_cap':
-      return { label: 'turnover cap', help: 'the turnover limit scaled the trades down' };
-    case 'lot':
-      return { label: 'lot size', help: 'whole lots could not get closer to the band' };
-    case 'min_trade':
-      return { label: 'minimum trade', help: 'the order was below the minimum trade value' };
-    case 'restriction':
-      return { label: 'restricted', help: 'the asset is on the no_trade list' };
-    case 'cash':
-      return { label: 'cash', help: 'not enough cash to fund the buy' };
-    case 'method':
-      return { label: 'method', help: 'the method decided a weight outside the band' };
-    case null:
-    case undefined:
-      return { label: DASH, help: '' };
-    default:
-      return { label: c.replaceAll('_', ' '), help: c };
-  }
+  if (c === null || c === undefined) return { label: DASH, help: '' };
+  if (Object.hasOwn(BAND_CONSTRAINT_WORDING, c))
+    return BAND_CONSTRAINT_WORDING[c as BandConstraint];
+  return { label: c.replaceAll('_', ' '), help: c };
 }

@@ -249,9 +249,7 @@ export function planExecution(input: ExecutionInput): ExecutionResult {
             ? 'rounded_to_zero'
             : d === DROP_BELOW_MIN
               ? 'below_min_trade'
-              : d === DROP_CASH
-                ? 'not_funded'
-                : 'not_funded';
+              : 'not_funded';
         if (d === DROP_CASH) shortfall += buyIntended[j] as number;
       }
     }
@@ -303,14 +301,16 @@ export function planExecution(input: ExecutionInput): ExecutionResult {
   };
 }
 
+/** Signed value of an order in minor units: + for a buy, − for a sell, 0 for none. */
+export function signedValueMinor(o: Pick<ExecOrder, 'lots' | 'valueMinor'>): number {
+  return o.lots > 0 ? o.valueMinor : o.lots < 0 ? -o.valueMinor : 0;
+}
+
 /** Largest whole number of lots to sell within `capMinor`, never more than held (E3). */
 function sellLots(capMinor: number, sec: ExecSecurity, scale: number): number {
-  let k = maxLotsWithin(Math.min(capMinor, sec.currentMinor), sec.price, sec.lot, scale);
-  if (sec.heldUnits !== null) {
-    const heldLots = Math.floor(sec.heldUnits / sec.lot.lot + 1e-9);
-    if (k > heldLots) k = heldLots;
-  }
-  return k;
+  const k = maxLotsWithin(Math.min(capMinor, sec.currentMinor), sec.price, sec.lot, scale);
+  if (sec.heldUnits === null) return k;
+  return Math.min(k, Math.floor(sec.heldUnits / sec.lot.lot + 1e-9));
 }
 
 /**
@@ -351,10 +351,7 @@ function coverNegativeCash(
     if (cash >= 0) break;
     const sec = secs[j] as ExecSecurity;
     const k0 = -(lots[j] as number);
-    const maxLots = Math.min(
-      maxLotsWithin(sec.currentMinor, sec.price, sec.lot, scale),
-      sec.heldUnits === null ? Infinity : Math.floor(sec.heldUnits / sec.lot.lot + 1e-9),
-    );
+    const maxLots = sellLots(sec.currentMinor, sec, scale);
     if (!(maxLots > k0)) continue;
     const net0 = k0 === 0 ? 0 : (value[j] as number) - (cost[j] as number);
     const f = 1 - sec.costBps / 10000;
@@ -457,10 +454,8 @@ function repairBands(
   const { securities: secs, assets, scale, feeMinor, totalMinor } = input;
   const bySecurity: number[][] = assets.map(() => []);
   secs.forEach((s, j) => (bySecurity[s.asset] as number[]).push(j));
-  const signedOf = (j: number) => {
-    const k = lots[j] as number;
-    return k === 0 ? 0 : k > 0 ? (value[j] as number) : -(value[j] as number);
-  };
+  const signedOf = (j: number) =>
+    signedValueMinor({ lots: lots[j] as number, valueMinor: value[j] as number });
   let net = 0; // Σ signed values
   let gross = 0;
   let costs = 0;

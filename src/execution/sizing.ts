@@ -12,8 +12,6 @@ export const DROP_ZERO_LOTS = 1;
 export const DROP_BELOW_MIN = 2;
 /** A buy that the cash from sells (after costs) could not pay for. */
 export const DROP_CASH = 3;
-/** A sell whose cost is at least its proceeds (it would lose cash). */
-export const DROP_COST = 4;
 
 /**
  * Notional of a trade in minor units: round(|units| × price × scale), half away from zero.

@@ -165,14 +165,13 @@ export function decideBands(input: BandDecisionInput): BandDecision {
   // B4–B5: spread the residual.
   const free = (i: number) => !fixed[i] && !isPinned(i);
   const inBand = (i: number) => free(i) && position[i] === 'inside';
-  const anyFree = free;
   if (rebalanceTo === 'target') {
     if (flowSign > 0 && R < 0) R = spread(R, (i) => free(i) && position[i] === 'below');
     else if (flowSign < 0 && R > 0) R = spread(R, (i) => free(i) && position[i] === 'above');
     R = spread(R, inBand);
-    R = spread(R, anyFree);
+    R = spread(R, free);
   } else {
-    R = spread(R, anyFree);
+    R = spread(R, free);
   }
 
   for (let i = 0; i < n; i++) {

@@ -5,7 +5,7 @@
  */
 import type { AssetClass, Warning } from '../../contract/common';
 import type { RebalanceRequest } from '../../contract/rebalance';
-import { WEIGHT_SUM_TOLERANCE, resolveAssetClass } from '../../domain/weights';
+import { WEIGHT_SUM_TOLERANCE, normalizeWeights, resolveAssetClass } from '../../domain/weights';
 import { lotSizeFor, lotSpec } from '../../execution/lots';
 import { minorScale } from '../../execution/money';
 import type { ExecSecurity } from '../../execution/plan';
@@ -75,13 +75,13 @@ export function readBook(req: RebalanceRequest, warnings: Warning[]): Book {
   const classes = req.assets.map((a, i) => resolveAssetClass(a.asset, a.asset_class, i, warnings));
   const b = req.cash_floor ?? 0;
   const c0 = req.cash_weight;
-  const target = normalizeTo(
+  const target = normalizeWeights(
     req.assets.map((a) => a.target_weight),
     1 - b,
     'target_weight',
     warnings,
   );
-  const current = normalizeTo(
+  const current = normalizeWeights(
     req.assets.map((a) => a.current_weight),
     1 - c0,
     'current_weight',
@@ -185,29 +185,4 @@ export function readBook(req: RebalanceRequest, warnings: Warning[]): Book {
 function minorCeil(amount: number, scale: number): number {
   const m = amount * scale;
   return m > 0 ? Math.ceil(m - 1e-9 * Math.max(1, m)) : 0;
-}
-
-/**
- * w'_i = w_i · total / Σ_j w_j, with WEIGHTS_NORMALIZED when Σ w is more than 0.005 away from
- * both 1 and `total`. The contract has already refused Σ w = 0.
- * Example: normalizeTo([0.2, 0.2], 1, …) → [0.5, 0.5] and a warning.
- */
-function normalizeTo(
-  raw: readonly number[],
-  total: number,
-  field: string,
-  warnings: Warning[],
-): Float64Array {
-  let sum = 0;
-  for (const w of raw) sum += w;
-  // Weights summing to 1 describe the mix of the invested part: scaled to `total` by design.
-  const describesMix = Math.abs(sum - 1) <= WEIGHT_SUM_TOLERANCE;
-  if (!describesMix && Math.abs(sum - total) > WEIGHT_SUM_TOLERANCE) {
-    warnings.push({
-      code: 'WEIGHTS_NORMALIZED',
-      path: `assets.*.${field}`,
-      message: `${field} values sum to ${sum.toFixed(6)}, not ${+total.toFixed(6)}${total < 1 ? ' (1 minus the cash)' : ''}; each was scaled to that total`,
-    });
-  }
-  return Float64Array.from(raw, (w) => (w * total) / sum);
 }

@@ -15,7 +15,7 @@ import type {
 import { fromMinor, formatMoney } from '../../execution/money';
 import type { ExecOrder } from '../../execution/plan';
 import type { Book, BookSecurity } from './book';
-import type { PlanOutcome } from './plan';
+import { assetSignedMinor, type PlanOutcome } from './plan';
 import { pp, reasonFor, type ReasonContext } from './reasons';
 
 /** Inside the band after the trades when l − tol ≤ value/V' ≤ u + tol. */
@@ -156,15 +156,14 @@ export function planRows(
   for (let i = 0; i < book.n; i++) {
     const ids = book.securitiesOf[i] as number[];
     const asOne = book.securities[ids[0] as number]?.holding === null;
-    let signedMinor = 0;
     let costMinor = 0;
     let traded = 0;
     for (const j of ids) {
       const o = exec.orders[j] as ExecOrder;
-      signedMinor += o.lots > 0 ? o.valueMinor : o.lots < 0 ? -o.valueMinor : 0;
       costMinor += o.costMinor;
       if (o.lots !== 0) traded++;
     }
+    const signedMinor = assetSignedMinor(book, exec, i);
     postMinor[i] = (book.currentAfterFlow[i] as number) * totalMinor + signedMinor;
     const statuses = ids.map((j) => (orders[j] as OrderRow).status);
     const tradedStatuses = ids

@@ -10,7 +10,7 @@ import { splitAssetTrade } from '../../execution/allocate';
 import { unitsForLots } from '../../execution/lots';
 import { toMinor } from '../../execution/money';
 import { valueMinor } from '../../execution/sizing';
-import { planExecution, type ExecutionResult } from '../../execution/plan';
+import { planExecution, signedValueMinor, type ExecutionResult } from '../../execution/plan';
 import { bandsOf, decideBands, type BandPosition, type BandRole } from '../../optimize/bands';
 import type { Book } from './book';
 
@@ -159,14 +159,7 @@ export function planThreshold(
       if (lacking) reserve += (exec.shortfallMinor + ordersWithIntent(exec)) / totalMinor;
       else {
         pinnedOnce = true;
-        for (const i of coarse) {
-          let v = (book.currentAfterFlow[i] as number) * totalMinor;
-          for (const j of book.securitiesOf[i] as number[]) {
-            const o = exec.orders[j];
-            if (o && o.lots !== 0) v += o.lots > 0 ? o.valueMinor : -o.valueMinor;
-          }
-          pinned[i] = v / totalMinor;
-        }
+        for (const i of coarse) pinned[i] = assetValueAfterMinor(book, exec, i) / totalMinor;
       }
     }
   }
@@ -198,7 +191,7 @@ function inBandLotPoint(
   if (!o || o.status === 'restricted') return null;
   const T = book.valueAfterFlow * book.scale;
   const cur = sec.currentMinor;
-  const reached = cur + (o.lots > 0 ? o.valueMinor : o.lots < 0 ? -o.valueMinor : 0);
+  const reached = cur + signedValueMinor(o);
   const lo = (lower[i] as number) * T;
   const hi = (upper[i] as number) * T;
   const tol = 1e-9 * T;
@@ -245,9 +238,8 @@ function coarseAssets(
     for (const j of book.securitiesOf[i] as number[]) {
       const o = exec.orders[j];
       if (!o) continue;
-      const reached = o.lots > 0 ? o.valueMinor : o.lots < 0 ? -o.valueMinor : 0;
       // The intended amount after the turnover cap: a buy the cap scaled left no cash over.
-      lost += o.intendedMinor - reached;
+      lost += o.intendedMinor - signedValueMinor(o);
     }
     if (lost >= 0.5 * spare) out.push(i);
   }
@@ -344,4 +336,26 @@ function ordersWithIntent(exec: ExecutionResult): number {
   let k = 0;
   for (const o of exec.orders) if (o.decidedMinor !== 0) k++;
   return k;
+}
+
+/**
+ * Signed value of asset i's orders, minor units: Σ over its securities of + buys − sells (a sum of
+ * whole minor units, so exact). Example: one share sold at 95 → −9,500.
+ */
+export function assetSignedMinor(book: Book, exec: ExecutionResult, i: number): number {
+  let v = 0;
+  for (const j of book.securitiesOf[i] as number[]) {
+    const o = exec.orders[j];
+    if (o) v += signedValueMinor(o);
+  }
+  return v;
+}
+
+/**
+ * Value of asset i after its orders, minor units: c'_i·V' + its orders' signed value.
+ * Example: 22,050.00 held, one share sold at 95 → 2,195,500 (21,955.00).
+ */
+export function assetValueAfterMinor(book: Book, exec: ExecutionResult, i: number): number {
+  const current = (book.currentAfterFlow[i] as number) * book.valueAfterFlow * book.scale;
+  return current + assetSignedMinor(book, exec, i);
 }

@@ -108,7 +108,6 @@ export function reasonFor(c: ReasonContext): string {
   const heldNote = c.held ? '; the other assets were re-planned around it' : '';
   switch (c.status) {
     case 'restricted':
-      return base;
     case 'in_band':
     case 'no_change':
       return base;

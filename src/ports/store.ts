@@ -19,7 +19,18 @@ export const RUN_KINDS: readonly RunKind[] = ['rebalance', 'copilot', 'tandem', 
 export type RunStatus = 'succeeded' | 'failed';
 export const RUN_STATUSES: readonly RunStatus[] = ['succeeded', 'failed'];
 
-/** Audit actions known to schema v3. Adding one is a migration (a row in `audit_actions`). */
+/**
+ * The supervisor's verdict on a tandem run, stored with the run (null for runs without one).
+ * Not a human approval: that is a separate, later record (RunApproval).
+ */
+export type RunDecision = 'APPROVED' | 'REVIEW_REQUIRED' | 'REJECTED';
+export const RUN_DECISIONS: readonly RunDecision[] = ['APPROVED', 'REVIEW_REQUIRED', 'REJECTED'];
+
+/** A human's decision on a stored run. */
+export type ApprovalDecision = 'approved' | 'rejected';
+export const APPROVAL_DECISIONS: readonly ApprovalDecision[] = ['approved', 'rejected'];
+
+/** Audit actions known to schema v5. Adding one is a migration (a row in `audit_actions`). */
 export type AuditAction =
   | 'run.created'
   | 'run.approved'
@@ -29,6 +40,7 @@ export type AuditAction =
   | 'portfolio.edited'
   | 'prices.imported'
   | 'settings.changed'
+  | 'policy.changed'
   | 'audit.correction';
 export const AUDIT_ACTIONS: readonly AuditAction[] = [
   'run.created',
@@ -39,6 +51,7 @@ export const AUDIT_ACTIONS: readonly AuditAction[] = [
   'portfolio.edited',
   'prices.imported',
   'settings.changed',
+  'policy.changed',
   'audit.correction',
 ];
 
@@ -122,6 +135,8 @@ export interface SaveRunInput {
   duration_ms: number;
   /** Audit actor for the `run.created` event. Default `'system'`. */
   actor?: string;
+  /** The supervisor's verdict (tandem runs). Default null; recorded in `run.created` when set. */
+  decision?: RunDecision | null;
 }
 
 /** A stored run without its (large) input and output. */
@@ -135,6 +150,10 @@ export interface RunSummary {
   engine_version: string;
   input_hash: string;
   duration_ms: number;
+  /** The supervisor's verdict stored with the run; null for runs without one (all before v5). */
+  decision: RunDecision | null;
+  /** The human decision recorded for the run (ApprovalRepository), or null while none is. */
+  approval: ApprovalDecision | null;
 }
 
 export interface RunRecord extends RunSummary {
@@ -225,6 +244,74 @@ export interface ImportRepository {
   list(limit?: number): ImportRecord[];
 }
 
+// ───────────────────────────── policies ──────────────────────────────
+
+/**
+ * One immutable version of the supervisor's policy. Versions are 1, 2, … without gaps; version 0
+ * is the built-in default and is never stored.
+ */
+export interface StoredPolicy {
+  version: number;
+  created_at: string;
+  /** Who saved this version. */
+  actor: string;
+  /** The policy document as JSON text, stored as given (canonical JSON recommended). */
+  document_json: string;
+  /** SHA-256 hex of the canonical JSON of the document (whatever the layout of document_json). */
+  hash: string;
+}
+
+export interface PutPolicyInput {
+  document_json: string;
+  /** Optional; when given it must equal SHA-256 of the canonical JSON of `document_json`. */
+  hash?: string;
+  actor: string;
+  /**
+   * The version the caller edited (0 = the built-in default). If another version has been
+   * saved since, `put` throws CONFLICT and writes nothing (optimistic concurrency).
+   */
+  expected_version: number;
+}
+
+export interface PolicyRepository {
+  /** The highest version, or null when only the built-in default exists. */
+  current(): StoredPolicy | null;
+  get(version: number): StoredPolicy | null;
+  /** Inserts version expected_version + 1 and its `policy.changed` event in one transaction. */
+  put(input: PutPolicyInput): StoredPolicy;
+}
+
+// ───────────────────────────── approvals ─────────────────────────────
+
+/** A human's final decision on a run. At most one per run; it is never changed or removed. */
+export interface RunApproval {
+  run_id: string;
+  decision: ApprovalDecision;
+  /** The reviewer's note, 1..2000 characters. */
+  note: string;
+  actor: string;
+  created_at: string;
+  /** SHA-256 hex of the run's `output_json`: the exact output that was approved or rejected. */
+  run_output_hash: string;
+}
+
+export interface DecideRunInput {
+  run_id: string;
+  decision: ApprovalDecision;
+  note: string;
+  /** The reviewer (audit actor). Required: an approval is a person's act. */
+  actor: string;
+}
+
+export interface ApprovalRepository {
+  /**
+   * Records the decision and its `run.approved` / `run.rejected` event in one transaction.
+   * NOT_FOUND for an unknown run; CONFLICT when the run already has a decision.
+   */
+  decide(input: DecideRunInput): RunApproval;
+  get(run_id: string): RunApproval | null;
+}
+
 // ──────────────────────────── audit log ─────────────────────────────
 
 export interface AuditEventInput {
@@ -295,6 +382,8 @@ export interface Store {
   readonly portfolios: PortfolioRepository;
   readonly runs: RunRepository;
   readonly imports: ImportRepository;
+  readonly policies: PolicyRepository;
+  readonly approvals: ApprovalRepository;
   readonly audit: AuditLog;
   /** Schema version of the open database (PRAGMA user_version). */
   readonly schema_version: number;

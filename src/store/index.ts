@@ -12,6 +12,8 @@ export { readHeadFile, writeHeadFile, parseHeadFile, HEAD_FILE_NAME } from './he
 export type { HeadFile, HeadRead, ChainPoint } from './headFile';
 export { sha256Hex, sha256Parts, canonicalJson, chainHash, GENESIS_HASH } from './hash';
 export { UlidGenerator, encodeUlidTime, decodeUlidTime } from './ids';
-export { encodeCursor, decodeCursor, SqliteRunRepository } from './runs';
+export { encodeCursor, decodeCursor, listRunsSql, SqliteRunRepository } from './runs';
 export { SqlitePortfolioRepository } from './portfolios';
 export { SqliteImportRepository } from './imports';
+export { SqlitePolicyRepository, POLICY_SUBJECT } from './policies';
+export { SqliteApprovalRepository, MAX_NOTE } from './approvals';

@@ -3,6 +3,7 @@ import { EngineError } from '../contract/common';
 import type { ErrorDetail } from '../contract/common';
 import type {
   ListRunsQuery,
+  RunDecision,
   RunKind,
   RunPage,
   RunRecord,
@@ -12,7 +13,7 @@ import type {
   SaveRunInput,
   SavedRun,
 } from '../ports/store';
-import { RUN_KINDS, RUN_STATUSES } from '../ports/store';
+import { RUN_DECISIONS, RUN_KINDS, RUN_STATUSES } from '../ports/store';
 import { isJson } from './audit';
 import type { PreparedEvent, SqliteAuditLog } from './audit';
 import { canonicalJson, sha256Hex } from './hash';
@@ -20,14 +21,48 @@ import { ULID_RE, UlidGenerator } from './ids';
 
 const KINDS = new Set<string>(RUN_KINDS);
 const STATUSES = new Set<string>(RUN_STATUSES);
+const DECISIONS = new Set<string>(RUN_DECISIONS);
 const HASH_RE = /^[0-9a-f]{64}$/;
 const ISO_MS_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 export const DEFAULT_PAGE = 50;
 export const MAX_PAGE = 500;
 
-const SUMMARY_COLS =
-  'run_id, kind, portfolio_id, portfolio_version, created_at, status, engine_version, input_hash, duration_ms';
-const RECORD_COLS = `${SUMMARY_COLS}, model_versions_json, input_json, output_json`;
+/** The small leading columns of `runs` (schema v5 order), then the JSON texts. */
+const SMALL_COLS = [
+  'run_id',
+  'kind',
+  'portfolio_id',
+  'portfolio_version',
+  'created_at',
+  'status',
+  'engine_version',
+  'input_hash',
+  'duration_ms',
+  'decision',
+] as const;
+const JSON_COLS = ['model_versions_json', 'input_json', 'output_json'] as const;
+const INSERT_COLS = [...SMALL_COLS, ...JSON_COLS].join(', ');
+
+/**
+ * Reads join the human decision (`run_decisions`, at most one row per run, found by its primary
+ * key) as `approval`. A LEFT JOIN keeps `runs` the outer loop, so the keyset order is still
+ * served by the runs indexes with no sort step.
+ */
+const FROM = 'runs r LEFT JOIN run_decisions d ON d.run_id = r.run_id';
+const SUMMARY_COLS = [...SMALL_COLS.map((c) => `r.${c}`), 'd.decision AS approval'].join(', ');
+const RECORD_COLS = `${SUMMARY_COLS}, ${JSON_COLS.map((c) => `r.${c}`).join(', ')}`;
+
+/**
+ * The list query for the given filter terms (each on columns of `r`), newest first; the last
+ * parameter is the row limit. Exported so a test can check its plan.
+ */
+export function listRunsSql(where: readonly string[]): string {
+  return (
+    `SELECT ${SUMMARY_COLS} FROM ${FROM}` +
+    (where.length ? ` WHERE ${where.join(' AND ')}` : '') +
+    ' ORDER BY r.created_at DESC, r.run_id DESC LIMIT ?'
+  );
+}
 
 /**
  * Cursor = base64url of `<created_at>|<run_id>` of the last item of a page. Opaque to callers;
@@ -61,6 +96,7 @@ interface PreparedRun {
   duration_ms: number;
   actor: string;
   output_hash: string;
+  decision: RunDecision | null;
 }
 
 function validate(input: SaveRunInput): PreparedRun {
@@ -107,6 +143,10 @@ function validate(input: SaveRunInput): PreparedRun {
   if (typeof actor !== 'string' || actor.length < 1 || actor.length > 200) {
     d.push({ path: 'actor', message: 'must be a string of 1..200 characters' });
   }
+  const decision = input.decision ?? null;
+  if (decision !== null && !DECISIONS.has(decision)) {
+    d.push({ path: 'decision', message: `must be one of ${RUN_DECISIONS.join(', ')} or null` });
+  }
   if (d.length > 0) throw new EngineError('BAD_REQUEST', 'invalid run', d);
   return {
     kind: input.kind,
@@ -121,6 +161,7 @@ function validate(input: SaveRunInput): PreparedRun {
     duration_ms: input.duration_ms,
     actor,
     output_hash: sha256Hex(input.output_json),
+    decision,
   };
 }
 
@@ -137,9 +178,9 @@ export class SqliteRunRepository implements RunRepository {
     private readonly audit: SqliteAuditLog,
   ) {
     this.insert = db.prepare(
-      `INSERT INTO runs (${RECORD_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO runs (${INSERT_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-    this.getStmt = db.prepare(`SELECT ${RECORD_COLS} FROM runs WHERE run_id = ?`);
+    this.getStmt = db.prepare(`SELECT ${RECORD_COLS} FROM ${FROM} WHERE r.run_id = ?`);
     this.portfolioExists = db.prepare('SELECT 1 FROM portfolios WHERE id = ?').pluck();
     this.portfolioVersionExists = db
       .prepare('SELECT 1 FROM portfolio_versions WHERE portfolio_id = ? AND version = ?')
@@ -149,7 +190,8 @@ export class SqliteRunRepository implements RunRepository {
   /**
    * Hashes are computed before the transaction; inside it: INSERT run, INSERT `run.created`
    * event (payload: run_id, kind, status, portfolio, engine_version, input_hash, output_hash,
-   * model_versions_hash), head file, COMMIT. created_at = the transaction's timestamp (UTC, ms);
+   * model_versions_hash, and `decision` only when there is one, so the payloads of runs without
+   * a decision keep the pre-v5 shape), head file, COMMIT. created_at = the transaction's timestamp (UTC, ms);
    * run_id = a monotonic ULID of the same clock reading.
    */
   save(input: SaveRunInput): SavedRun {
@@ -183,6 +225,7 @@ export class SqliteRunRepository implements RunRepository {
         r.engine_version,
         r.input_hash,
         r.duration_ms,
+        r.decision,
         r.model_versions_json,
         r.input_json,
         r.output_json,
@@ -197,6 +240,7 @@ export class SqliteRunRepository implements RunRepository {
         input_hash: r.input_hash,
         output_hash: r.output_hash,
         model_versions_hash,
+        ...(r.decision !== null ? { decision: r.decision } : {}),
       });
       const event: PreparedEvent = {
         actor: r.actor,
@@ -216,6 +260,8 @@ export class SqliteRunRepository implements RunRepository {
         engine_version: r.engine_version,
         input_hash: r.input_hash,
         duration_ms: r.duration_ms,
+        decision: r.decision,
+        approval: null,
         model_versions_json: r.model_versions_json,
         input_json: r.input_json,
         output_json: r.output_json,
@@ -233,7 +279,7 @@ export class SqliteRunRepository implements RunRepository {
    * Keyset pagination: WHERE [filters] AND (created_at, run_id) < (cursor) ORDER BY created_at
    * DESC, run_id DESC LIMIT limit + 1 (the extra row tells whether a next page exists). Served
    * by runs_by_time, runs_by_portfolio or runs_by_kind, so a page costs O(limit) whatever its
-   * depth.
+   * depth; each row's approval is one primary-key probe of run_decisions (listRunsSql).
    */
   list(query: ListRunsQuery = {}): RunPage {
     const d: ErrorDetail[] = [];
@@ -264,31 +310,28 @@ export class SqliteRunRepository implements RunRepository {
     const where: string[] = [];
     const args: (string | number)[] = [];
     if (query.portfolio_id !== undefined) {
-      where.push('portfolio_id = ?');
+      where.push('r.portfolio_id = ?');
       args.push(query.portfolio_id);
     }
     if (query.kind !== undefined) {
-      where.push('kind = ?');
+      where.push('r.kind = ?');
       args.push(query.kind);
     }
     // Normalize bounds to the stored form (UTC, ms) so text comparison is time comparison.
     if (query.created_from !== undefined) {
-      where.push('created_at >= ?');
+      where.push('r.created_at >= ?');
       args.push(new Date(Date.parse(query.created_from)).toISOString());
     }
     if (query.created_to !== undefined) {
-      where.push('created_at < ?');
+      where.push('r.created_at < ?');
       args.push(new Date(Date.parse(query.created_to)).toISOString());
     }
     if (after !== null) {
-      where.push('(created_at, run_id) < (?, ?)');
+      where.push('(r.created_at, r.run_id) < (?, ?)');
       args.push(after.created_at, after.run_id);
     }
     args.push(limit + 1);
-    const sql =
-      `SELECT ${SUMMARY_COLS} FROM runs` +
-      (where.length ? ` WHERE ${where.join(' AND ')}` : '') +
-      ' ORDER BY created_at DESC, run_id DESC LIMIT ?';
+    const sql = listRunsSql(where);
     let stmt = this.listCache.get(sql);
     if (!stmt) {
       stmt = this.db.prepare(sql);

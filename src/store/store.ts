@@ -1,8 +1,10 @@
 import type { Store } from '../ports/store';
+import { SqliteApprovalRepository } from './approvals';
 import { SqliteAuditLog } from './audit';
 import { openDatabase } from './database';
 import type { OpenDatabaseOptions } from './database';
 import { SqliteImportRepository } from './imports';
+import { SqlitePolicyRepository } from './policies';
 import { SqlitePortfolioRepository } from './portfolios';
 import { SqliteRunRepository } from './runs';
 
@@ -18,6 +20,8 @@ export interface SqliteStore extends Store {
   readonly portfolios: SqlitePortfolioRepository;
   readonly runs: SqliteRunRepository;
   readonly imports: SqliteImportRepository;
+  readonly policies: SqlitePolicyRepository;
+  readonly approvals: SqliteApprovalRepository;
   readonly audit: SqliteAuditLog;
   /** Path of the database file. */
   readonly file: string;
@@ -48,11 +52,15 @@ export function createStore(options: CreateStoreOptions): SqliteStore {
     const runs = new SqliteRunRepository(db, audit);
     const portfolios = new SqlitePortfolioRepository(db, audit);
     const imports = new SqliteImportRepository(db, audit, portfolios);
+    const policies = new SqlitePolicyRepository(db, audit);
+    const approvals = new SqliteApprovalRepository(db, audit);
     let closed = false;
     return {
       portfolios,
       runs,
       imports,
+      policies,
+      approvals,
       audit,
       schema_version: opened.version,
       file: opened.file,

@@ -2,6 +2,7 @@ import { migration001 } from './001_audit_log';
 import { migration002 } from './002_portfolios';
 import { migration003 } from './003_runs';
 import { migration004 } from './004_imports';
+import { migration005 } from './005_policy_approvals';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
@@ -13,6 +14,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration002,
   migration003,
   migration004,
+  migration005,
 ];
 
 /** The schema version this build of the app writes. */

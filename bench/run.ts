@@ -6,6 +6,7 @@ import { cpus } from 'node:os';
 
 const suites: [string, string, string][] = [
   ['engine', './engine.bench', 'runEngineBench'],
+  ['agents', './agents.bench', 'runAgentsBench'],
   ['planner', './planner.bench', 'runPlannerBench'],
   ['montecarlo', './montecarlo.bench', 'runMonteCarloBench'],
   ['http', './http.bench', 'runHttpBench'],

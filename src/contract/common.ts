@@ -34,6 +34,7 @@ export const ERROR_CODES = [
   'UNSUPPORTED_MEDIA_TYPE',
   'TOO_MANY_REQUESTS',
   'INFEASIBLE',
+  'DATA_BLOCKED',
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -50,6 +51,8 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   UNSUPPORTED_MEDIA_TYPE: 415,
   TOO_MANY_REQUESTS: 429,
   INFEASIBLE: 422,
+  /** A data-health finding the policy sets to `block`: no figure is produced. */
+  DATA_BLOCKED: 422,
   INTERNAL: 500,
 };
 

@@ -68,7 +68,7 @@ export function buildOpenApi(): JsonSchema {
     if (op.auth) entry.security = [{ bearer: [] }];
     const inputSchema = schemaOf(op.input, 'input');
     const params = pathParams(op.path);
-    if (op.method === 'POST') {
+    if (op.method !== 'GET') {
       entry.requestBody = {
         required: true,
         content: { 'application/json': { schema: inputSchema } },

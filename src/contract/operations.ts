@@ -1,5 +1,8 @@
 import { z } from 'zod';
+import { CopilotInsights, CopilotRequest } from './copilot';
+import { PolicyResponse, PutPolicyRequest } from './policy';
 import { RebalanceRequest, RebalanceResponse } from './rebalance';
+import { BlueprintResponse, RunApproval, RunDecisionRequest, TandemResponse } from './tandem';
 import {
   CompareRequest,
   CompareResponse,
@@ -28,7 +31,7 @@ import {
  * src/services (handlers `satisfies Handlers`).
  */
 export interface OperationDef<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PUT';
   /** Path with `{param}` placeholders; params and query string merge into the input object. */
   path: string;
   summary: string;
@@ -45,7 +48,7 @@ export interface OperationDef<I extends z.ZodType = z.ZodType, O extends z.ZodTy
 
 const def = <I extends z.ZodType, O extends z.ZodType>(d: OperationDef<I, O>) => d;
 
-export const ENGINE_VERSION = '0.2.0';
+export const ENGINE_VERSION = '0.3.0';
 export const SERVICE_NAME = 'smart-portfolio-rebalancer';
 
 export const HealthResponse = z.object({
@@ -208,6 +211,83 @@ export const operations = {
     heavy: false,
     contentType: 'text/csv',
     tag: 'runs',
+  }),
+  approveRun: def({
+    method: 'POST',
+    path: '/api/runs/{run_id}/approve',
+    summary:
+      'A person approves a run (a note is required); audit event run.approved; a second decision is 409.',
+    input: RunDecisionRequest,
+    output: RunApproval,
+    auth: true,
+    heavy: false,
+    tag: 'runs',
+  }),
+  rejectRun: def({
+    method: 'POST',
+    path: '/api/runs/{run_id}/reject',
+    summary:
+      'A person rejects a run (a note is required); audit event run.rejected; a second decision is 409.',
+    input: RunDecisionRequest,
+    output: RunApproval,
+    auth: true,
+    heavy: false,
+    tag: 'runs',
+  }),
+  getPolicy: def({
+    method: 'GET',
+    path: '/api/policy',
+    summary:
+      'The supervisor’s policy in force: limits, data-health severities, pre-trade controls.',
+    input: z.object({}),
+    output: PolicyResponse,
+    auth: true,
+    heavy: false,
+    tag: 'agents',
+  }),
+  putPolicy: def({
+    method: 'PUT',
+    path: '/api/policy',
+    summary:
+      'Store a new policy version (send the document GET returns, edited); 409 when `version` is not the current one.',
+    input: PutPolicyRequest,
+    output: PolicyResponse,
+    auth: true,
+    heavy: false,
+    tag: 'agents',
+  }),
+  copilotInsights: def({
+    method: 'POST',
+    path: '/api/ai-copilot/insights',
+    summary:
+      'Run the six agents and write the copilot brief from the run’s own figures (narrative, ranked actions, risk flags, execution playbook), saved as a copilot run.',
+    input: CopilotRequest,
+    output: CopilotInsights,
+    auth: true,
+    heavy: true,
+    tag: 'agents',
+  }),
+  tandemDemo: def({
+    method: 'POST',
+    path: '/api/multi-agent/tandem-demo',
+    summary:
+      'Run the six agents on a rebalance request and return their timeline (the real step records), saved as a tandem run.',
+    input: RebalanceRequest,
+    output: TandemResponse,
+    auth: true,
+    heavy: true,
+    tag: 'agents',
+  }),
+  blueprint: def({
+    method: 'GET',
+    path: '/api/multi-agent-blueprint',
+    summary:
+      'The agents in flow order (roles, versions, inputs, outputs), the policy in force, measured forecast accuracy and governance.',
+    input: z.object({}),
+    output: BlueprintResponse,
+    auth: true,
+    heavy: false,
+    tag: 'agents',
   }),
   listAudit: def({
     method: 'GET',

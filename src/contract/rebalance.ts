@@ -1,5 +1,13 @@
 import { z } from 'zod';
 import { AssetClass, ASSET_CLASSES, IsoDate, Warning } from './common';
+import {
+  AgentStep,
+  DataHealth,
+  Decision,
+  ExecutionQueue,
+  StressResult,
+  SupervisorReport,
+} from './agents';
 import { numberArray } from './numbers';
 import { OptimizationResult, OptimizeRequestFields, refineOptimizeFields } from './optimize';
 
@@ -166,6 +174,15 @@ export const RebalanceRequest = z
       .optional()
       .describe('Saved portfolio this request belongs to (links the run to it).'),
     portfolio_value: z.number().positive('must be > 0').max(LIMITS.maxPortfolioValue),
+    as_of: IsoDate.optional().describe(
+      'Valuation date. The Market Data agent checks that the history is not older than the policy allows relative to it; without it staleness is not checked (a warning says so).',
+    ),
+    stress_proxies: z
+      .record(z.string().min(1).max(128), z.string().min(1).max(64))
+      .optional()
+      .describe(
+        'Asset → proxy series for the historical stress windows (e.g. {"Gold fund": "XOM"}); adds to and wins over the policy’s proxies.',
+      ),
     drift_threshold: z
       .number()
       .min(0)
@@ -722,6 +739,21 @@ export const RebalanceResponse = z.object({
   optimization: OptimizationResult.nullable().describe(
     'Solver report of an optimized method (status, objective, binding constraints, duals, KKT check); null for threshold.',
   ),
+  decision: Decision.describe(
+    'The Supervisor Agent’s decision under the policy in force (docs/agents.md).',
+  ),
+  decision_reasons: z.array(z.string()).describe('Every check that was breached, in words.'),
+  supervisor: SupervisorReport,
+  data_health: DataHealth,
+  stress_tests: z
+    .array(StressResult)
+    .describe('Historical windows and policy shocks applied to the current and proposed book.'),
+  execution: ExecutionQueue.describe(
+    'The staged order queue with the pre-trade controls of every child order.',
+  ),
+  agent_steps: z
+    .array(AgentStep)
+    .describe('The step record of every agent invocation, in the order they ran.'),
   warnings: z.array(Warning),
   metadata: ResponseMetadata,
 });

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { Decision } from './agents';
+import { RunApproval } from './tandem';
 import {
   ImportFormat,
   ImportReport,
@@ -152,6 +154,13 @@ export const RunSummary = z.object({
   engine_version: z.string(),
   input_hash: z.string(),
   duration_ms: z.number(),
+  decision: Decision.nullable().describe(
+    'The Supervisor Agent’s decision; null for runs saved before agents existed or failed runs.',
+  ),
+  approval: z
+    .enum(['approved', 'rejected'])
+    .nullable()
+    .describe('A person’s decision on the run (POST /api/runs/{run_id}/approve|reject), if any.'),
 });
 
 export const ListRunsRequest = z.object({
@@ -171,6 +180,13 @@ export const ListRunsResponse = z.object({
 export const RunIdRequest = z.object({ run_id: Id });
 
 export const RunDetail = RunSummary.extend({
+  approval_detail: RunApproval.nullable().describe('Who decided, when, and the note.'),
+  export_blocked: z
+    .string()
+    .nullable()
+    .describe(
+      'Why GET /api/runs/{run_id}/trades.csv would answer 409 (rejected, or review without approval); null when it exports.',
+    ),
   model_versions: z.record(z.string(), z.string()),
   input: z.unknown(),
   output: z.unknown(),

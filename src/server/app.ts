@@ -7,6 +7,9 @@ import { createHandlers } from '../services/handlers';
 import { createStore, sha256Parts } from '../store';
 import type { QpSolverPort } from '../optimize/qp/types';
 import { createWorkerQpSolver } from '../workers/highs-solver';
+import { BlueprintResponse } from '../contract/tandem';
+import { rephraserFromEnv } from './llmClient';
+import { loadStressLibrary } from './stressData';
 import { loadOrCreateToken } from './token';
 import { startHttpServer, type RunningServer } from './http';
 
@@ -38,6 +41,12 @@ export function loadScenarios(): Parameters<typeof createHandlers>[0]['scenarios
     .scenarios;
 }
 
+/** The project's measured forecast accuracy (scripts/build-forecast-accuracy.ts writes it). */
+export function loadForecastAccuracy(): BlueprintResponse['forecast_accuracy'] {
+  const text = readFileSync(join(ROOT, 'resources', 'forecast_accuracy.json'), 'utf8');
+  return BlueprintResponse.shape.forecast_accuracy.parse(JSON.parse(text));
+}
+
 /** Composition root shared by browser mode, the Electron main process and integration tests. */
 export function createDispatchForApp(
   store: Store,
@@ -50,6 +59,10 @@ export function createDispatchForApp(
     scenarios: loadScenarios(),
     sha256: sha256Parts,
     solver,
+    stressLibrary: loadStressLibrary(ROOT),
+    forecastAccuracy: loadForecastAccuracy(),
+    // Off unless SPR_LLM_BASE_URL and SPR_LLM_MODEL are set (docs/agents.md, "Copilot").
+    rephraser: rephraserFromEnv(process.env),
   });
   return createDispatch(handlers, (op, e) =>
     log?.(`internal error in ${op}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`),

@@ -209,7 +209,7 @@ export function startHttpServer(opts: HttpOptions): Promise<RunningServer> {
     tokens -= 1;
 
     let input: Record<string, unknown> = {};
-    if (method === 'POST') {
+    if (method === 'POST' || method === 'PUT') {
       const declared = Number(req.headers['content-length'] ?? NaN);
       if (Number.isFinite(declared) && declared > maxBody) {
         return sendError(res, 'PAYLOAD_TOO_LARGE', `body exceeds ${maxBody} bytes`);

@@ -8,7 +8,23 @@ import type { QpSolverPort } from '../optimize/qp/types';
 import type { Store } from '../ports/store';
 import { importPortfolioFile, importPriceFile } from './imports';
 import type { Clock } from './rebalance';
-import { compareRuns, listRuns, rebalanceAndSave, replayRun, runDetail, tradesCsv } from './runs';
+import type { BlueprintResponse } from '../contract/tandem';
+import type { CopilotInsights } from '../contract/copilot';
+import type { StressLibrary } from '../risk/stress';
+import { copilotInsights, type RephrasePort } from '../copilot/rephrase';
+import { decideRun } from './approvals';
+import { policyResponse, putPolicy } from './policy';
+import {
+  compareRuns,
+  computeAndSave,
+  listRuns,
+  rebalanceAndSave,
+  replayRun,
+  runDetail,
+  tradesCsv,
+  type Derive,
+} from './runs';
+import { blueprint, tandemView } from './tandem';
 
 export interface ServiceDeps {
   clock: Clock & { monotonicMs(): number };
@@ -19,6 +35,12 @@ export interface ServiceDeps {
   solver?: QpSolverPort;
   /** Scenario definitions shipped in resources/scenarios.json, loaded by the adapter. */
   scenarios: z.input<typeof PreviewScenario>[];
+  /** Proxy series for the historical stress windows (resources/data, loaded by the adapter). */
+  stressLibrary?: StressLibrary | null;
+  /** An optional language model that may rephrase the copilot narrative (number-checked). */
+  rephraser?: RephrasePort | null;
+  /** The project's measured forecast accuracy (resources/forecast_accuracy.json). */
+  forecastAccuracy?: BlueprintResponse['forecast_accuracy'];
 }
 
 function portfolioDetail(store: Store, portfolio_id: string, version?: number) {
@@ -52,6 +74,21 @@ export function createHandlers(deps: ServiceDeps) {
     ...s,
     request: RebalanceRequest.parse(s.request),
   }));
+  // The copilot brief is stored without a run_id (the record's key is added on the way out).
+  const copilot =
+    (rephrase: boolean): Derive =>
+    async (out) => {
+      const { run_id: _id, ...brief } = await copilotInsights(
+        { ...out, run_id: '' },
+        { rephrase, port: rephrase ? (deps.rephraser ?? null) : null },
+      );
+      return { copilot: brief };
+    };
+  const derivers: Partial<Record<'tandem' | 'copilot', Derive>> = {
+    tandem: (out, ms) => ({ tandem: tandemView(out, ms) }),
+    // A replay never calls a model: a rephrased narrative is set aside (TIMING_FIELDS).
+    copilot: copilot(false),
+  };
   return {
     health: () => {
       const ts = deps.clock.now().toISOString();
@@ -92,7 +129,39 @@ export function createHandlers(deps: ServiceDeps) {
     listRuns: (input) => listRuns(store, input),
     compareRuns: (input) => compareRuns(store, input.a, input.b),
     getRun: (input) => runDetail(store, input.run_id),
-    replayRun: (input) => replayRun(deps, input.run_id),
+    replayRun: (input) => replayRun(deps, input.run_id, derivers),
+    approveRun: (input, ctx) => decideRun(store, input, 'approved', ctx.actor),
+    rejectRun: (input, ctx) => decideRun(store, input, 'rejected', ctx.actor),
+    getPolicy: () => policyResponse(store),
+    putPolicy: (input, ctx) => putPolicy(store, input, ctx.actor),
+    copilotInsights: async (input, ctx) => {
+      const { rephrase, ...request } = input;
+      const { run_id, output } = await computeAndSave(
+        'copilot',
+        request,
+        deps,
+        ctx.actor,
+        copilot(rephrase),
+      );
+      return { run_id, ...(output.copilot as Omit<CopilotInsights, 'run_id'>) };
+    },
+    tandemDemo: async (input, ctx) => {
+      const { run_id, output } = await computeAndSave(
+        'tandem',
+        input,
+        deps,
+        ctx.actor,
+        derivers.tandem,
+      );
+      const view = output.tandem as ReturnType<typeof tandemView>;
+      return {
+        run_id,
+        decision: output.decision,
+        decision_reasons: output.decision_reasons,
+        ...view,
+      };
+    },
+    blueprint: () => blueprint(policyResponse(store), deps.forecastAccuracy ?? null),
     runTradesCsv: (input) => tradesCsv(store, input.run_id),
     listAudit: (input) => {
       const events = store.audit.list({ after_seq: input.after_seq, limit: input.limit });

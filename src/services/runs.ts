@@ -3,18 +3,24 @@ import { ENGINE_VERSION } from '../contract/operations';
 import { RebalanceRequest, type RebalanceResponse } from '../contract/rebalance';
 import { canonicalJson, inputHash, type Sha256Parts } from '../domain/canonical';
 import { diffJson, type Difference } from '../domain/diff';
-import type { RunRecord, RunSummary, Store } from '../ports/store';
+import type { RunKind, RunRecord, RunSummary, Store } from '../ports/store';
 import type { QpSolverPort } from '../optimize/qp/types';
+import type { EngineOptions, PolicyInForce } from '../agents/context';
+import { agentVersions } from '../agents/registry';
+import type { StressLibrary } from '../risk/stress';
+import { assertExportable, exportBlocked } from './approvals';
+import { policyInForce, policyVersion } from './policy';
 import { runRebalance, type Clock } from './rebalance';
 
 /** Versions of the models behind a run, stored with it so a later difference can be explained. */
 export const MODEL_VERSIONS: Record<string, string> = {
   engine: ENGINE_VERSION,
   forecast: '2.0.0',
-  risk: '1.1.0',
+  risk: '1.2.0',
   threshold: '2.0.0',
-  execution: '1.0.0',
+  execution: '1.1.0',
   montecarlo: '1.0.0',
+  ...agentVersions(),
 };
 
 export interface RunDeps {
@@ -22,29 +28,39 @@ export interface RunDeps {
   clock: Clock & { monotonicMs(): number };
   sha256?: Sha256Parts;
   solver?: QpSolverPort;
+  /** Proxy series for the historical stress windows (loaded by the adapter). */
+  stressLibrary?: StressLibrary | null;
 }
 
-const opts = (deps: RunDeps) => ({
+/** The engine options of a run under a given policy. */
+export const engineOptions = (deps: RunDeps, policy: PolicyInForce): EngineOptions => ({
   ...(deps.sha256 ? { sha256: deps.sha256 } : {}),
   ...(deps.solver ? { solver: deps.solver } : {}),
+  ...(deps.stressLibrary ? { stressLibrary: deps.stressLibrary } : {}),
+  policy,
+  monotonicMs: () => deps.clock.monotonicMs(),
 });
 
-/** What is stored: the response without its run_id (the run_id is the record's key). */
-function storedOutput(out: RebalanceResponse): string {
-  const { run_id: _drop, ...rest } = out;
-  return canonicalJson(rest);
-}
+/** A run's kind-specific additions to the rebalance output (the tandem view, the copilot brief). */
+export type Derive = (
+  out: RebalanceResponse,
+  durationMs: number,
+) => Promise<Record<string, unknown>> | Record<string, unknown>;
 
 /**
- * Runs a rebalance, then saves input, output, versions, hash and duration in one short write
- * transaction; the caller is answered only after COMMIT returned. The computation happens before
- * and outside the transaction. An engine error after validation is saved as a failed run.
+ * Runs the agent pipeline under the policy in force, adds what the run's kind derives from it,
+ * then saves input, output, versions, hash, decision and duration in one short write transaction;
+ * the caller is answered only after COMMIT returned. The computation happens before and outside
+ * the transaction. An engine error after validation (a data-health block, an infeasible plan) is
+ * saved as a failed run.
  */
-export async function rebalanceAndSave(
+export async function computeAndSave(
+  kind: RunKind,
   input: RebalanceRequest,
   deps: RunDeps,
   actor: string,
-): Promise<RebalanceResponse> {
+  derive?: Derive,
+): Promise<{ run_id: string; output: RebalanceResponse & Record<string, unknown> }> {
   let portfolio_version: number | null = null;
   if (input.portfolio_id) {
     const p = deps.store.portfolios.get(input.portfolio_id);
@@ -55,45 +71,61 @@ export async function rebalanceAndSave(
     }
     portfolio_version = p.version;
   }
+  const policy = policyInForce(deps.store);
+  const base = {
+    kind,
+    portfolio_id: input.portfolio_id ?? null,
+    portfolio_version,
+    engine_version: ENGINE_VERSION,
+    model_versions_json: canonicalJson(MODEL_VERSIONS),
+    input_json: canonicalJson(input),
+    actor,
+  };
   const t0 = deps.clock.monotonicMs();
-  let out: RebalanceResponse;
+  let out: RebalanceResponse & Record<string, unknown>;
   try {
-    out = await runRebalance(input, deps.clock, opts(deps));
+    const run = await runRebalance(input, deps.clock, engineOptions(deps, policy));
+    out = derive ? { ...run, ...(await derive(run, deps.clock.monotonicMs() - t0)) } : run;
   } catch (e) {
     if (e instanceof EngineError) {
       deps.store.runs.save({
-        kind: 'rebalance',
+        ...base,
         status: 'failed',
-        portfolio_id: input.portfolio_id ?? null,
-        portfolio_version,
-        engine_version: ENGINE_VERSION,
-        model_versions_json: canonicalJson(MODEL_VERSIONS),
-        input_json: canonicalJson(input),
         output_json: canonicalJson({
           error: { code: e.code, message: e.message, details: e.details },
         }),
         // The same input hash a successful run of this input would carry.
         input_hash: inputHash(input, deps.sha256),
         duration_ms: deps.clock.monotonicMs() - t0,
-        actor,
       });
     }
     throw e;
   }
   const saved = deps.store.runs.save({
-    kind: 'rebalance',
+    ...base,
     status: 'succeeded',
-    portfolio_id: input.portfolio_id ?? null,
-    portfolio_version,
-    engine_version: ENGINE_VERSION,
-    model_versions_json: canonicalJson(MODEL_VERSIONS),
-    input_json: canonicalJson(input),
     output_json: storedOutput(out),
     input_hash: out.metadata.input_hash,
     duration_ms: deps.clock.monotonicMs() - t0,
-    actor,
+    decision: out.decision,
   });
-  return { run_id: saved.run_id, ...out };
+  return { run_id: saved.run_id, output: out };
+}
+
+/** What is stored: the response without its run_id (the run_id is the record's key). */
+function storedOutput(out: Record<string, unknown>): string {
+  const { run_id: _drop, ...rest } = out;
+  return canonicalJson(rest);
+}
+
+/** POST /api/rebalance: the pipeline, saved as a `rebalance` run. */
+export async function rebalanceAndSave(
+  input: RebalanceRequest,
+  deps: RunDeps,
+  actor: string,
+): Promise<RebalanceResponse> {
+  const { run_id, output } = await computeAndSave('rebalance', input, deps, actor);
+  return { run_id, ...output };
 }
 
 function summary(r: RunRecord | RunSummary) {
@@ -107,6 +139,8 @@ function summary(r: RunRecord | RunSummary) {
     engine_version: r.engine_version,
     input_hash: r.input_hash,
     duration_ms: r.duration_ms,
+    decision: r.decision ?? null,
+    approval: r.approval ?? null,
   };
 }
 
@@ -122,66 +156,127 @@ export function getRunOrThrow(store: Store, run_id: string): RunRecord {
 export function runDetail(store: Store, run_id: string) {
   const r = getRunOrThrow(store, run_id);
   const output = JSON.parse(r.output_json) as Record<string, unknown>;
+  const a = store.approvals.get(run_id);
   return {
     ...summary(r),
+    export_blocked:
+      r.status === 'succeeded'
+        ? exportBlocked(store, run_id, (output as { decision?: string }).decision)
+        : 'the run failed: it has no orders',
+    approval_detail: a
+      ? {
+          run_id: a.run_id,
+          decision: a.decision,
+          note: a.note,
+          actor: a.actor,
+          created_at: a.created_at,
+        }
+      : null,
     model_versions: JSON.parse(r.model_versions_json) as Record<string, string>,
     input: JSON.parse(r.input_json) as unknown,
     output: r.status === 'succeeded' ? { run_id: r.run_id, ...output } : output,
   };
 }
 
+/** Measurements (wall times) that a replay does not compare; listed in `ignored_fields`. */
+export const TIMING_FIELDS = [
+  'metadata.timestamp_utc (pinned to the original)',
+  'optimization.solver.solve_time_ms',
+  'agent_steps.*.started_at, ended_at, duration_ms',
+  'tandem.orchestration.total_duration_ms, steps_duration_ms; tandem.timeline.*.duration_ms',
+  'copilot.narrative when a model rephrased it, and copilot.warnings about the model call (a model is not replayed)',
+] as const;
+
+type Json = Record<string, unknown>;
+const obj = (x: unknown): Json | null =>
+  x !== null && typeof x === 'object' && !Array.isArray(x) ? (x as Json) : null;
+
+/** A copy of a stored output with every measurement in TIMING_FIELDS blanked. */
+export function withoutTimings(output: Json): Json {
+  const o = JSON.parse(JSON.stringify(output)) as Json;
+  const solver = obj(obj(o.optimization)?.solver);
+  if (solver && 'solve_time_ms' in solver) solver.solve_time_ms = 0;
+  for (const step of Array.isArray(o.agent_steps) ? o.agent_steps : []) {
+    const s = obj(step);
+    if (s) Object.assign(s, { started_at: '', ended_at: '', duration_ms: 0 });
+  }
+  const tandem = obj(o.tandem);
+  const orch = obj(tandem?.orchestration);
+  if (orch) Object.assign(orch, { total_duration_ms: 0, steps_duration_ms: 0 });
+  for (const t of Array.isArray(tandem?.timeline) ? tandem.timeline : []) {
+    const e = obj(t);
+    if (e) e.duration_ms = 0;
+  }
+  const copilot = obj(o.copilot);
+  if (copilot?.rephrased === true) copilot.narrative = '';
+  if (copilot && Array.isArray(copilot.warnings))
+    copilot.warnings = copilot.warnings.filter(
+      (w) => !String(obj(w)?.code ?? '').startsWith('COPILOT_REPHRASE'),
+    );
+  if (copilot) copilot.rephrased = false;
+  return o;
+}
+
+const REPLAYABLE: readonly RunKind[] = ['rebalance', 'copilot', 'tandem'];
+
 /**
- * Re-runs the stored input with today's engine, with the clock pinned to the original
- * timestamp, and compares canonical JSON: `identical` means byte-identical output.
+ * Re-runs the stored input with today's engine, under the policy version the run was checked
+ * against, with the clock pinned to the original timestamp, and compares canonical JSON with the
+ * measurements of TIMING_FIELDS set aside: `identical` means byte-identical results.
  */
-export async function replayRun(deps: RunDeps, run_id: string) {
+export async function replayRun(
+  deps: RunDeps,
+  run_id: string,
+  derivers: Partial<Record<RunKind, Derive>> = {},
+) {
   const { store } = deps;
   const r = getRunOrThrow(store, run_id);
-  if (r.kind !== 'rebalance') {
+  if (!REPLAYABLE.includes(r.kind)) {
     throw new EngineError(
       'BAD_REQUEST',
-      `replay supports rebalance runs; this run is a ${r.kind} run`,
+      `replay supports ${REPLAYABLE.join(', ')} runs; this run is a ${r.kind} run`,
     );
   }
-  const stored = JSON.parse(r.output_json) as { metadata?: { timestamp_utc?: string } };
-  const parsed = RebalanceRequest.safeParse(JSON.parse(r.input_json));
-  if (!parsed.success) {
-    return {
-      run_id,
-      identical: false,
-      ignored_fields: [],
-      engine_version_then: r.engine_version,
-      engine_version_now: ENGINE_VERSION,
-      differences: [{ path: 'input', a: 'valid then', b: 'rejected by this engine version' }],
-    };
-  }
-  const when = stored.metadata?.timestamp_utc ?? r.created_at;
-  let text: string;
-  try {
-    const fresh = await runRebalance(parsed.data, { now: () => new Date(when) }, opts(deps));
-    // The solver's wall time is a measurement, not a result: it is carried over from the stored
-    // run (and named in `ignored_fields`) so that "identical" means identical results.
-    const then = (stored as { optimization?: { solver?: { solve_time_ms?: number } } | null })
-      .optimization;
-    if (fresh.optimization && then?.solver?.solve_time_ms !== undefined)
-      fresh.optimization.solver.solve_time_ms = then.solver.solve_time_ms;
-    text = storedOutput(fresh);
-  } catch (e) {
-    if (!(e instanceof EngineError)) throw e;
-    text = canonicalJson({ error: { code: e.code, message: e.message, details: e.details } });
-  }
-  const identical = text === r.output_json;
-  return {
+  const stored = JSON.parse(r.output_json) as Json & {
+    metadata?: { timestamp_utc?: string };
+    supervisor?: { policy_version?: number };
+  };
+  const head = {
     run_id,
-    identical,
-    ignored_fields: [
-      'metadata.timestamp_utc (pinned to the original)',
-      'optimization.solver.solve_time_ms',
-    ],
+    ignored_fields: [...TIMING_FIELDS],
     engine_version_then: r.engine_version,
     engine_version_now: ENGINE_VERSION,
-    differences: identical ? [] : diffJson(JSON.parse(r.output_json), JSON.parse(text)),
   };
+  const parsed = RebalanceRequest.safeParse(JSON.parse(r.input_json));
+  if (!parsed.success)
+    return {
+      ...head,
+      identical: false,
+      differences: [{ path: 'input', a: 'valid then', b: 'rejected by this engine version' }],
+    };
+  const version = stored.supervisor?.policy_version ?? 0;
+  const policy = policyVersion(store, version);
+  if (!policy)
+    return {
+      ...head,
+      identical: false,
+      differences: [{ path: 'supervisor.policy_version', a: version, b: 'not stored' }],
+    };
+  const when = stored.metadata?.timestamp_utc ?? r.created_at;
+  const clock = { now: () => new Date(when), monotonicMs: () => deps.clock.monotonicMs() };
+  let fresh: Json;
+  try {
+    const out = await runRebalance(parsed.data, clock, engineOptions({ ...deps, clock }, policy));
+    const derive = derivers[r.kind];
+    fresh = derive ? { ...out, ...(await derive(out, 0)) } : out;
+  } catch (e) {
+    if (!(e instanceof EngineError)) throw e;
+    fresh = { error: { code: e.code, message: e.message, details: e.details } };
+  }
+  const then = withoutTimings(stored);
+  const now = withoutTimings(JSON.parse(storedOutput(fresh)) as Json);
+  const identical = canonicalJson(then) === canonicalJson(now);
+  return { ...head, identical, differences: identical ? [] : diffJson(then, now) };
 }
 
 type Out = Partial<RebalanceResponse>;
@@ -347,13 +442,15 @@ const ORDER_COLUMNS = [
 /**
  * The run's orders as CSV, one line per security (a holding, or an asset traded as itself), so a
  * broker gets shares per security. Runs saved before security-level orders existed have only
- * asset rows; those are listed with the asset as the security.
+ * asset rows; those are listed with the asset as the security. Gated by assertExportable: a
+ * rejected run never exports, a REVIEW_REQUIRED run only after a person approved it.
  */
 export function tradesCsv(store: Store, run_id: string): string {
   const r = getRunOrThrow(store, run_id);
   const out = JSON.parse(r.output_json) as Out;
   if (!out.trades)
     throw new EngineError('NOT_FOUND', `run ${run_id} has no trade list (status ${r.status})`);
+  assertExportable(store, run_id, out.decision);
   const rows: Record<(typeof ORDER_COLUMNS)[number], string | number | null | undefined>[] =
     out.orders ?? out.trades.map((t) => ({ ...t, security: t.asset }));
   const lines = [ORDER_COLUMNS.join(',')];

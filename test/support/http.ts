@@ -55,6 +55,8 @@ export function json(
 }
 
 /** Removes the fields that legitimately differ between two identical runs. */
+const VOLATILE = new Set(['timestamp_utc', 'run_id', 'started_at', 'ended_at', 'duration_ms']);
+
 export function stripVolatile(text: string): unknown {
   const v = JSON.parse(text) as Record<string, unknown>;
   const walk = (o: unknown): unknown => {
@@ -62,7 +64,8 @@ export function stripVolatile(text: string): unknown {
     if (o && typeof o === 'object') {
       const out: Record<string, unknown> = {};
       for (const [k, x] of Object.entries(o)) {
-        if (k === 'timestamp_utc' || k === 'run_id') continue;
+        // Wall-clock readings: the time of the run and each agent step's timing.
+        if (VOLATILE.has(k)) continue;
         out[k] = walk(x);
       }
       return out;

@@ -237,6 +237,7 @@ describe('the services use the SHA-256 they are given', () => {
 
     let stored: string | undefined;
     const store = {
+      policies: { current: () => null },
       runs: {
         save: (r: { input_hash?: string }) => {
           stored = r.input_hash;
@@ -248,6 +249,9 @@ describe('the services use the SHA-256 they are given', () => {
     const res = await handlers.rebalance(req, { actor: 'test', transport: 'inprocess' });
     expect(res.metadata.input_hash).toBe('f'.repeat(64));
     expect(stored).toBe('f'.repeat(64));
-    expect(seen).toEqual([1, 1]);
+    // Per run: the input hash (1 part), then the agent step chain (docs/agents.md): its seed
+    // (4 parts) and, for each of the 8 steps, the output hash (1) and the next link (4).
+    const perRun = [1, 4, ...Array.from({ length: 8 }, () => [1, 4]).flat()];
+    expect(seen).toEqual([...perRun, ...perRun]);
   });
 });

@@ -1,6 +1,6 @@
 /**
- * Step 7: risk of the current and the proposed portfolio on the same aligned history, and the
- * Monte Carlo of the proposed portfolio. docs/methods.md, steps 7–8.
+ * Step 7: the risk model of the book — metrics of any weights (current, proposed) on the same
+ * aligned history, and the Monte Carlo of the proposed portfolio. docs/methods.md, steps 7–8.
  */
 import type { Warning } from '../../contract/common';
 import type {
@@ -14,10 +14,12 @@ import { runMonteCarlo } from '../../risk/montecarlo';
 import { portfolioReturns, simpleReturns } from '../../risk/returns';
 import { tail, type BookHistory } from './history';
 
-export interface BookRisk {
-  current: RiskMetrics;
-  proposed: RiskMetrics;
-  monteCarlo: RebalanceResponse['monte_carlo'];
+/** Risk figures of any weight vector on the book's aligned history (shared benchmark and target). */
+export interface RiskModel {
+  /** Metrics of a portfolio; `label` prefixes its warnings ("current portfolio"). */
+  metrics(w: Float64Array, label: string): RiskMetrics;
+  /** Monte Carlo of a portfolio from `initialValue`; null without aligned history. */
+  monteCarlo(w: Float64Array, initialValue: number): RebalanceResponse['monte_carlo'];
 }
 
 /**
@@ -26,16 +28,13 @@ export interface BookRisk {
  * of V' − costs after the trades. Tracking error is against the target portfolio Σ t_i r_i,t.
  * Example: w = [0.5, 0.45] with 5% cash, r_1 = 1%, r_2 = −1% → r_p = 0.0005.
  */
-export function assessRisk(
+export function riskModel(
   req: RebalanceRequest,
   history: BookHistory,
   forecasts: readonly AssetForecast[],
   target: Float64Array,
-  current: Float64Array,
-  proposed: Float64Array,
-  initialValue: number,
   warnings: Warning[],
-): BookRisk {
+): RiskModel {
   const aligned = history.aligned;
   const T = aligned ? (aligned[0] as Float64Array).length : 0;
   let bench: Float64Array | null = null;
@@ -55,30 +54,29 @@ export function assessRisk(
     return s;
   };
   const targetSeries = aligned ? portfolioReturns(aligned, target) : null;
-  const risk = (w: Float64Array, label: string): RiskMetrics => {
-    const { metrics, warnings: rw } = computeRiskMetrics({
-      returns: aligned ? portfolioReturns(aligned, w) : null,
-      riskFreeRate: req.risk_free_rate,
-      benchmarkReturns: bench,
-      referenceReturns: targetSeries,
-      source: aligned ? history.source : 'market_return',
-      fallbackExpectedReturn: fallback(w),
-    });
-    for (const x of rw) warnings.push({ ...x, message: `${label}: ${x.message}` });
-    return metrics;
+  return {
+    metrics(w, label) {
+      const { metrics, warnings: rw } = computeRiskMetrics({
+        returns: aligned ? portfolioReturns(aligned, w) : null,
+        riskFreeRate: req.risk_free_rate,
+        benchmarkReturns: bench,
+        referenceReturns: targetSeries,
+        source: aligned ? history.source : 'market_return',
+        fallbackExpectedReturn: fallback(w),
+      });
+      for (const x of rw) warnings.push({ ...x, message: `${label}: ${x.message}` });
+      return metrics;
+    },
+    monteCarlo(w, initialValue) {
+      if (!aligned) return null;
+      const mc = runMonteCarlo({
+        weights: w,
+        assetReturns: aligned,
+        settings: req.monte_carlo,
+        initialValue,
+      });
+      warnings.push(...mc.warnings);
+      return mc.result;
+    },
   };
-  const cur = risk(current, 'current portfolio');
-  const prop = risk(proposed, 'proposed portfolio');
-  let monteCarlo: RebalanceResponse['monte_carlo'] = null;
-  if (aligned) {
-    const mc = runMonteCarlo({
-      weights: proposed,
-      assetReturns: aligned,
-      settings: req.monte_carlo,
-      initialValue,
-    });
-    monteCarlo = mc.result;
-    warnings.push(...mc.warnings);
-  }
-  return { current: cur, proposed: prop, monteCarlo };
 }

@@ -9,6 +9,7 @@ import { ResultTabs } from './ResultTabs';
 import type { PortfolioSummary, PriceImport, RebalanceResponse, Scenario } from './types';
 import { AuditView } from './views/Audit';
 import { ImportView, INITIAL_IMPORT_UI, type ImportUi, type Note } from './views/Import';
+import { PolicyView } from './views/Policy';
 import { PortfoliosView } from './views/Portfolios';
 import { INITIAL_RUNS_UI, RunsView, type RunsUi } from './views/Runs';
 
@@ -19,6 +20,7 @@ const VIEWS = [
   { id: 'import', label: 'Import' },
   { id: 'portfolios', label: 'Portfolios' },
   { id: 'audit', label: 'Audit' },
+  { id: 'policy', label: 'Policy' },
 ] as const;
 type View = (typeof VIEWS)[number]['id'];
 
@@ -351,6 +353,11 @@ export function App() {
             <AuditView />
           </main>
         ) : null}
+        {view === 'policy' ? (
+          <main className="main" data-testid="main-policy">
+            <PolicyView />
+          </main>
+        ) : null}
       </div>
     </div>
   );
@@ -410,7 +417,8 @@ const Results = memo(function Results({
           <p>
             Every run is saved: <strong>Runs</strong> lists them for replay, export and comparison.
             Bring your own holdings or prices with <strong>Import</strong>; keep versioned requests
-            under <strong>Portfolios</strong>; <strong>Audit</strong> shows the tamper-evident log.
+            under <strong>Portfolios</strong>; <strong>Audit</strong> shows the tamper-evident log;{' '}
+            <strong>Policy</strong> holds the limits the Supervisor Agent checks every run against.
           </p>
         </div>
       )}

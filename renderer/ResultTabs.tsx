@@ -3,8 +3,11 @@
  * a saved run opened from the history (views/Runs), so a saved run looks exactly like a new one.
  */
 import type { ReactNode } from 'react';
+import type { KnownApproval } from './agents';
 import { money, pct } from './format';
 import type { RebalanceResponse } from './types';
+import { AgentsView } from './views/Agents';
+import { AgentExceptions, DecisionBanner } from './views/Decision';
 import { DrilldownView } from './views/Drilldown';
 import { HouseViewView } from './views/HouseView';
 import { MonteCarloView } from './views/MonteCarlo';
@@ -23,14 +26,28 @@ export const RESULT_TABS = [
   { id: 'houseview', label: 'House view' },
   { id: 'drilldown', label: 'Drilldown' },
   { id: 'warnings', label: 'Warnings' },
+  { id: 'agents', label: 'Agents' },
 ] as const;
 export type ResultTab = (typeof RESULT_TABS)[number]['id'];
 
-/** The tabs a result has: Optimizer only when an optimized method produced a solver report. */
+/**
+ * The tabs a result has: Optimizer only when an optimized method produced a solver report;
+ * Agents only when the result carries the agents' step records (runs saved before lack them).
+ */
 export function resultTabs(r: RebalanceResponse): (typeof RESULT_TABS)[number][] {
   // `?? null`: runs saved before the optimizer existed have no `optimization` key at all.
   const hasOpt = (r.optimization ?? null) !== null;
-  return RESULT_TABS.filter((t) => t.id !== 'optimizer' || hasOpt);
+  const hasAgents = Array.isArray(r.agent_steps);
+  return RESULT_TABS.filter(
+    (t) => (t.id !== 'optimizer' || hasOpt) && (t.id !== 'agents' || hasAgents),
+  );
+}
+
+/** The run a result's decision banner approves or rejects, and what the store knows of it. */
+export interface DecisionTarget {
+  runId: string | null;
+  approval?: KnownApproval | null | undefined;
+  onDecided?: ((a: KnownApproval) => void) | undefined;
 }
 
 /** A tab added by the caller after the result tabs (e.g. the saved input of a run). */
@@ -52,6 +69,7 @@ export function ResultTabs({
   drillKey,
   stale = false,
   extraTabs = [],
+  decision,
 }: {
   r: RebalanceResponse;
   hasBenchmark: boolean;
@@ -60,6 +78,8 @@ export function ResultTabs({
   drillKey: string | number;
   stale?: boolean;
   extraTabs?: ExtraTab[];
+  /** Default: the result's own run_id, approval unknown. */
+  decision?: DecisionTarget;
 }) {
   const warnCount = r.warnings.length;
   // Orders sent (one per security); results saved before orders existed count asset rows.
@@ -72,8 +92,17 @@ export function ResultTabs({
       : 'portfolio';
   const extra = extraTabs.find((t) => t.id === tab);
   const opt = r.optimization ?? null;
+  const target = decision ?? { runId: r.run_id ?? null };
   return (
     <>
+      <DecisionBanner
+        key={target.runId ?? ''}
+        r={r}
+        runId={target.runId}
+        approval={target.approval}
+        onDecided={target.onDecided}
+      />
+      <AgentExceptions r={r} />
       <Kpis r={r} />
       <nav className="tabs" role="tablist">
         {tabs.map((t) => (
@@ -91,6 +120,7 @@ export function ResultTabs({
             {t.id === 'warnings' ? (
               <span className={`count ${warnCount ? 'warn' : ''}`}>{warnCount}</span>
             ) : null}
+            {t.id === 'agents' ? <AgentsCount r={r} /> : null}
           </button>
         ))}
         {extraTabs.map((t) => (
@@ -116,9 +146,25 @@ export function ResultTabs({
         {tab === 'houseview' ? <HouseViewView r={r} /> : null}
         {tab === 'drilldown' ? <DrilldownView key={drillKey} r={r} /> : null}
         {tab === 'warnings' ? <WarningsView r={r} /> : null}
+        {tab === 'agents' ? <AgentsView r={r} /> : null}
         {extra ? extra.render() : null}
       </div>
     </>
+  );
+}
+
+/** Steps recorded; red when a supervisor check is breached, amber when one is near or warns. */
+function AgentsCount({ r }: { r: RebalanceResponse }) {
+  const checks = r.supervisor?.checks ?? [];
+  const tone = checks.some((c) => c.result === 'breach')
+    ? 'bad'
+    : checks.some((c) => c.result === 'near' || c.result === 'warn')
+      ? 'warn'
+      : '';
+  return (
+    <span className={`count ${tone}`} data-testid="agents-count">
+      {r.agent_steps?.length ?? 0}
+    </span>
   );
 }
 

@@ -1,5 +1,6 @@
 /** Response types the views render, straight from the contract (never redeclared by hand). */
 import type { z } from 'zod';
+import type { SupervisorCheck } from '../src/contract/agents';
 import type { Warning } from '../src/contract/common';
 import type { OpOutput, PreviewScenariosResponse } from '../src/contract/operations';
 import type {
@@ -32,3 +33,18 @@ export type PriceImport = OpOutput<'importPrices'>;
 export type ImportReport = PortfolioImport['report'];
 export type AuditEvent = OpOutput<'listAudit'>['events'][number];
 export type AuditVerification = OpOutput<'verifyAudit'>;
+
+/** What the six agents add to a rebalance answer (src/contract/agents.ts). */
+export type {
+  AgentStep,
+  ControlResult,
+  DataHealthFinding,
+  Decision,
+  Evidence,
+  QueueOrder,
+  StressResult,
+  SupervisorCheck,
+} from '../src/contract/agents';
+export type CheckResult = SupervisorCheck['result'];
+export type Policy = OpOutput<'getPolicy'>;
+export type RunApproval = OpOutput<'approveRun'>;

@@ -2,6 +2,7 @@ import { DASH, num, pct, sourceLabel } from '../format';
 import type { RebalanceResponse, Warning } from '../types';
 import type { RiskMetrics } from '../../src/contract/rebalance';
 import { Empty, signClass } from '../ui';
+import { StressTests } from './Stress';
 
 type Key = Exclude<keyof RiskMetrics, 'source'>;
 
@@ -230,6 +231,7 @@ export function RiskView({ r, hasBenchmark }: { r: RebalanceResponse; hasBenchma
           )}
         </div>
       ) : null}
+      <StressTests r={r} />
     </div>
   );
 }

@@ -5,6 +5,7 @@
  */
 import { useCallback, useEffect, useState } from 'react';
 import type { RpcError } from '../../src/contract/common';
+import { approvalOf, decisionWording, type KnownApproval } from '../agents';
 import { call } from '../api';
 import { download } from '../files';
 import { dateTime, DASH, duration, num, pct, pp, shortHash } from '../format';
@@ -81,6 +82,8 @@ export function RunsView({
     seq: 0,
   });
   const [reload, setReload] = useState(0);
+  /** Decisions taken in this view since the list was loaded (shown before a reload). */
+  const [decided, setDecided] = useState<Record<string, KnownApproval>>({});
   const names = new Map(portfolios.map((p) => [p.portfolio_id, p.name]));
 
   const fetchPage = useCallback(
@@ -238,6 +241,9 @@ export function RunsView({
               <th>Kind</th>
               <th>Portfolio</th>
               <th>Status</th>
+              <th title="The Supervisor Agent's decision under the policy in force, then a person's approval or rejection">
+                Decision
+              </th>
               <th>Input hash</th>
               <th>Engine</th>
               <th className="n">Duration</th>
@@ -248,6 +254,8 @@ export function RunsView({
               const open = ui.openId === r.run_id && !ui.compare;
               const ticked = ui.selected.includes(r.run_id);
               const pl = portfolioLabel(r);
+              const decision = decisionOfSummary(r);
+              const approval = decided[r.run_id] ?? approvalOf(r);
               return (
                 <tr
                   key={r.run_id}
@@ -255,6 +263,8 @@ export function RunsView({
                   data-run-id={r.run_id}
                   data-kind={r.kind}
                   data-status={r.status}
+                  data-decision={decision ?? ''}
+                  data-approval={approval?.decision ?? ''}
                   className={`${open ? 'row-open' : ''} ${ticked ? 'row-ticked' : ''}`}
                   tabIndex={0}
                   title={`run ${r.run_id}`}
@@ -289,6 +299,12 @@ export function RunsView({
                   <td>{pl ?? <span className="muted">ad hoc</span>}</td>
                   <td>
                     <StatusBadge status={r.status} />
+                  </td>
+                  <td>
+                    <span className="decision-cell">
+                      <DecisionBadge decision={decision} />
+                      {approval ? <ApprovalBadge approval={approval} /> : null}
+                    </span>
                   </td>
                   <td>
                     <code className="hash" title={r.input_hash}>
@@ -343,6 +359,7 @@ export function RunsView({
           onTab={(t) => setUi((u) => ({ ...u, tab: t }))}
           portfolioName={(id) => names.get(id) ?? null}
           onLoadInput={onLoadInput}
+          onDecided={(id, a) => setDecided((d) => ({ ...d, [id]: a }))}
         />
       ) : (
         <div className="hint" data-testid="runs-hint">
@@ -357,6 +374,40 @@ export function RunsView({
 function StatusBadge({ status }: { status: RunSummary['status'] }) {
   return (
     <span className={`badge ${status === 'succeeded' ? 'status-ok' : 'status-bad'}`}>{status}</span>
+  );
+}
+
+/** The supervisor's decision of a listed run; null for runs saved before the agents (or failed). */
+function decisionOfSummary(r: RunSummary): string | null {
+  const d = (r as { decision?: unknown }).decision;
+  return typeof d === 'string' ? d : null;
+}
+
+function DecisionBadge({ decision }: { decision: string | null }) {
+  if (!decision) return <span className="muted">{DASH}</span>;
+  const w = decisionWording(decision);
+  return (
+    <span
+      className={`badge tone-${w.tone}`}
+      data-testid="run-decision"
+      data-decision={decision}
+      title={w.help}
+    >
+      {w.label}
+    </span>
+  );
+}
+
+function ApprovalBadge({ approval }: { approval: KnownApproval }) {
+  return (
+    <span
+      className={`badge ${approval.decision === 'approved' ? 'status-ok' : 'status-bad'}`}
+      data-testid="run-approval"
+      data-approval={approval.decision}
+      title={[approval.actor, approval.note].filter(Boolean).join(': ') || undefined}
+    >
+      {approval.decision}
+    </span>
   );
 }
 
@@ -380,12 +431,14 @@ function RunPanel({
   onTab,
   portfolioName,
   onLoadInput,
+  onDecided,
 }: {
   runId: string;
   tab: string;
   onTab: (t: string) => void;
   portfolioName: (id: string) => string | null;
   onLoadInput: (input: unknown, label: string) => void;
+  onDecided: (runId: string, a: KnownApproval) => void;
 }) {
   const [detail, setDetail] = useState<RunDetail | null>(null);
   const [error, setError] = useState<RpcError | null>(null);
@@ -524,6 +577,14 @@ function RunPanel({
             onTab={onTab}
             drillKey={runId}
             extraTabs={[inputTab]}
+            decision={{
+              runId,
+              approval: approvalOf(detail),
+              onDecided: (a) => {
+                setCsvError(null);
+                onDecided(runId, a);
+              },
+            }}
           />
         </div>
       ) : detail ? (

@@ -2,6 +2,7 @@ import { useId, useState } from 'react';
 import { money, num, pct, units } from '../format';
 import type { Order, RebalanceResponse, Trade } from '../types';
 import { ActionBadge, Empty, StatusBadge } from '../ui';
+import { ExecutionQueue } from './Queue';
 
 /**
  * The trade list and its summary: what is sent, what it costs, how much turnover it uses. Asset
@@ -133,6 +134,7 @@ export function TradesView({ r }: { r: RebalanceResponse }) {
         </table>
       </div>
       {r.orders ? <OrdersTable orders={r.orders} ccy={ccy} /> : null}
+      <ExecutionQueue r={r} />
     </div>
   );
 }

@@ -187,4 +187,39 @@ export class Workstation {
   runRow(runId: string): Locator {
     return this.page.locator(`[data-testid="run-row"][data-run-id="${runId}"]`);
   }
+
+  /** Any result tab by id (e.g. "agents", which `tab()`'s TabId predates); waits for its view. */
+  async openTab(id: string): Promise<Locator> {
+    await this.id(`tab-${id}`).click();
+    const view = this.id(`view-${id}`);
+    await view.waitFor({ state: 'visible' });
+    return view;
+  }
+
+  /** Any top-level view by id (e.g. "policy", which `view()`'s ViewId predates). */
+  async openView(id: string): Promise<Locator> {
+    await this.id(`nav-${id}`).click();
+    const main = this.id(id === 'workstation' ? 'results' : `main-${id}`);
+    await main.waitFor({ state: 'visible' });
+    return main;
+  }
+
+  /** The decision banner of the result on screen (Workstation, or an opened run). */
+  banner(scope?: Locator): Locator {
+    return (scope ?? this.page).getByTestId('decision-banner');
+  }
+
+  /** Texts of the elements with this test id inside `scope` (default: the page), in order. */
+  async texts(testId: string, scope?: Locator): Promise<string[]> {
+    return (scope ?? this.page)
+      .getByTestId(testId)
+      .evaluateAll((els) => els.map((e) => (e as HTMLElement).innerText.trim()));
+  }
+
+  /** One attribute of every element with this test id inside `scope`, in order. */
+  async attrs(testId: string, attr: string, scope?: Locator): Promise<(string | null)[]> {
+    return (scope ?? this.page)
+      .getByTestId(testId)
+      .evaluateAll((els, a) => els.map((e) => e.getAttribute(a)), attr);
+  }
 }

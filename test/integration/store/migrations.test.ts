@@ -9,8 +9,8 @@ import {
   MIGRATIONS,
   SqliteAuditLog,
   SqlitePortfolioRepository,
-  SqliteRunRepository,
   StoreError,
+  canonicalJson,
   createStore,
   openDatabase,
   sha256Hex,
@@ -42,12 +42,72 @@ function backups(d: string): string[] {
   return fs.existsSync(b) ? fs.readdirSync(b).sort() : [];
 }
 
+/** The columns of `runs` at v3 and v4 (v5 adds `decision` before the JSON columns). */
+const V3_RUN_COLS =
+  'run_id, kind, portfolio_id, portfolio_version, created_at, status, engine_version, ' +
+  'input_hash, duration_ms, model_versions_json, input_json, output_json';
+
+/**
+ * Saves a run into a v3/v4 database the way the v3/v4 app did: the row and its `run.created`
+ * event (with the pre-v5 payload) in one write. Raw SQL, since today's run repository reads the
+ * v5 columns.
+ */
+function saveRunBeforeV5(
+  db: Database.Database,
+  audit: SqliteAuditLog,
+  run_id: string,
+  portfolio: { portfolio_id: string; portfolio_version: number },
+): { run_id: string; input_json: string; audit_seq: number } {
+  const r = runInput(portfolio);
+  const input_hash = sha256Hex(r.input_json);
+  const ins = db.prepare(
+    `INSERT INTO runs (${V3_RUN_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const [event] = audit.write(() => {
+    ins.run(
+      run_id,
+      r.kind,
+      portfolio.portfolio_id,
+      portfolio.portfolio_version,
+      audit.txTimestamp(),
+      r.status,
+      r.engine_version,
+      input_hash,
+      r.duration_ms,
+      r.model_versions_json,
+      r.input_json,
+      r.output_json,
+    );
+    const payload_json = canonicalJson({
+      run_id,
+      kind: r.kind,
+      status: r.status,
+      portfolio_id: portfolio.portfolio_id,
+      portfolio_version: portfolio.portfolio_version,
+      engine_version: r.engine_version,
+      input_hash,
+      output_hash: sha256Hex(r.output_json),
+      model_versions_hash: sha256Hex(r.model_versions_json),
+    });
+    return audit.appendInTx([
+      {
+        actor: 'system',
+        action: 'run.created',
+        subject: run_id,
+        payload_json,
+        payload_hash: sha256Hex(payload_json),
+      },
+    ]);
+  });
+  return { run_id, input_json: r.input_json, audit_seq: event!.seq };
+}
+
 describe('migrations', () => {
   it('are numbered 1..n without gaps', () => {
     expect(MIGRATIONS.map((m) => m.version)).toEqual(
       Array.from({ length: MIGRATIONS.length }, (_, i) => i + 1),
     );
-    expect(LATEST_SCHEMA_VERSION).toBe(4);
+    expect(LATEST_SCHEMA_VERSION).toBe(5);
   });
 
   it('a new database opens with the required pragmas at the latest version', () => {
@@ -67,8 +127,10 @@ describe('migrations', () => {
         'audit_actions',
         'audit_events',
         'imports',
+        'policies',
         'portfolio_versions',
         'portfolios',
+        'run_decisions',
         'runs',
       ]);
       // Every table is STRICT.
@@ -203,12 +265,18 @@ describe('migrations', () => {
       // Old rows are readable through the repositories, and the new table references them.
       const audit = new SqliteAuditLog(v3.db, d, clock.now);
       const portfolios = new SqlitePortfolioRepository(v3.db, audit);
-      const runs = new SqliteRunRepository(v3.db, audit);
       expect(portfolios.get('p1')).toMatchObject({ version: 2, content_json: '{"v":2}' });
       expect(portfolios.get('p1', 1)).toMatchObject({ version: 1, content_json: '{"v":1}' });
       expect(audit.verify()).toEqual({ ok: true, events: 2, first_bad_seq: null, reason: null });
-      const run = runs.save(runInput({ portfolio_id: 'p1', portfolio_version: 1 }));
-      expect(runs.get(run.run_id)).toMatchObject({ portfolio_id: 'p1', portfolio_version: 1 });
+      const run = saveRunBeforeV5(v3.db, audit, '01JC0000000000000000000003', {
+        portfolio_id: 'p1',
+        portfolio_version: 1,
+      });
+      expect(
+        v3.db
+          .prepare('SELECT portfolio_id, portfolio_version FROM runs WHERE run_id = ?')
+          .get(run.run_id),
+      ).toEqual({ portfolio_id: 'p1', portfolio_version: 1 });
       expect(run.audit_seq).toBe(3);
       expect(audit.verify().ok).toBe(true);
       audit.close();
@@ -223,9 +291,11 @@ describe('migrations', () => {
     const v3 = openDatabase({ dir: d, migrateTo: 3 });
     const audit = new SqliteAuditLog(v3.db, d, clock.now);
     const portfolios = new SqlitePortfolioRepository(v3.db, audit);
-    const runs = new SqliteRunRepository(v3.db, audit);
     const p = portfolios.create({ name: 'Core', content_json: '{"assets":[]}' });
-    const r = runs.save(runInput({ portfolio_id: p.portfolio_id, portfolio_version: 1 }));
+    const r = saveRunBeforeV5(v3.db, audit, '01JC0000000000000000000004', {
+      portfolio_id: p.portfolio_id,
+      portfolio_version: 1,
+    });
     const head = audit.head();
     audit.close();
     v3.db.close();
@@ -233,7 +303,7 @@ describe('migrations', () => {
     clock.tick(1000);
     const store = createStore({ dir: d, now: clock.now });
     try {
-      expect(store.schema_version).toBe(4);
+      expect(store.schema_version).toBe(5);
       expect(path.basename(store.backup_file!)).toBe('rebalancer-v3-20260503T110001000Z.sqlite');
       const b = new Database(store.backup_file!, { readonly: true });
       expect(b.pragma('user_version', { simple: true })).toBe(3);
@@ -300,7 +370,7 @@ describe('migrations', () => {
     expect(err).toBeInstanceOf(StoreError);
     expect((err as StoreError).code).toBe('SCHEMA_TOO_NEW');
     expect((err as Error).message).toBe(
-      'database schema v7 is newer than this app (v4); upgrade the app or restore a backup',
+      'database schema v7 is newer than this app (v5); upgrade the app or restore a backup',
     );
     expect(fs.readFileSync(file).equals(before)).toBe(true);
     expect(fs.readdirSync(d).sort()).toEqual(filesBefore);
@@ -312,11 +382,11 @@ describe('migrations', () => {
     createStore({ dir: d }).close();
     const file = path.join(d, DB_FILE_NAME);
     const raw = new Database(file);
-    raw.pragma('user_version = 5');
+    raw.pragma('user_version = 6');
     raw.close();
     const before = fs.readFileSync(file);
     expect(() => openDatabase({ dir: d })).toThrow(
-      'database schema v5 is newer than this app (v4); upgrade the app or restore a backup',
+      'database schema v6 is newer than this app (v5); upgrade the app or restore a backup',
     );
     expect(fs.readFileSync(file).equals(before)).toBe(true);
   });
@@ -352,7 +422,7 @@ describe('migrations', () => {
     const broken = [
       ...MIGRATIONS,
       {
-        version: 5,
+        version: 6,
         name: 'broken',
         up(db: Database.Database) {
           db.exec('CREATE TABLE half_done (x INTEGER) STRICT');
@@ -361,10 +431,10 @@ describe('migrations', () => {
       },
     ];
     expect(() => openDatabase({ dir: d, migrations: broken })).toThrow(
-      /migration 005_broken failed: .*a backup is at .*rebalancer-v4-/,
+      /migration 006_broken failed: .*a backup is at .*rebalancer-v5-/,
     );
     const o = openDatabase({ dir: d });
-    expect(o.version).toBe(4);
+    expect(o.version).toBe(5);
     expect(tables(o.db)).not.toContain('half_done');
     o.db.close();
     expect(backups(d)).toHaveLength(1);

@@ -50,6 +50,8 @@ describe('runs: save and get', () => {
       engine_version: '0.1.0',
       input_hash: sha256Hex(input_json),
       duration_ms: 12.5,
+      decision: null,
+      approval: null,
       model_versions_json: '{"forecast":"1.0.0","risk":"1.0.0"}',
       input_json,
       output_json,

@@ -16,7 +16,7 @@ import { execute, executionAgent, reportExecution } from './execution';
 import { forecastAgent, reportForecasts, runForecasts } from './forecast';
 import { marketDataAgent, readMarketData, reportMarketData } from './marketData';
 import { decide, optimizerAgent, reportDecision as reportOptimizer } from './optimizer';
-import { DEFAULT_POLICY_IN_FORCE } from './registry';
+import { DEFAULT_POLICY_IN_FORCE, PHASES } from './registry';
 import { RecorderClockFrom, StepRecorder } from './recorder';
 import { assessCurrent, assessProposed, reportCurrent, reportProposed, riskAgent } from './risk';
 import { reportDecision, reportIntake, supervise, supervisorAgent } from './supervisor';
@@ -59,7 +59,7 @@ export async function runAgents(
   // The intake's own work (hashing the input) ran before the recorder existed: charge it here.
   await rec.run(
     supervisorAgent,
-    'intake',
+    PHASES.intake,
     () => undefined,
     () => reportIntake(policy, hash),
     t0,
@@ -67,33 +67,33 @@ export async function runAgents(
 
   const market = await rec.run(
     marketDataAgent,
-    'data health',
+    PHASES.dataHealth,
     () => readMarketData(ctx),
     reportMarketData,
   );
   const { book } = market;
   const fc = await rec.run(
     forecastAgent,
-    'forecast',
+    PHASES.forecast,
     () => runForecasts(ctx, market),
     reportForecasts,
   );
   const cur = await rec.run(
     riskAgent,
-    'current risk',
+    PHASES.currentRisk,
     () => assessCurrent(ctx, market, fc),
     reportCurrent,
   );
   const dec = await rec.run(
     optimizerAgent,
-    'decide',
+    PHASES.decide,
     () => decide(ctx, market, fc),
     (d) => reportOptimizer(ctx, d),
   );
   const { plan } = dec;
   const ex = await rec.run(
     executionAgent,
-    'execute',
+    PHASES.execute,
     () => execute(ctx, market, fc, dec),
     (x) => reportExecution(x, plan.exec.turnover),
   );
@@ -123,13 +123,13 @@ export async function runAgents(
   });
   const prop = await rec.run(
     riskAgent,
-    'proposed risk and stress',
+    PHASES.proposedRisk,
     () => assessProposed(ctx, market, fc, cur, rows, weights),
     reportProposed,
   );
   const sup = await rec.run(
     supervisorAgent,
-    'decision',
+    PHASES.decision,
     () =>
       supervise(policy, {
         turnover: plan.exec.turnover,

@@ -22,6 +22,30 @@ export const AGENTS: readonly AgentDef[] = [
   supervisorAgent,
 ];
 
+/** The phase names of the eight steps of a run (step records and the blueprint's flow). */
+export const PHASES = {
+  intake: 'intake',
+  dataHealth: 'data health',
+  forecast: 'forecast',
+  currentRisk: 'current risk',
+  decide: 'decide',
+  execute: 'execute',
+  proposedRisk: 'proposed risk and stress',
+  decision: 'decision',
+} as const;
+
+/** Every step of a run, in the order the pipeline runs them. */
+export const FLOW: readonly (readonly [AgentDef, string])[] = [
+  [supervisorAgent, PHASES.intake],
+  [marketDataAgent, PHASES.dataHealth],
+  [forecastAgent, PHASES.forecast],
+  [riskAgent, PHASES.currentRisk],
+  [optimizerAgent, PHASES.decide],
+  [executionAgent, PHASES.execute],
+  [riskAgent, PHASES.proposedRisk],
+  [supervisorAgent, PHASES.decision],
+];
+
 /** SHA-256 of the canonical JSON of a policy document (the `hash` of GET /api/policy). */
 export function policyHash(doc: PolicyDocument): string {
   return sha256Hex(canonicalJson(doc));

@@ -6,10 +6,10 @@
 import { z } from 'zod';
 import { AGENT_NAMES, type AgentStep } from '../contract/agents';
 import { ENGINE_VERSION } from '../contract/operations';
-import type { PolicyResponse } from '../contract/policy';
+import { PRE_TRADE_CONTROLS, type PolicyResponse } from '../contract/policy';
 import type { RebalanceResponse } from '../contract/rebalance';
 import type { BlueprintResponse, TandemResponse } from '../contract/tandem';
-import { AGENTS } from '../agents/registry';
+import { AGENTS, FLOW } from '../agents/registry';
 import { neumaierSum } from '../domain/sums';
 
 /**
@@ -70,16 +70,7 @@ export function blueprint(
       outputs: fieldsOf(a.output),
       writes: [...a.writes],
     })),
-    flow: [
-      'Supervisor Agent: intake',
-      'Market Data Agent: data health',
-      'Forecast Agent: forecast',
-      'Risk Agent: current risk',
-      'Rebalance Optimizer Agent: decide',
-      'Execution Agent: execute',
-      'Risk Agent: proposed risk and stress',
-      'Supervisor Agent: decision',
-    ],
+    flow: FLOW.map(([agent, phase]) => `${agent.name}: ${phase}`),
     engine_version: ENGINE_VERSION,
     policy,
     forecast_accuracy: forecastAccuracy,
@@ -90,14 +81,7 @@ export function blueprint(
         'the forecast ensemble is scored against the historical-mean baseline and its own components (forecast_accuracy); a model is promoted only when it beats the baseline out of sample',
       backtests:
         'walk-forward, non-overlapping 21-day windows after a 252-day training start on the shipped S&P 500 history (scripts/build-forecast-accuracy.ts)',
-      pre_trade_controls: [
-        'max_order_notional',
-        'max_order_nav_fraction',
-        'price_collar',
-        'duplicate_order',
-        'restricted_list',
-        'min_trade_value',
-      ],
+      pre_trade_controls: [...PRE_TRADE_CONTROLS],
       post_trade_tca:
         'not measured: the app sends no orders and receives no fills; estimated costs per order are reported (bps × notional + fixed fee) for comparison with a broker’s fills',
       audit:

@@ -5,10 +5,11 @@
  *   agents   runRebalance: the six agents, data health, stress tests, queue and controls,
  *            supervisor checks and step records (targets: p50 ≤ 300 ms; ≤ 1.2× bare)
  *   bare     the same steps composed directly (book, history, forecasts, current risk, decide,
- *            execute, proposed risk, Monte Carlo, drilldown): what the agents add is the difference
+ *            execute, weight rows, proposed risk, Monte Carlo, drilldown, house view): what the
+ *            agents add is the difference
  * Both on the parsed request (validation is measured by engine.bench).
  *
- *   npx tsx bench/agents.bench.ts
+ *   npx tsx bench/agents.bench.ts      (150 repetitions after 30 warm-up runs, alternated)
  */
 import { fileURLToPath } from 'node:url';
 import type { Warning } from '../src/contract/common';
@@ -23,6 +24,8 @@ import { readHistory } from '../src/services/rebalance/history';
 import { planRows } from '../src/services/rebalance/orders';
 import { planThreshold } from '../src/services/rebalance/plan';
 import { riskModel } from '../src/services/rebalance/risk';
+import { weightRows } from '../src/services/rebalance/weights';
+import { rankHouseView } from '../src/forecast';
 import { loadStressLibrary } from '../src/server/stressData';
 import { sha256Parts } from '../src/store';
 import { benchRequest, percentile } from './data';
@@ -51,13 +54,10 @@ function bare(req: RebalanceRequest): unknown {
   );
   const proposed = model.metrics(rows.proposed, 'proposed');
   const mc = model.monteCarlo(rows.proposed, book.valueAfterFlow - rows.summary.total_costs);
-  const weights = req.assets.map((a, i) => ({
-    asset: a.asset,
-    asset_class: book.classes[i],
-    proposed_weight: rows.proposed[i],
-  })) as unknown as Parameters<typeof buildDrilldown>[4];
+  const weights = weightRows(req, book, fc, plan, rows);
   const drill = buildDrilldown(req, book, history, fc.forecasts, weights, rows.trades, rows.orders);
-  return { hash, current, proposed, mc, drill, alignment };
+  const view = rankHouseView(fc.forecasts);
+  return { hash, current, proposed, mc, drill, alignment, view };
 }
 
 export async function runAgentsBench(): Promise<Record<string, unknown>[]> {
@@ -68,8 +68,8 @@ export async function runAgentsBench(): Promise<Record<string, unknown>[]> {
     stressLibrary: library,
     monotonicMs: () => performance.now(),
   };
-  const reps = 30;
-  const warm = 8;
+  const reps = 150;
+  const warm = 30;
   const agents: number[] = [];
   const plain: number[] = [];
   const steps = new Map<string, number[]>();

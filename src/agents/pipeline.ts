@@ -11,6 +11,7 @@ import { ENGINE_VERSION } from '../contract/operations';
 import type { RebalanceRequest, RebalanceResponse } from '../contract/rebalance';
 import { inputHash, sha256Parts } from '../domain/canonical';
 import { rankHouseView } from '../forecast';
+import { weightRows } from '../services/rebalance/weights';
 import type { EngineOptions, RunContext } from './context';
 import { execute, executionAgent, reportExecution } from './execution';
 import { forecastAgent, reportForecasts, runForecasts } from './forecast';
@@ -99,28 +100,7 @@ export async function runAgents(
   );
   const { rows } = ex;
 
-  const weights: RebalanceResponse['weights'] = req.assets.map((a, i) => {
-    const f = fc.forecasts[i] as RebalanceResponse['house_view']['asset_forecasts'][number];
-    return {
-      asset: a.asset,
-      asset_class: book.classes[i] as RebalanceResponse['weights'][number]['asset_class'],
-      target_weight: book.target[i] as number,
-      optimized_target_weight: fc.destination[i] as number,
-      current_weight: book.current[i] as number,
-      current_weight_after_flow: book.currentAfterFlow[i] as number,
-      drift: (book.currentAfterFlow[i] as number) - (book.target[i] as number),
-      band_lower: plan.lower[i] as number,
-      band_upper: plan.upper[i] as number,
-      outside_band: plan.position[i] !== 'inside',
-      decided_weight: plan.decided[i] as number,
-      proposed_weight: rows.proposed[i] as number,
-      post_trade_band_status: rows.bandStatus[i] ?? 'inside',
-      band_constraint: rows.bandConstraint[i] ?? null,
-      forecast_return: f.ensemble,
-      forecast_confidence: f.confidence,
-      forecast_source: f.source,
-    };
-  });
+  const weights = weightRows(req, book, fc, plan, rows);
   const prop = await rec.run(
     riskAgent,
     PHASES.proposedRisk,

@@ -6,7 +6,7 @@
  * Pure and deterministic. Money is handled in integer minor units (money.ts) and converted back
  * to currency on the rows; units are formed from integer lot counts (lots.ts).
  */
-import type { ControlResult, ExecutionQueue, QueueOrder } from '../contract/agents';
+import type { ExecutionQueue, QueueOrder } from '../contract/agents';
 import { LIQUIDITY_STAGES } from '../contract/agents';
 import type { AssetClass } from '../contract/common';
 import { PRE_TRADE_CONTROLS, type PreTradeControl } from '../contract/policy';
@@ -294,8 +294,10 @@ export function buildExecutionQueue(input: ExecutionQueueInput): ExecutionQueue 
         notional: fromMinor(c.valueMinor, scale),
         estimated_cost: fromMinor(c.costMinor, scale),
         status: failed.length > 0 ? 'blocked' : 'ready',
-        blocked_by: [...failed],
-        controls: controls.map((r): ControlResult => ({ ...r })),
+        // Children share their parent's control results (one allocation per parent: a queue of
+        // thousands of orders otherwise spends its time in the garbage collector).
+        blocked_by: failed,
+        controls,
       });
     });
   }

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { ExecutionQueue } from '../contract/agents';
+import { percent } from '../domain/format';
 import { buildExecutionQueue } from '../execution/queue';
 import { forecastAlignment } from '../services/rebalance/alignment';
 import type { BookForecasts } from '../services/rebalance/forecasts';
@@ -82,7 +83,7 @@ export function reportExecution(x: Executed, turnover: number) {
   const traded = x.rows.orders.filter((o) => o.trade_units !== 0).length;
   return {
     summary:
-      `${traded} order(s), turnover ${(turnover * 100).toFixed(2)}%, cost ${x.rows.summary.total_costs}; ` +
+      `${traded} order(s), turnover ${percent(turnover)}, cost ${x.rows.summary.total_costs}; ` +
       `${x.queue.child_orders} child order(s) in the queue, ${x.queue.blocked_orders} blocked by a pre-trade control.`,
     evidence: [
       ev('orders', traded),

@@ -7,7 +7,8 @@
 import { z } from 'zod';
 import { StressResult } from '../contract/agents';
 import type { RebalanceResponse, RiskMetrics } from '../contract/rebalance';
-import { runStressTests } from '../risk/stress';
+import { percentOrNa as fmt } from '../domain/format';
+import { runStressTests, worstStress } from '../risk/stress';
 import { buildDrilldown } from '../services/rebalance/drilldown';
 import type { BookForecasts } from '../services/rebalance/forecasts';
 import type { PlanRows } from '../services/rebalance/orders';
@@ -119,13 +120,6 @@ export function assessProposed(
   return { proposed, monteCarlo, stress: stress.results, drilldown };
 }
 
-/** The worst proposed stress result (most negative P&L), or null when there is none. */
-export function worstStress(stress: readonly StressResult[]): StressResult | null {
-  let worst: StressResult | null = null;
-  for (const s of stress) if (!worst || s.proposed.pnl_pct < worst.proposed.pnl_pct) worst = s;
-  return worst;
-}
-
 export function reportProposed(p: ProposedRisk) {
   const w = worstStress(p.stress);
   return {
@@ -144,9 +138,4 @@ export function reportProposed(p: ProposedRisk) {
       ev('worst_stress_pnl', w?.proposed.pnl ?? null, 'currency'),
     ],
   };
-}
-
-/** A fraction as a percent with 2 decimals, or "n/a". */
-export function fmt(x: number | null | undefined): string {
-  return x === null || x === undefined ? 'n/a' : `${(x * 100).toFixed(2)}%`;
 }

@@ -20,7 +20,8 @@ import type { AssetClass } from '../contract/common';
 import { DATA_HEALTH_CHECKS, type BreachAction, type PolicyDocument } from '../contract/policy';
 import type { OrderRow, RiskMetrics } from '../contract/rebalance';
 import type { PolicyInForce } from './context';
-import { worstStress } from './risk';
+import { percent as pct } from '../domain/format';
+import { worstStress } from '../risk/stress';
 import { ev, type AgentDef } from './types';
 
 export const supervisorAgent: AgentDef = {
@@ -53,8 +54,6 @@ export interface RunFigures {
 }
 
 type Limit = { limit: number; on_breach: BreachAction } | null;
-
-const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
 
 /** A maximum (value ≤ limit) or minimum (value ≥ limit) check; null value = not applicable. */
 function limitCheck(

@@ -6,6 +6,7 @@ import type { StressResult } from '../contract/agents';
 import type { ScoreComponents, TopAction } from '../contract/copilot';
 import type { RebalanceResponse } from '../contract/rebalance';
 import { formatMoney, formatPercent } from './numbers';
+import { worstStress } from '../risk/stress';
 
 /** At most this many actions are listed. */
 export const TOP_ACTIONS = 5;
@@ -30,22 +31,6 @@ const round4 = (x: number) => {
   const r = Math.round(x * 1e4) / 1e4;
   return r === 0 ? 0 : r; // no −0
 };
-
-/**
- * The run's worst stress test: the lowest proposed P&L (fraction of the portfolio), ties by name;
- * null when the run has none.
- */
-export function worstStress(out: Pick<RebalanceResponse, 'stress_tests'>): StressResult | null {
-  let worst: StressResult | null = null;
-  for (const s of out.stress_tests)
-    if (
-      worst === null ||
-      s.proposed.pnl_pct < worst.proposed.pnl_pct ||
-      (s.proposed.pnl_pct === worst.proposed.pnl_pct && byName(s.name, worst.name) < 0)
-    )
-      worst = s;
-  return worst;
-}
 
 type Row = RebalanceResponse['weights'][number];
 type Trade = RebalanceResponse['trades'][number];
@@ -86,7 +71,7 @@ export function rankActions(out: RebalanceResponse): TopAction[] {
   const confidence = (w: Row) => forecasts.get(w.asset)?.confidence ?? w.forecast_confidence;
   const maxForecast = Math.max(0, ...out.weights.map((w) => Math.abs(ensemble(w))));
 
-  const stress = worstStress(out);
+  const stress = worstStress(out.stress_tests);
   const stressReturn = new Map((stress?.assets ?? []).map((a) => [a.asset, a.return]));
   const deltaW = (w: Row) => w.proposed_weight - w.current_weight_after_flow;
   const stressGain = (w: Row) => deltaW(w) * (stressReturn.get(w.asset) ?? 0);

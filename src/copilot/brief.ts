@@ -6,7 +6,8 @@
 import { LIQUIDITY_STAGES } from '../contract/agents';
 import type { CopilotInsights, ModelStack, PlaybookStage, RiskFlag } from '../contract/copilot';
 import type { RebalanceResponse } from '../contract/rebalance';
-import { byName, rankActions, worstStress } from './actions';
+import { worstStress } from '../risk/stress';
+import { byName, rankActions } from './actions';
 import { formatCount, formatMoney, formatPercent } from './numbers';
 
 export type Brief = Omit<CopilotInsights, 'rephrased' | 'warnings'>;
@@ -105,7 +106,7 @@ export function narrativeOf(out: RebalanceResponse): string {
   );
 
   // 5. Worst stress test.
-  const worst = worstStress(out);
+  const worst = worstStress(out.stress_tests);
   if (worst)
     s.push(
       `Worst stress test (${worst.name}): ${money(worst.proposed.pnl)} (${formatPercent(worst.proposed.pnl_pct)}) on the proposed book against ${money(worst.current.pnl)} (${formatPercent(worst.current.pnl_pct)}) on the current one.`,

@@ -6,6 +6,7 @@
  *
  * Pure and deterministic: no clock, no I/O, no locale (numbers are printed with toFixed / String).
  */
+import { percent as pct } from '../domain/format';
 import type { ControlResult } from '../contract/agents';
 import type { PolicyDocument, PreTradeControl } from '../contract/policy';
 import type { OrderRow } from '../contract/rebalance';
@@ -32,7 +33,6 @@ export type OrderLike = Pick<
 const REL = 1e-12;
 
 const money = (x: number): string => x.toFixed(2);
-const pct = (x: number): string => `${(x * 100).toFixed(2)}%`;
 
 /** 'BUY' for units > 0, 'SELL' for units < 0 (the side of an order row). */
 export function orderSide(order: Pick<OrderRow, 'trade_units'>): 'BUY' | 'SELL' {

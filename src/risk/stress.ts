@@ -443,3 +443,21 @@ export function runStressTests(input: StressInput): {
   }
   return { results, warnings };
 }
+
+/**
+ * The worst stress result for the proposed book: the lowest proposed pnl_pct, ties by name
+ * (code-unit order); null when there is none. The Supervisor's stress-loss check and the
+ * copilot brief both name this one.
+ * @example worstStress([{name: 'B', proposed: {pnl_pct: -0.2}}, {name: 'A', proposed: {pnl_pct: -0.2}}]) → A
+ */
+export function worstStress(results: readonly StressResult[]): StressResult | null {
+  let worst: StressResult | null = null;
+  for (const s of results)
+    if (
+      worst === null ||
+      s.proposed.pnl_pct < worst.proposed.pnl_pct ||
+      (s.proposed.pnl_pct === worst.proposed.pnl_pct && s.name < worst.name)
+    )
+      worst = s;
+  return worst;
+}

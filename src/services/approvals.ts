@@ -6,7 +6,7 @@
  */
 import { EngineError } from '../contract/common';
 import type { RunApproval } from '../contract/tandem';
-import type { Store } from '../ports/store';
+import type { RunApproval as RunApprovalRecord, Store } from '../ports/store';
 
 export function decideRun(
   store: Store,
@@ -52,39 +52,39 @@ export function decideRun(
 }
 
 /**
- * Whether a run's orders may be exported: never for a run the policy or a person rejected; a
- * REVIEW_REQUIRED run (which includes every run when the policy requires sign-off) only after a
- * person approved it. Runs saved before agents existed (no decision) export as before.
+ * Why a run's orders may not be exported, or null when they may: never for a run the policy or a
+ * person rejected; a REVIEW_REQUIRED run (which includes every run when the policy requires
+ * sign-off) only after a person approved it. Runs saved before agents existed (no decision)
+ * export as before. `approval` is the run's human decision, if any.
  */
-export function assertExportable(store: Store, run_id: string, decision: string | undefined): void {
-  const a = store.approvals.get(run_id);
-  if (a?.decision === 'rejected')
-    throw new EngineError(
+export function exportRefusal(
+  run_id: string,
+  decision: string | undefined,
+  approval: Pick<RunApprovalRecord, 'decision' | 'actor'> | null,
+): EngineError | null {
+  if (approval?.decision === 'rejected')
+    return new EngineError(
       'CONFLICT',
-      `run ${run_id} was rejected by ${a.actor}: its orders are not exported`,
+      `run ${run_id} was rejected by ${approval.actor}: its orders are not exported`,
       [{ path: 'run_id', message: 'rejected' }],
     );
   if (decision === 'REJECTED')
-    throw new EngineError(
+    return new EngineError(
       'CONFLICT',
       `run ${run_id} was REJECTED by the policy: its orders are not exported`,
       [{ path: 'run_id', message: 'rejected by policy' }],
     );
-  if (decision === 'REVIEW_REQUIRED' && a?.decision !== 'approved')
-    throw new EngineError(
+  if (decision === 'REVIEW_REQUIRED' && approval?.decision !== 'approved')
+    return new EngineError(
       'CONFLICT',
       `run ${run_id} needs a person's approval before its orders are exported (POST /api/runs/${run_id}/approve)`,
       [{ path: 'run_id', message: 'REVIEW_REQUIRED and not approved' }],
     );
+  return null;
 }
 
-/** The reason assertExportable would refuse the run's order file, or null when it exports. */
-export function exportBlocked(store: Store, run_id: string, decision: string | undefined) {
-  try {
-    assertExportable(store, run_id, decision);
-    return null;
-  } catch (e) {
-    if (e instanceof EngineError) return e.message;
-    throw e;
-  }
+/** Throws exportRefusal's error for the run, if any (GET /api/runs/{run_id}/trades.csv). */
+export function assertExportable(store: Store, run_id: string, decision: string | undefined): void {
+  const refusal = exportRefusal(run_id, decision, store.approvals.get(run_id));
+  if (refusal) throw refusal;
 }

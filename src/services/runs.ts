@@ -8,7 +8,7 @@ import type { QpSolverPort } from '../optimize/qp/types';
 import type { EngineOptions, PolicyInForce } from '../agents/context';
 import { agentVersions } from '../agents/registry';
 import type { StressLibrary } from '../risk/stress';
-import { assertExportable, exportBlocked } from './approvals';
+import { assertExportable, exportRefusal } from './approvals';
 import { policyInForce, policyVersion } from './policy';
 import { runRebalance, type Clock } from './rebalance';
 
@@ -161,7 +161,7 @@ export function runDetail(store: Store, run_id: string) {
     ...summary(r),
     export_blocked:
       r.status === 'succeeded'
-        ? exportBlocked(store, run_id, (output as { decision?: string }).decision)
+        ? (exportRefusal(run_id, (output as { decision?: string }).decision, a)?.message ?? null)
         : 'the run failed: it has no orders',
     approval_detail: a
       ? {

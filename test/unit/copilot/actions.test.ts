@@ -5,7 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import type { StressResult } from '../../../src/contract/agents';
 import type { RebalanceResponse } from '../../../src/contract/rebalance';
-import { rankActions, SCORE_WEIGHTS, worstStress } from '../../../src/copilot/actions';
+import { rankActions, SCORE_WEIGHTS } from '../../../src/copilot/actions';
+import { worstStress } from '../../../src/risk/stress';
 import { SCENARIOS, scenarioRun } from './scenarioRuns';
 
 type Weight = RebalanceResponse['weights'][number];
@@ -251,8 +252,8 @@ describe('rankActions on a hand-worked case', () => {
   });
 
   it('takes the worst stress test by proposed P&L', () => {
-    expect(worstStress(handMade(SPECS, mild))?.name).toBe('Worst case');
-    expect(worstStress({ stress_tests: [] })).toBeNull();
+    expect(worstStress(handMade(SPECS, mild).stress_tests)?.name).toBe('Worst case');
+    expect(worstStress([])).toBeNull();
   });
 
   it('scores the drift as 1 for any drift when the band has no width', () => {

@@ -1,17 +1,22 @@
 import { memo, useCallback, useEffect, useState } from 'react';
 import type { RpcError } from '../src/contract/common';
-import { call, callUnchecked, hasToken, transport } from './api';
-import { prettyJson } from './json';
-import { MethodControl } from './MethodControl';
-import { requestOrder } from './order';
-import { parseRequest, RequestEditor, ScenarioList, type RequestError } from './RequestPanel';
-import { ResultTabs } from './ResultTabs';
-import type { PortfolioSummary, PriceImport, RebalanceResponse, Scenario } from './types';
-import { AuditView } from './views/Audit';
-import { ImportView, INITIAL_IMPORT_UI, type ImportUi, type Note } from './views/Import';
-import { PolicyView } from './views/Policy';
-import { PortfoliosView } from './views/Portfolios';
-import { INITIAL_RUNS_UI, RunsView, type RunsUi } from './views/Runs';
+import { call, callUnchecked, hasToken, transport } from './shared/api';
+import { prettyJson } from './shared/json';
+import { MethodControl } from './workstation/MethodControl';
+import { requestOrder } from './shared/order';
+import {
+  parseRequest,
+  RequestEditor,
+  ScenarioList,
+  type RequestError,
+} from './workstation/RequestPanel';
+import { ResultTabs } from './workstation/ResultTabs';
+import type { PortfolioSummary, PriceImport, RebalanceResponse, Scenario } from './shared/types';
+import { AuditView } from './audit/Audit';
+import { ImportView, INITIAL_IMPORT_UI, type ImportUi, type Note } from './import/Import';
+import { PolicyView } from './agents/Policy';
+import { PortfoliosView } from './portfolios/Portfolios';
+import { INITIAL_RUNS_UI, RunsView, type RunsUi } from './runs/Runs';
 
 /** The main area's views. The request editor on the left stays visible in all of them. */
 const VIEWS = [

@@ -1,7 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { z } from 'zod';
-import { captureToken } from './api';
+import { captureToken } from './shared/api';
 import { App } from './App';
 import './styles.css';
 

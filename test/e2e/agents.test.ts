@@ -18,7 +18,7 @@ import {
   decisionWording,
   evidenceValue,
   FRACTION_CHECKS,
-} from '../../renderer/agents';
+} from '../../renderer/agents/agents';
 import { type Harness, hasChromium, SHOTS, startHarness, warnIfNoChromium } from './harness';
 import { Workstation } from './pages';
 

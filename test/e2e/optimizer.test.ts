@@ -10,8 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { RebalanceResponse } from '../../src/contract/rebalance';
 import type { App } from '../../src/server/app';
-import { sci } from '../../renderer/format';
-import { constraintField, readMethod, writeMethod } from '../../renderer/method';
+import { sci } from '../../renderer/shared/format';
+import { constraintField, readMethod, writeMethod } from '../../renderer/workstation/method';
 import { type Harness, hasChromium, SHOTS, startHarness, warnIfNoChromium } from './harness';
 import { Workstation } from './pages';
 

@@ -3,8 +3,16 @@
  * the display formatting every view uses. Expected values are worked out by hand below.
  */
 import { describe, expect, it } from 'vitest';
-import { lineCol, locatePath, prettyJson, syntaxErrorOffset } from '../../renderer/json';
-import { bandConstraint, money, orderStatus, pct, pp, spct, units } from '../../renderer/format';
+import { lineCol, locatePath, prettyJson, syntaxErrorOffset } from '../../renderer/shared/json';
+import {
+  bandConstraint,
+  money,
+  orderStatus,
+  pct,
+  pp,
+  spct,
+  units,
+} from '../../renderer/shared/format';
 import { BAND_CONSTRAINTS, ORDER_STATUSES } from '../../src/contract/rebalance';
 
 describe('locatePath', () => {

@@ -4,9 +4,9 @@
  * formats. Expected values are worked out by hand below.
  */
 import { describe, expect, it } from 'vitest';
-import { base64, formatOf } from '../../renderer/files';
-import { duration, shortHash } from '../../renderer/format';
-import { orderLike, requestOrder } from '../../renderer/order';
+import { base64, formatOf } from '../../renderer/shared/files';
+import { duration, shortHash } from '../../renderer/shared/format';
+import { orderLike, requestOrder } from '../../renderer/shared/order';
 
 describe('base64', () => {
   it('encodes bytes as RFC 4648 base64 with padding', () => {

@@ -1,8 +1,8 @@
 import { useMemo, useState } from 'react';
-import { ASSET_CLASSES } from '../../src/contract/common';
-import { money, pct, pp, spct, units } from '../format';
-import type { AssetDrilldown, RebalanceResponse } from '../types';
-import { ActionBadge, Empty, signClass, SourceTag, StatusBadge } from '../ui';
+import { ASSET_CLASSES } from '../../../src/contract/common';
+import { money, pct, pp, spct, units } from '../../shared/format';
+import type { AssetDrilldown, RebalanceResponse } from '../../shared/types';
+import { ActionBadge, Empty, signClass, SourceTag, StatusBadge } from '../../shared/ui';
 
 interface ClassGroup {
   name: string;

@@ -3,11 +3,11 @@
  * a saved run opened from the history (views/Runs), so a saved run looks exactly like a new one.
  */
 import type { ReactNode } from 'react';
-import type { KnownApproval } from './agents';
-import { money, pct } from './format';
-import type { RebalanceResponse } from './types';
-import { AgentsView } from './views/Agents';
-import { AgentExceptions, DecisionBanner } from './views/Decision';
+import type { KnownApproval } from '../agents/agents';
+import { money, pct } from '../shared/format';
+import type { RebalanceResponse } from '../shared/types';
+import { AgentsView } from '../agents/Agents';
+import { AgentExceptions, DecisionBanner } from '../agents/Decision';
 import { DrilldownView } from './views/Drilldown';
 import { HouseViewView } from './views/HouseView';
 import { MonteCarloView } from './views/MonteCarlo';

@@ -4,10 +4,10 @@
  * parses the text, changes the fields it owns and prints the whole request again, so every other
  * field the user typed is kept.
  */
-import { COVARIANCE_ESTIMATORS, REBALANCE_METHODS } from '../src/contract/optimize';
-import type { RebalanceMethod } from '../src/contract/optimize';
-import { prettyJson } from './json';
-import { requestOrder } from './order';
+import { COVARIANCE_ESTIMATORS, REBALANCE_METHODS } from '../../src/contract/optimize';
+import type { RebalanceMethod } from '../../src/contract/optimize';
+import { prettyJson } from '../shared/json';
+import { requestOrder } from '../shared/order';
 
 export type CovEstimator = (typeof COVARIANCE_ESTIMATORS)[number];
 export { COVARIANCE_ESTIMATORS, REBALANCE_METHODS };

@@ -1,8 +1,8 @@
 /** Response types the views render, straight from the contract (never redeclared by hand). */
 import type { z } from 'zod';
-import type { SupervisorCheck } from '../src/contract/agents';
-import type { Warning } from '../src/contract/common';
-import type { OpOutput, PreviewScenariosResponse } from '../src/contract/operations';
+import type { SupervisorCheck } from '../../src/contract/agents';
+import type { Warning } from '../../src/contract/common';
+import type { OpOutput, PreviewScenariosResponse } from '../../src/contract/operations';
 import type {
   Drilldown,
   ForecastAlignment,
@@ -10,7 +10,7 @@ import type {
   RebalanceResponse,
   TradeRow,
   WeightRow,
-} from '../src/contract/rebalance';
+} from '../../src/contract/rebalance';
 
 export type { Warning, RebalanceResponse };
 export type Weight = z.infer<typeof WeightRow>;
@@ -44,7 +44,7 @@ export type {
   QueueOrder,
   StressResult,
   SupervisorCheck,
-} from '../src/contract/agents';
+} from '../../src/contract/agents';
 export type CheckResult = SupervisorCheck['result'];
 export type Policy = OpOutput<'getPolicy'>;
 export type RunApproval = OpOutput<'approveRun'>;

@@ -4,10 +4,10 @@
  * pre-trade controls of each; a blocked order names the controls that stopped it.
  */
 import { Fragment, useId, useState } from 'react';
-import { stageLabel } from '../agents';
-import { DASH, money, num, pct, units } from '../format';
-import type { ControlResult, QueueOrder, RebalanceResponse } from '../types';
-import { Empty } from '../ui';
+import { stageLabel } from '../../agents/agents';
+import { DASH, money, num, pct, units } from '../../shared/format';
+import type { ControlResult, QueueOrder, RebalanceResponse } from '../../shared/types';
+import { Empty } from '../../shared/ui';
 
 /** A control's value or limit in its own unit. */
 function controlFigure(c: ControlResult, x: number | null): string {

@@ -5,11 +5,11 @@
  */
 import { Fragment, useCallback, useEffect, useState } from 'react';
 import type { RpcError } from '../../src/contract/common';
-import { call } from '../api';
-import { dateTime, shortHash } from '../format';
-import { prettyJson } from '../json';
-import type { AuditEvent, AuditVerification } from '../types';
-import { Empty } from '../ui';
+import { call } from '../shared/api';
+import { dateTime, shortHash } from '../shared/format';
+import { prettyJson } from '../shared/json';
+import type { AuditEvent, AuditVerification } from '../shared/types';
+import { Empty } from '../shared/ui';
 
 const SHOW = 100;
 

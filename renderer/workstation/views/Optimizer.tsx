@@ -2,10 +2,10 @@
  * The Optimizer tab: the solver report of an optimized method (`optimization` of the response).
  * Shown only when it is not null, i.e. never for the threshold rule engine.
  */
-import type { OptimizationResult } from '../../src/contract/optimize';
-import { DASH, duration, money, num, pct, pp, sci } from '../format';
+import type { OptimizationResult } from '../../../src/contract/optimize';
+import { DASH, duration, money, num, pct, pp, sci } from '../../shared/format';
 import { METHOD_LABELS } from '../method';
-import { Empty, signClass } from '../ui';
+import { Empty, signClass } from '../../shared/ui';
 
 const STATUS_LABEL: Record<OptimizationResult['solver']['status'], string> = {
   optimal: 'optimal',

@@ -6,10 +6,10 @@
  */
 import { useEffect, useState } from 'react';
 import type { RpcError } from '../../src/contract/common';
-import { call } from '../api';
-import { dateTime, money, shortHash } from '../format';
-import type { PortfolioDetail, PortfolioSummary } from '../types';
-import { Empty } from '../ui';
+import { call } from '../shared/api';
+import { dateTime, money, shortHash } from '../shared/format';
+import type { PortfolioDetail, PortfolioSummary } from '../shared/types';
+import { Empty } from '../shared/ui';
 
 /** The stored content, linked to its portfolio so the runs made from it are filed under it. */
 export function linkToPortfolio(content: unknown, portfolioId: string): unknown {

@@ -4,8 +4,8 @@
  * the e2e suite tests them without a browser. Runs saved before the agents existed lack every
  * one of these fields; the readers below return null for them instead of throwing.
  */
-import { DASH, num, pct, units } from './format';
-import type { CheckResult, Decision, RebalanceResponse, RunApproval } from './types';
+import { DASH, num, pct, units } from '../shared/format';
+import type { CheckResult, Decision, RebalanceResponse, RunApproval } from '../shared/types';
 
 /**
  * Supervisor checks (and policy limits) whose value is a fraction of the portfolio: shown as a

@@ -7,12 +7,12 @@
  */
 import { useCallback, useEffect, useId, useState } from 'react';
 import type { RpcError } from '../../src/contract/common';
-import { checkValue, onBreachLabel, severityTone } from '../agents';
-import { call, callUnchecked } from '../api';
-import { dateTime, DASH, num, pct, shortHash } from '../format';
-import { prettyJson } from '../json';
-import type { Policy } from '../types';
-import { Empty } from '../ui';
+import { checkValue, onBreachLabel, severityTone } from './agents';
+import { call, callUnchecked } from '../shared/api';
+import { dateTime, DASH, num, pct, shortHash } from '../shared/format';
+import { prettyJson } from '../shared/json';
+import type { Policy } from '../shared/types';
+import { Empty } from '../shared/ui';
 
 const LIMIT_LABELS: Record<string, string> = {
   max_turnover: 'Turnover (one-way)',

@@ -15,7 +15,7 @@ import {
   type CovEstimator,
   type MethodFields,
 } from './method';
-import type { RebalanceMethod } from '../src/contract/optimize';
+import type { RebalanceMethod } from '../../src/contract/optimize';
 
 export function MethodControl({ text, onChange }: { text: string; onChange: (t: string) => void }) {
   // Read from the live text (not a deferred copy): a controlled checkbox or select showing a

@@ -5,10 +5,10 @@
  * findings.
  */
 import { Fragment, useId, useState } from 'react';
-import { checkResult, checkValue, evidenceValue, onBreachLabel, severityTone } from '../agents';
-import { DASH, num, shortHash } from '../format';
-import type { AgentStep, RebalanceResponse, SupervisorCheck } from '../types';
-import { Empty } from '../ui';
+import { checkResult, checkValue, evidenceValue, onBreachLabel, severityTone } from './agents';
+import { DASH, num, shortHash } from '../shared/format';
+import type { AgentStep, RebalanceResponse, SupervisorCheck } from '../shared/types';
+import { Empty } from '../shared/ui';
 
 export function AgentsView({ r }: { r: RebalanceResponse }) {
   const steps = r.agent_steps ?? [];

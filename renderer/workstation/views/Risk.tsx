@@ -1,7 +1,7 @@
-import { DASH, num, pct, sourceLabel } from '../format';
-import type { RebalanceResponse, Warning } from '../types';
-import type { RiskMetrics } from '../../src/contract/rebalance';
-import { Empty, signClass } from '../ui';
+import { DASH, num, pct, sourceLabel } from '../../shared/format';
+import type { RebalanceResponse, Warning } from '../../shared/types';
+import type { RiskMetrics } from '../../../src/contract/rebalance';
+import { Empty, signClass } from '../../shared/ui';
 import { StressTests } from './Stress';
 
 type Key = Exclude<keyof RiskMetrics, 'source'>;

@@ -2,7 +2,7 @@
  * Display formatting. Formatters are built once (Intl objects are costly to create) and every
  * function shows null, NaN or ±Infinity as an em dash rather than a misleading number.
  */
-import type { BandConstraint, OrderStatus } from '../src/contract/rebalance';
+import type { BandConstraint, OrderStatus } from '../../src/contract/rebalance';
 
 export const DASH = '—';
 

@@ -1,7 +1,7 @@
 import { FanChart } from '../FanChart';
-import { money, num, pct } from '../format';
-import type { RebalanceResponse } from '../types';
-import { Empty } from '../ui';
+import { money, num, pct } from '../../shared/format';
+import type { RebalanceResponse } from '../../shared/types';
+import { Empty } from '../../shared/ui';
 import { Stat } from './Trades';
 
 /** Simulated wealth of the proposed portfolio: fan chart and the tail figures. */

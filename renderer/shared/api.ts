@@ -7,15 +7,15 @@
  * - Browser mode: HTTP to the local server, method and path taken from `operations[op]` (no
  *   second route table), bearer token from the page URL (removed from the address bar at once).
  */
-import type { ErrorCode, ErrorDetail, Result, RpcError } from '../src/contract/common';
-import { ERROR_CODES } from '../src/contract/common';
+import type { ErrorCode, ErrorDetail, Result, RpcError } from '../../src/contract/common';
+import { ERROR_CODES } from '../../src/contract/common';
 import {
   operations,
   type OperationDef,
   type OpInput,
   type OpName,
   type OpOutput,
-} from '../src/contract/operations';
+} from '../../src/contract/operations';
 
 /** What the Electron preload exposes (electron/preload.ts); nothing else crosses the bridge. */
 export interface DesktopBridge {

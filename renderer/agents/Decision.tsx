@@ -15,10 +15,10 @@ import {
   rememberedApproval,
   stageLabel,
   type KnownApproval,
-} from '../agents';
-import { call } from '../api';
-import { dateTime, shortHash } from '../format';
-import type { RebalanceResponse } from '../types';
+} from './agents';
+import { call } from '../shared/api';
+import { dateTime, shortHash } from '../shared/format';
+import type { RebalanceResponse } from '../shared/types';
 
 export function DecisionBanner({
   r,

@@ -11,7 +11,7 @@ import {
   Tooltip,
   type ChartConfiguration,
 } from 'chart.js';
-import type { MonteCarloResult } from '../src/contract/rebalance';
+import type { MonteCarloResult } from '../../src/contract/rebalance';
 
 // Only what a line chart with filled bands needs: keeps the bundle small (tree-shaken).
 Chart.register(

@@ -1,7 +1,7 @@
 import { useId, useState } from 'react';
-import { money, num, pct, units } from '../format';
-import type { Order, RebalanceResponse, Trade } from '../types';
-import { ActionBadge, Empty, StatusBadge } from '../ui';
+import { money, num, pct, units } from '../../shared/format';
+import type { Order, RebalanceResponse, Trade } from '../../shared/types';
+import { ActionBadge, Empty, StatusBadge } from '../../shared/ui';
 import { ExecutionQueue } from './Queue';
 
 /**

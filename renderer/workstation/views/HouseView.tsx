@@ -1,7 +1,7 @@
 import { useId } from 'react';
-import { DASH, pct, spct } from '../format';
-import type { Alignment, RebalanceResponse } from '../types';
-import { ActionBadge, AlignmentBadge, signClass, SourceTag } from '../ui';
+import { DASH, pct, spct } from '../../shared/format';
+import type { Alignment, RebalanceResponse } from '../../shared/types';
+import { ActionBadge, AlignmentBadge, signClass, SourceTag } from '../../shared/ui';
 
 /**
  * Forecasts per asset from each model, their unshrunk ensemble, the historical mean it is shrunk

@@ -4,9 +4,9 @@
  * return for the window (counted as 0). A row opens to the return used for every asset.
  */
 import { Fragment, useId, useState } from 'react';
-import { DASH, money, pct, spct } from '../format';
-import type { RebalanceResponse, StressResult } from '../types';
-import { signClass } from '../ui';
+import { DASH, money, pct, spct } from '../../shared/format';
+import type { RebalanceResponse, StressResult } from '../../shared/types';
+import { signClass } from '../../shared/ui';
 
 const SOURCE_WORDING: Record<string, string> = {
   own_history: 'own history',

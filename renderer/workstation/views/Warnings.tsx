@@ -1,5 +1,5 @@
-import type { RebalanceResponse } from '../types';
-import { Empty } from '../ui';
+import type { RebalanceResponse } from '../../shared/types';
+import { Empty } from '../../shared/ui';
 
 /** Every warning of the run, with its code and the input path it concerns. */
 export function WarningsView({ r }: { r: RebalanceResponse }) {

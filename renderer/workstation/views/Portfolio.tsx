@@ -1,7 +1,7 @@
 import { useId } from 'react';
-import { bandConstraint, money, pct, pp, sourceLabel } from '../format';
-import type { RebalanceResponse, Weight } from '../types';
-import { PostTradeBand, SourceTag } from '../ui';
+import { bandConstraint, money, pct, pp, sourceLabel } from '../../shared/format';
+import type { RebalanceResponse, Weight } from '../../shared/types';
+import { PostTradeBand, SourceTag } from '../../shared/ui';
 
 const REBALANCE_TO: Record<string, string> = {
   target: 'target (breaching assets to target)',

@@ -1,8 +1,8 @@
 import { useRef, type ReactNode } from 'react';
-import type { ErrorDetail, RpcError } from '../src/contract/common';
-import { lineCol, locatePath, syntaxErrorOffset } from './json';
+import type { ErrorDetail, RpcError } from '../../src/contract/common';
+import { lineCol, locatePath, syntaxErrorOffset } from '../shared/json';
 import { constraintField } from './method';
-import type { Scenario } from './types';
+import type { Scenario } from '../shared/types';
 
 export type RequestError =
   { kind: 'syntax'; message: string; offset: number | null } | { kind: 'engine'; error: RpcError };

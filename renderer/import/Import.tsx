@@ -7,12 +7,12 @@
 import { useRef, useState } from 'react';
 import type { RpcError } from '../../src/contract/common';
 import type { OpInput } from '../../src/contract/operations';
-import { call } from '../api';
-import { formatOf, readForImport } from '../files';
-import { dateTime, money, num, pct, shortHash } from '../format';
-import type { ImportReport, PortfolioImport, PortfolioSummary, PriceImport } from '../types';
-import { Empty } from '../ui';
-import { linkToPortfolio } from './Portfolios';
+import { call } from '../shared/api';
+import { formatOf, readForImport } from '../shared/files';
+import { dateTime, money, num, pct, shortHash } from '../shared/format';
+import type { ImportReport, PortfolioImport, PortfolioSummary, PriceImport } from '../shared/types';
+import { Empty } from '../shared/ui';
+import { linkToPortfolio } from '../portfolios/Portfolios';
 
 type Kind = 'portfolio' | 'prices';
 

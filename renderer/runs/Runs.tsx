@@ -5,13 +5,13 @@
  */
 import { useCallback, useEffect, useState } from 'react';
 import type { RpcError } from '../../src/contract/common';
-import { approvalOf, decisionWording, type KnownApproval } from '../agents';
-import { call } from '../api';
-import { download } from '../files';
-import { dateTime, DASH, duration, num, pct, pp, shortHash } from '../format';
-import { prettyJson } from '../json';
-import { requestOrder } from '../order';
-import { ResultTabs } from '../ResultTabs';
+import { approvalOf, decisionWording, type KnownApproval } from '../agents/agents';
+import { call } from '../shared/api';
+import { download } from '../shared/files';
+import { dateTime, DASH, duration, num, pct, pp, shortHash } from '../shared/format';
+import { prettyJson } from '../shared/json';
+import { requestOrder } from '../shared/order';
+import { ResultTabs } from '../workstation/ResultTabs';
 import type {
   Comparison,
   PortfolioSummary,
@@ -20,9 +20,9 @@ import type {
   RunDetail,
   RunKind,
   RunSummary,
-} from '../types';
-import { ActionBadge, Empty, signClass } from '../ui';
-import { RISK_ROWS } from './Risk';
+} from '../shared/types';
+import { ActionBadge, Empty, signClass } from '../shared/ui';
+import { RISK_ROWS } from '../workstation/views/Risk';
 
 const PAGE = 25;
 

@@ -4,7 +4,7 @@
  * the order of the contract's schema instead (scalars first, price history last), with any key
  * the schema does not know kept after the known ones. Values are never changed.
  */
-import { RebalanceRequest } from '../src/contract/rebalance';
+import { RebalanceRequest } from '../../src/contract/rebalance';
 
 /** The parts of a zod 4 schema definition this walk needs (`schema.def`). */
 interface SchemaLike {

@@ -16,6 +16,7 @@ import { PortfolioView } from './views/Portfolio';
 import { RiskView, riskWarnings } from './views/Risk';
 import { TradesView } from './views/Trades';
 import { WarningsView } from './views/Warnings';
+import { Kpi } from '../shared/Kpi';
 
 export const RESULT_TABS = [
   { id: 'portfolio', label: 'Portfolio & drift' },
@@ -216,28 +217,6 @@ function Kpis({ r }: { r: RebalanceResponse }) {
         value={String(r.warnings.length)}
         tone={r.warnings.length ? 'warn' : ''}
       />
-    </div>
-  );
-}
-
-function Kpi({
-  label,
-  value,
-  note,
-  testId,
-  tone,
-}: {
-  label: string;
-  value: string;
-  note?: string;
-  testId?: string;
-  tone?: string;
-}) {
-  return (
-    <div className={`kpi ${tone ?? ''}`} data-testid={testId}>
-      <div className="kpi-label">{label}</div>
-      <div className="kpi-value">{value}</div>
-      {note ? <div className="kpi-note">{note}</div> : null}
     </div>
   );
 }

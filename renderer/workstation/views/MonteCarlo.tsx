@@ -2,7 +2,7 @@ import { FanChart } from '../FanChart';
 import { money, num, pct } from '../../shared/format';
 import type { RebalanceResponse } from '../../shared/types';
 import { Empty } from '../../shared/ui';
-import { Stat } from './Trades';
+import { Kpi } from '../../shared/Kpi';
 
 /** Simulated wealth of the proposed portfolio: fan chart and the tail figures. */
 export function MonteCarloView({ r }: { r: RebalanceResponse }) {
@@ -34,25 +34,29 @@ export function MonteCarloView({ r }: { r: RebalanceResponse }) {
       <div className="mc-layout">
         <FanChart mc={mc} />
         <div className="summary-grid narrow">
-          <Stat
+          <Kpi
+            variant="box"
             label="Probability of loss"
             value={pct(mc.probability_of_loss, 1)}
             note={`terminal value below today’s after ${mc.horizon_days} days`}
             testId="mc-ploss"
           />
-          <Stat
+          <Kpi
+            variant="box"
             label="Expected terminal value"
             value={money(mc.expected_terminal_portfolio_value, ccy, 0)}
             note={`${num(mc.expected_terminal_value, 4)} per 1 invested`}
             testId="mc-expected"
           />
-          <Stat
+          <Kpi
+            variant="box"
             label="Worst 5% terminal value"
             value={money(mc.worst_5pct_terminal_portfolio_value, ccy, 0)}
             note={`${num(mc.worst_5pct_terminal_value, 4)} per 1 invested (5th percentile)`}
             testId="mc-worst5"
           />
-          <Stat
+          <Kpi
+            variant="box"
             label="Mean of worst 5%"
             value={num(mc.expected_shortfall_terminal_value, 4)}
             note="per 1 invested (expected shortfall of terminal wealth)"

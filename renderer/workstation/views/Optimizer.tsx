@@ -6,6 +6,7 @@ import type { OptimizationResult } from '../../../src/contract/optimize';
 import { DASH, duration, money, num, pct, pp, sci } from '../../shared/format';
 import { METHOD_LABELS } from '../method';
 import { Empty, signClass } from '../../shared/ui';
+import { Kpi } from '../../shared/Kpi';
 
 const STATUS_LABEL: Record<OptimizationResult['solver']['status'], string> = {
   optimal: 'optimal',
@@ -82,18 +83,24 @@ export function OptimizerView({ o, currency }: { o: OptimizationResult; currency
       </div>
 
       <div className="summary-grid opt-stats">
-        <Stat label="Objective" value={sci(o.objective)} />
-        <Stat
+        <Kpi variant="box" label="Objective" value={sci(o.objective)} />
+        <Kpi
+          variant="box"
           label="Expected return"
           value={pct(o.expected_return)}
           note="annual, μᵀw + r_f·cash"
         />
-        <Stat label="Volatility" value={pct(o.volatility)} note="annual, √(wᵀΣw)" />
-        <Stat label="Sharpe" value={num(o.sharpe, 2)} note="gross of costs" />
-        <Stat label="Tracking error" value={pct(o.tracking_error)} note="vs target weights" />
-        <Stat label="Turnover" value={pct(o.turnover)} note="one-way, Σ|Δw| / 2" />
-        <Stat label="Cost" value={pct(o.cost, 3)} note="of portfolio value" />
-        <Stat label="Cash" value={pct(round7(o.cash_weight))} note="1 − Σw − costs" />
+        <Kpi variant="box" label="Volatility" value={pct(o.volatility)} note="annual, √(wᵀΣw)" />
+        <Kpi variant="box" label="Sharpe" value={num(o.sharpe, 2)} note="gross of costs" />
+        <Kpi
+          variant="box"
+          label="Tracking error"
+          value={pct(o.tracking_error)}
+          note="vs target weights"
+        />
+        <Kpi variant="box" label="Turnover" value={pct(o.turnover)} note="one-way, Σ|Δw| / 2" />
+        <Kpi variant="box" label="Cost" value={pct(o.cost, 3)} note="of portfolio value" />
+        <Kpi variant="box" label="Cash" value={pct(round7(o.cash_weight))} note="1 − Σw − costs" />
       </div>
 
       <h3 className="sub-title">Weights</h3>
@@ -320,14 +327,4 @@ function RiskParityBlock({
 /** Rounds away solver noise (|x| < 5e-8) so a held asset does not show "−0.00 pp". */
 function round7(x: number): number {
   return Math.abs(x) < 5e-8 ? 0 : x;
-}
-
-function Stat({ label, value, note }: { label: string; value: string; note?: string }) {
-  return (
-    <div className="stat">
-      <div className="stat-label">{label}</div>
-      <div className="stat-value">{value}</div>
-      {note ? <div className="stat-note">{note}</div> : null}
-    </div>
-  );
 }

@@ -3,6 +3,7 @@ import { money, num, pct, units } from '../../shared/format';
 import type { Order, RebalanceResponse, Trade } from '../../shared/types';
 import { ActionBadge, Empty, StatusBadge } from '../../shared/ui';
 import { ExecutionQueue } from './Queue';
+import { Kpi } from '../../shared/Kpi';
 
 /**
  * The trade list and its summary: what is sent, what it costs, how much turnover it uses. Asset
@@ -20,10 +21,11 @@ export function TradesView({ r }: { r: RebalanceResponse }) {
   return (
     <div data-testid="view-trades">
       <div className="summary-grid five" data-testid="trade-summary">
-        <Stat label="Buys" value={money(s.total_buys, ccy)} testId="sum-buys" />
-        <Stat label="Sells" value={money(s.total_sells, ccy)} testId="sum-sells" />
-        <Stat label="Costs" value={money(s.total_costs, ccy)} testId="sum-costs" />
-        <Stat
+        <Kpi variant="box" label="Buys" value={money(s.total_buys, ccy)} testId="sum-buys" />
+        <Kpi variant="box" label="Sells" value={money(s.total_sells, ccy)} testId="sum-sells" />
+        <Kpi variant="box" label="Costs" value={money(s.total_costs, ccy)} testId="sum-costs" />
+        <Kpi
+          variant="box"
           label="Cash before"
           value={money(s.cash_before, ccy)}
           note={
@@ -36,7 +38,8 @@ export function TradesView({ r }: { r: RebalanceResponse }) {
           testId="sum-cash-before"
           tone={typeof s.cash_before === 'number' && s.cash_before < 0 ? 'neg' : ''}
         />
-        <Stat
+        <Kpi
+          variant="box"
           label="Cash after"
           value={money(s.residual_cash, ccy)}
           note={s.cash_target ? `buffer aimed at ${money(s.cash_target, ccy)}` : 'no cash buffer'}
@@ -51,7 +54,8 @@ export function TradesView({ r }: { r: RebalanceResponse }) {
             <div className="meter-fill" style={{ width: `${(used * 100).toFixed(1)}%` }} />
           </div>
         </div>
-        <Stat
+        <Kpi
+          variant="box"
           label="Turnover scale"
           value={num(s.turnover_scale, 4)}
           note={
@@ -61,18 +65,21 @@ export function TradesView({ r }: { r: RebalanceResponse }) {
           }
           testId="sum-scale"
         />
-        <Stat
+        <Kpi
+          variant="box"
           label="Rounding residual"
           value={money(s.rounding_residual, ccy)}
           note="left untraded by lots and minimum trade values"
         />
-        <Stat
+        <Kpi
+          variant="box"
           label="Trades"
           value={String(s.trade_count)}
           note={`across ${active.length} ${active.length === 1 ? 'asset' : 'assets'}`}
           testId="sum-count"
         />
-        <Stat
+        <Kpi
+          variant="box"
           label="Band breaches after trades"
           value={typeof breaches === 'number' ? String(breaches) : '—'}
           note={
@@ -256,29 +263,5 @@ function OrdersTable({ orders, ccy }: { orders: Order[]; ccy: string }) {
         </div>
       )}
     </section>
-  );
-}
-
-export function Stat({
-  label,
-  value,
-  note,
-  testId,
-  tone,
-}: {
-  label: string;
-  value: string;
-  note?: string | undefined;
-  testId?: string;
-  tone?: string;
-}) {
-  return (
-    <div className="stat" data-testid={testId}>
-      <div className="stat-label" title={label}>
-        {label}
-      </div>
-      <div className={`stat-value ${tone ?? ''}`}>{value}</div>
-      {note ? <div className="stat-note">{note}</div> : null}
-    </div>
   );
 }

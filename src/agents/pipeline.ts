@@ -140,6 +140,7 @@ export async function runAgents(
     trade_summary: rows.summary,
     risk_metrics: cur.current,
     proposed_risk_metrics: prop.proposed,
+    risk_contributions: prop.contributions,
     house_view: {
       asset_forecasts: fc.forecasts,
       alignment: ex.alignment,

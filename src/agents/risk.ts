@@ -21,7 +21,7 @@ export const riskAgent: AgentDef = {
   name: 'Risk Agent',
   role: 'Measures current and proposed risk, simulates the proposed book and stress-tests both.',
   objective: 'Risk now and after the trades, Monte Carlo, historical and shock stress tests.',
-  version: '1.2.0',
+  version: '1.3.0',
   input: z.object({
     aligned_history: z.unknown(),
     benchmark: z.unknown(),
@@ -31,19 +31,22 @@ export const riskAgent: AgentDef = {
   output: z.object({
     risk_metrics: z.unknown(),
     proposed_risk_metrics: z.unknown(),
+    risk_contributions: z.unknown().describe('share of variance per asset, current and proposed'),
     monte_carlo: z.unknown(),
     stress_tests: z.array(StressResult),
   }),
   writes: [
     'risk_metrics',
     'proposed_risk_metrics',
+    'risk_contributions',
     'monte_carlo',
     'stress_tests',
     'asset_drilldown',
   ],
   models: [
     { name: 'historical risk metrics', version: '1.1.0' },
-    { name: 'monte carlo', version: '1.0.0' },
+    { name: 'risk contributions', version: '1.0.0' },
+    { name: 'monte carlo', version: '1.1.0' },
     { name: 'stress tests', version: '1.0.0' },
   ],
 };
@@ -74,6 +77,7 @@ export function reportCurrent(c: CurrentRisk) {
 
 export interface ProposedRisk {
   proposed: RiskMetrics;
+  contributions: RebalanceResponse['risk_contributions'];
   monteCarlo: RebalanceResponse['monte_carlo'];
   stress: StressResult[];
   drilldown: RebalanceResponse['asset_drilldown'];
@@ -91,6 +95,14 @@ export function assessProposed(
   const { book } = m;
   const valueAfterCosts = book.valueAfterFlow - rows.summary.total_costs;
   const proposed = cur.model.metrics(rows.proposed, 'proposed portfolio');
+  const rcCurrent = cur.model.contributions(book.current);
+  const rcProposed = cur.model.contributions(rows.proposed);
+  const contributions = weights.map((row, i) => ({
+    asset: row.asset,
+    asset_class: row.asset_class,
+    current: rcCurrent ? (rcCurrent[i] as number) : null,
+    proposed: rcProposed ? (rcProposed[i] as number) : null,
+  }));
   const monteCarlo = cur.model.monteCarlo(rows.proposed, valueAfterCosts);
   const stress = runStressTests({
     assets: req.assets.map((a, i) => ({
@@ -117,7 +129,7 @@ export function assessProposed(
     rows.trades,
     rows.orders,
   );
-  return { proposed, monteCarlo, stress: stress.results, drilldown };
+  return { proposed, contributions, monteCarlo, stress: stress.results, drilldown };
 }
 
 export function reportProposed(p: ProposedRisk) {

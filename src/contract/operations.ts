@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RunFrontierRequest, RunFrontierResponse, RunPerformanceResponse } from './analytics';
 import { CopilotInsights, CopilotRequest } from './copilot';
 import { PolicyResponse, PutPolicyRequest } from './policy';
 import { RebalanceRequest, RebalanceResponse } from './rebalance';
@@ -48,7 +49,7 @@ export interface OperationDef<I extends z.ZodType = z.ZodType, O extends z.ZodTy
 
 const def = <I extends z.ZodType, O extends z.ZodType>(d: OperationDef<I, O>) => d;
 
-export const ENGINE_VERSION = '0.3.0';
+export const ENGINE_VERSION = '0.4.0';
 export const SERVICE_NAME = 'smart-portfolio-rebalancer';
 
 export const HealthResponse = z.object({
@@ -210,6 +211,28 @@ export const operations = {
     auth: true,
     heavy: false,
     contentType: 'text/csv',
+    tag: 'runs',
+  }),
+  runPerformance: def({
+    method: 'GET',
+    path: '/api/runs/{run_id}/performance',
+    summary:
+      'Cumulative return and drawdown of the current and proposed portfolio (and the benchmark) over the run’s price history; 422 without price_history.',
+    input: RunIdRequest,
+    output: RunPerformanceResponse,
+    auth: true,
+    heavy: true,
+    tag: 'runs',
+  }),
+  runFrontier: def({
+    method: 'GET',
+    path: '/api/runs/{run_id}/frontier',
+    summary:
+      'Efficient frontier of the run’s optimizer problem (its μ, Σ and constraints) with the current, target, proposed, max-Sharpe and minimum-variance portfolios marked; `points` 5–60 (default 25).',
+    input: RunFrontierRequest,
+    output: RunFrontierResponse,
+    auth: true,
+    heavy: true,
     tag: 'runs',
   }),
   approveRun: def({

@@ -649,6 +649,23 @@ export const MonteCarloBand = z.object({
   p95: num,
 });
 
+export const TerminalHistogram = z
+  .object({
+    edges: z
+      .array(num)
+      .describe(
+        'Bin edges of terminal wealth per 1 invested, ascending, from the smallest to the largest simulated value (counts.length + 1 entries).',
+      ),
+    counts: z
+      .array(z.number().int())
+      .describe(
+        'Paths per bin: bin k is [edges[k], edges[k+1]), the last bin also holds its right edge; Σ counts = paths.',
+      ),
+  })
+  .describe(
+    '40 equal-width bins of W_H over every path (one bin [v, v] when every path ends at the same v).',
+  );
+
 export const MonteCarloResult = z.object({
   method: z.enum(['gaussian', 'bootstrap']),
   rebalancing: z.enum(['constant_mix', 'buy_and_hold']),
@@ -662,6 +679,7 @@ export const MonteCarloResult = z.object({
   expected_terminal_portfolio_value: num,
   worst_5pct_terminal_portfolio_value: num,
   bands: z.array(MonteCarloBand).describe('Percentiles of wealth per 1 invested, day 0..horizon.'),
+  terminal_histogram: TerminalHistogram,
 });
 export type MonteCarloResult = z.infer<typeof MonteCarloResult>;
 
@@ -700,6 +718,16 @@ export const Drilldown = z.object({
   holdings: z.array(DrilldownHolding),
 });
 
+export const RiskContribution = z.object({
+  asset: z.string(),
+  asset_class: AssetClass,
+  current: nnum.describe(
+    'w_i (Σw)_i / wᵀΣw for the current weights (Σ over assets = 1); null without enough history.',
+  ),
+  proposed: nnum.describe('The same for the proposed weights.'),
+});
+export type RiskContribution = z.infer<typeof RiskContribution>;
+
 export const ResponseMetadata = z.object({
   timestamp_utc: z.string(),
   version: z.string(),
@@ -723,6 +751,11 @@ export const RebalanceResponse = z.object({
   trade_summary: TradeSummary,
   risk_metrics: RiskMetrics,
   proposed_risk_metrics: RiskMetrics,
+  risk_contributions: z
+    .array(RiskContribution)
+    .describe(
+      'Each asset’s share of portfolio variance, current and proposed, in the order of `weights`; Σ is the sample covariance of the aligned daily returns the risk metrics use. null where the risk metrics’ volatility is null (see warnings).',
+    ),
   house_view: HouseView,
   monte_carlo: MonteCarloResult.nullable().describe(
     'Simulated for the proposed portfolio (after the trades); null without enough history.',

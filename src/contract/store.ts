@@ -8,7 +8,7 @@ import {
   PriceMapping,
   DATE_FORMATS,
 } from '../data/import/types';
-import { PriceHistory, RebalanceRequest } from './rebalance';
+import { LIMITS, PriceHistory, RebalanceRequest } from './rebalance';
 
 export const RUN_KIND = z.enum(['rebalance', 'copilot', 'tandem', 'optimize']);
 
@@ -97,10 +97,30 @@ export const ImportPricesRequest = z.object({
   sheet: z.union([z.string().min(1), z.number().int().min(1)]).optional(),
   layout: z.enum(['long', 'wide']).optional(),
   date_format: z.enum(DATE_FORMATS).optional(),
+  symbols: z
+    .array(z.string().min(1).max(128))
+    .min(1)
+    .max(LIMITS.maxSeries)
+    .optional()
+    .describe(
+      'Keep only these series, in this order (default: every series in the file). An unknown or repeated symbol is refused (400) at `symbols.<i>`; the message lists the symbols the file has. price_history, series and series_history then cover only these series, so one late-starting series left out no longer cuts every other series to its dates.',
+    ),
+  date_policy: z
+    .enum(['intersection', 'own_range'])
+    .default('intersection')
+    .describe(
+      '`intersection` (default): price_history holds the dates on which every chosen series has a price. `own_range`: the response also carries series_history, each chosen series over its own full range (nothing dropped); price_history is still the common-dates history, since a rebalance request holds one set of dates.',
+    ),
   portfolio_id: Id.optional().describe(
-    'Given: the prices (dates where every series has a price) are attached to a new version of this portfolio.',
+    'Given: the prices (dates where every chosen series has a price) are attached to a new version of this portfolio.',
   ),
   allow_duplicate: z.boolean().default(false),
+});
+
+/** One imported series over its own dates (date_policy `own_range`). */
+const OwnSeries = z.object({
+  dates: z.array(z.string()).describe('Ascending ISO dates on which the series has a price.'),
+  prices: z.array(z.number()).describe('The prices, aligned with `dates`.'),
 });
 
 const Duplicate = z
@@ -127,18 +147,33 @@ export const ImportPricesResponse = z.object({
   ok: z.boolean(),
   report: ImportReport,
   duplicate_of: Duplicate,
-  series: z.array(
-    z.object({
-      symbol: z.string(),
-      first_date: z.string().nullable(),
-      last_date: z.string().nullable(),
-      count: z.number().int(),
-    }),
-  ),
+  series: z
+    .array(
+      z.object({
+        symbol: z.string(),
+        first_date: z.string().nullable(),
+        last_date: z.string().nullable(),
+        count: z.number().int().describe('Number of dates with a price.'),
+      }),
+    )
+    .describe(
+      'Each chosen series (every series without `symbols`): its first and last date and count.',
+    ),
   price_history: PriceHistory.nullable().describe(
-    'The dates on which every series has a price, ready for a rebalance request.',
+    'The dates on which every chosen series has a price, ready for a rebalance request; null when fewer than 2.',
   ),
-  dropped_dates: z.number().int(),
+  dropped_dates: z
+    .number()
+    .int()
+    .describe(
+      'Dates of the file left out of price_history because a chosen series has no price on them.',
+    ),
+  series_history: z
+    .record(z.string(), OwnSeries)
+    .nullable()
+    .describe(
+      'With date_policy `own_range`: each chosen series over its own full range (its dates with a price, ascending, and those prices). null with `intersection`.',
+    ),
   portfolio: SavedRef,
 });
 

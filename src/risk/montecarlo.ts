@@ -33,6 +33,50 @@ import { quantilesInPlace } from './stats';
 export const MIN_MONTE_CARLO_OBSERVATIONS = 20;
 /** Percentiles reported for each day's wealth: p5, p25, p50, p75, p95. */
 export const BAND_PROBABILITIES = [0.05, 0.25, 0.5, 0.75, 0.95] as const;
+/** Bins of the terminal-wealth histogram. */
+export const HISTOGRAM_BINS = 40;
+
+/**
+ * Histogram of terminal wealth: `bins` equal-width bins from min to max of the values, edges
+ * e_k = min + k·(max − min)/bins (e_bins = max exactly); bin k holds the values in [e_k, e_{k+1}),
+ * the last bin also max. A value is placed by comparison with the published edges (not only by
+ * ⌊(v − min)/width⌋, whose rounding could put a value on the wrong side of an edge), so summing
+ * counts over bins whose right edge is ≤ x counts exactly the values < x at that edge.
+ * When every value is the same v, there is one bin [v, v] holding them all.
+ * Σ counts = values.length. Example: [0.9, 1.0, 1.1, 1.2], bins 2 → edges [0.9, 1.05, 1.2],
+ * counts [2, 2].
+ */
+export function terminalHistogram(
+  values: ArrayLike<number>,
+  bins: number = HISTOGRAM_BINS,
+): { edges: number[]; counts: number[] } {
+  const P = values.length;
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let p = 0; p < P; p++) {
+    const v = values[p] as number;
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  if (P === 0) return { edges: [], counts: [] };
+  if (!(hi > lo)) return { edges: [lo, hi], counts: [P] };
+  const width = (hi - lo) / bins;
+  // min(·, hi) keeps the edges non-decreasing however lo + k·width rounds.
+  const edges = Array.from({ length: bins + 1 }, (_, k) =>
+    k === bins ? hi : Math.min(hi, lo + k * width),
+  );
+  const counts = new Array<number>(bins).fill(0);
+  for (let p = 0; p < P; p++) {
+    const v = values[p] as number;
+    // A first guess (width can underflow to 0 for subnormal ranges), then the edges decide:
+    // k = the last bin whose left edge is ≤ v.
+    let k = width > 0 ? Math.max(0, Math.min(bins - 1, Math.floor((v - lo) / width))) : 0;
+    while (k > 0 && v < (edges[k] as number)) k--;
+    while (k < bins - 1 && v >= (edges[k + 1] as number)) k++;
+    counts[k] = (counts[k] as number) + 1;
+  }
+  return { edges, counts };
+}
 
 export interface MonteCarloRunSettings {
   paths: number;
@@ -500,7 +544,8 @@ function validate(input: MonteCarloInput): { n: number; T: number } {
  * probability_of_loss = P(W_H < 1); expected_terminal_value = mean W_H;
  * worst_5pct_terminal_value = Q_0.05(W_H) (type 7); expected_shortfall_terminal_value =
  * mean{W_H ≤ Q_0.05}; the currency figures are these × initialValue; bands give the type-7
- * 5/25/50/75/95 percentiles of W_d for d = 0..H (day 0 is 1).
+ * 5/25/50/75/95 percentiles of W_d for d = 0..H (day 0 is 1); terminal_histogram bins W_H over
+ * every path (`terminalHistogram`, 40 bins).
  * Returns result null with an INSUFFICIENT_HISTORY warning when T < 20.
  * Example: one asset with a constant +0.1% daily history, gaussian, H = 2 → σ̂ = 0, every
  * W_2 = 1.001², probability_of_loss = 0 and all bands equal (1.001)^d.
@@ -637,6 +682,7 @@ export function runMonteCarlo(input: MonteCarloInput): {
     expected_terminal_portfolio_value: meanW * initialValue,
     worst_5pct_terminal_portfolio_value: q05 * initialValue,
     bands,
+    terminal_histogram: terminalHistogram(terminal),
   };
   return { result, warnings };
 }

@@ -12,6 +12,7 @@ import type { BlueprintResponse } from '../contract/tandem';
 import type { CopilotInsights } from '../contract/copilot';
 import type { StressLibrary } from '../risk/stress';
 import { copilotInsights, type RephrasePort } from '../copilot/rephrase';
+import { runFrontier, runPerformance } from './analytics';
 import { decideRun } from './approvals';
 import { policyResponse, putPolicy } from './policy';
 import {
@@ -130,6 +131,8 @@ export function createHandlers(deps: ServiceDeps) {
     compareRuns: (input) => compareRuns(store, input.a, input.b),
     getRun: (input) => runDetail(store, input.run_id),
     replayRun: (input) => replayRun(deps, input.run_id, derivers),
+    runPerformance: (input) => runPerformance(store, input.run_id),
+    runFrontier: (input) => runFrontier(deps, input.run_id, input.points),
     approveRun: (input, ctx) => decideRun(store, input, 'approved', ctx.actor),
     rejectRun: (input, ctx) => decideRun(store, input, 'rejected', ctx.actor),
     getPolicy: () => policyResponse(store),

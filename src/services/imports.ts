@@ -3,7 +3,8 @@ import { EngineError, type Warning } from '../contract/common';
 import { RebalanceRequest } from '../contract/rebalance';
 import type { ImportPortfolioRequest, ImportPricesRequest } from '../contract/store';
 import { canonicalJson } from '../domain/canonical';
-import { importPortfolio, importPrices, toPriceHistory } from '../data/import';
+import { importPortfolio, importPrices, toPriceHistory, toSeriesHistory } from '../data/import';
+import type { SeriesInfo } from '../data/import';
 import type { ImportRecord, Store } from '../ports/store';
 
 type PortfolioIn = z.output<typeof ImportPortfolioRequest>;
@@ -116,8 +117,11 @@ export async function importPortfolioFile(store: Store, req: PortfolioIn, actor:
 }
 
 /**
- * Imports a price file. When `portfolio_id` is given, the dates on which every series has a
- * price become the portfolio's price_history in a new version (same all-or-nothing write).
+ * Imports a price file. `symbols` keeps only those series (unknown ones are refused at
+ * `symbols.<i>`); price_history holds the dates on which every chosen series has a price, and with
+ * date_policy `own_range` series_history also carries each chosen series over its own full range.
+ * When `portfolio_id` is given, price_history becomes the portfolio's price history in a new
+ * version (same all-or-nothing write).
  */
 export async function importPriceFile(store: Store, req: PricesIn, actor: string) {
   const result = await importPrices({
@@ -132,14 +136,25 @@ export async function importPriceFile(store: Store, req: PricesIn, actor: string
   });
   const report = result.report;
   const previous = store.imports.findByHash(report.content_hash, 'prices');
-  const empty = { series: [], price_history: null, dropped_dates: 0, portfolio: null };
+  const empty = {
+    series: [],
+    price_history: null,
+    dropped_dates: 0,
+    series_history: null,
+    portfolio: null,
+  };
   if (!result.ok) return { ok: false, report, duplicate_of: duplicateOf(previous), ...empty };
-  const sel = toPriceHistory(result.data);
+  // Refuses unknown or repeated symbols (400 at symbols.<i>) before anything is recorded.
+  const sel = toPriceHistory(result.data, req.symbols);
+  const bySymbol = new Map(result.data.series.map((s) => [s.symbol, s]));
   const warnings: Warning[] = [...report.warnings, ...sel.warnings];
   const base = {
-    series: result.data.series,
+    // Every chosen symbol is in the file (checked above), so each has its SeriesInfo.
+    series: sel.symbols.map((s) => bySymbol.get(s) as SeriesInfo),
     price_history: sel.price_history,
     dropped_dates: sel.dropped_dates,
+    series_history:
+      req.date_policy === 'own_range' ? toSeriesHistory(result.data, sel.symbols) : null,
   };
   if (previous && !req.allow_duplicate) {
     warnings.push({
@@ -166,8 +181,13 @@ export async function importPriceFile(store: Store, req: PricesIn, actor: string
     if (!sel.price_history) {
       throw new EngineError(
         'BAD_REQUEST',
-        'no date has a price for every series; nothing to attach',
-        [{ path: 'content', message: 'no common dates' }],
+        'fewer than 2 dates have a price for every chosen series; nothing to attach',
+        [
+          {
+            path: req.symbols ? 'symbols' : 'content',
+            message: `only ${sel.kept_dates} common date(s); choose fewer or longer series`,
+          },
+        ],
       );
     }
     const next = RebalanceRequest.safeParse({

@@ -16,10 +16,10 @@ import { runRebalance, type Clock } from './rebalance';
 export const MODEL_VERSIONS: Record<string, string> = {
   engine: ENGINE_VERSION,
   forecast: '2.0.0',
-  risk: '1.2.0',
+  risk: '1.3.0',
   threshold: '2.0.0',
   execution: '1.1.0',
-  montecarlo: '1.0.0',
+  montecarlo: '1.1.0',
   ...agentVersions(),
 };
 
@@ -217,7 +217,8 @@ export function withoutTimings(output: Json): Json {
   return o;
 }
 
-const REPLAYABLE: readonly RunKind[] = ['rebalance', 'copilot', 'tandem'];
+/** Kinds whose input is a rebalance request and whose output a rebalance response. */
+export const REPLAYABLE: readonly RunKind[] = ['rebalance', 'copilot', 'tandem'];
 
 /**
  * Re-runs the stored input with today's engine, under the policy version the run was checked

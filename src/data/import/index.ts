@@ -4,8 +4,14 @@
  * Methods: docs/methods.md (import).
  */
 export { importPortfolio, PORTFOLIO_SYNONYMS, WEIGHT_SUM_TOLERANCE } from './portfolio';
-export { importPrices, toPriceHistory, PRICE_SYNONYMS } from './prices';
-export type { PriceHistorySelection } from './prices';
+export {
+  importPrices,
+  selectSymbols,
+  toPriceHistory,
+  toSeriesHistory,
+  PRICE_SYNONYMS,
+} from './prices';
+export type { OwnSeries, PriceHistorySelection } from './prices';
 export { decodeBase64, sha256Hex } from './bytes';
 export {
   REASON_CODES,

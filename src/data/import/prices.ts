@@ -440,7 +440,8 @@ function assemble(
     outCols = cols.map((c) => perm.map((i) => c[i] ?? null));
     if (warnOrder) rb.warn('DATES_SORTED', 'rows were not in ascending date order; sorted by date');
   }
-  const prices: Record<string, (number | null)[]> = {};
+  // Symbols are data: a null-prototype object has no inherited keys to collide with.
+  const prices = Object.create(null) as Record<string, (number | null)[]>;
   const series: SeriesInfo[] = [];
   for (let j = 0; j < symbols.length; j++) {
     const s = symbols[j] as string;
@@ -483,29 +484,59 @@ export interface PriceHistorySelection {
   warnings: Warning[];
 }
 
+/** How many available symbols an unknown-symbol error lists before "… and N more". */
+const LISTED_SYMBOLS = 50;
+
+/**
+ * Checks a symbol selection against the imported series and returns it (every series, in file
+ * order, when `symbols` is undefined). Throws EngineError BAD_REQUEST with one detail per bad
+ * entry, at path `symbols.<i>`: an unknown symbol (the message names the symbols the file has)
+ * or a symbol chosen twice.
+ * Example: file A, B; symbols ['B', 'Z'] → throws, detail {path: 'symbols.1', message:
+ *   'no series "Z" in the imported prices; the file has: A, B'}.
+ */
+export function selectSymbols(data: ImportedPrices, symbols?: readonly string[]): string[] {
+  if (symbols === undefined) return [...data.symbols];
+  const have = new Set(data.symbols);
+  const listed = data.symbols.slice(0, LISTED_SYMBOLS).map(clip).join(', ');
+  const more = data.symbols.length - LISTED_SYMBOLS;
+  const available = more > 0 ? `${listed} … and ${more} more` : listed;
+  const details: { path: string; message: string }[] = [];
+  const seen = new Map<string, number>();
+  symbols.forEach((s, i) => {
+    const prev = seen.get(s);
+    if (!have.has(s))
+      details.push({
+        path: `symbols.${i}`,
+        message: `no series "${clip(s)}" in the imported prices; the file has: ${available}`,
+      });
+    else if (prev !== undefined)
+      details.push({ path: `symbols.${i}`, message: `"${clip(s)}" is also symbols.${prev}` });
+    else seen.set(s, i);
+  });
+  if (details.length > 0)
+    throw new EngineError(
+      'BAD_REQUEST',
+      details.some((d) => d.message.startsWith('no series'))
+        ? 'unknown symbols: choose among the series the file has'
+        : 'each symbol at most once',
+      details,
+    );
+  return [...symbols];
+}
+
 /**
  * Turns imported prices into the API's price_history: only the dates where every selected symbol
  * has a price (the intersection of the series), keeping at most LIMITS.maxHistory most recent.
  * dropped_dates = dates.length − kept_dates.
- * Example: A [null, 10, 11], B [5, 6, 7] → dates 2..3, dropped_dates 1.
- * Throws EngineError BAD_REQUEST when a selected symbol is not in the data.
+ * Example: A [null, 10, 11], B [5, 6, 7] → dates 2..3, dropped_dates 1; only B → dropped 0.
+ * Throws EngineError BAD_REQUEST when a selected symbol is not in the data (see selectSymbols).
  */
 export function toPriceHistory(
   data: ImportedPrices,
   symbols?: readonly string[],
 ): PriceHistorySelection {
-  const selected = symbols ? [...symbols] : [...data.symbols];
-  const unknown = selected.filter((s) => !Object.prototype.hasOwnProperty.call(data.prices, s));
-  if (unknown.length > 0)
-    throw new EngineError(
-      'BAD_REQUEST',
-      'unknown symbols',
-      unknown.map((s) => ({ path: 'symbols', message: `no series "${s}" in the imported prices` })),
-    );
-  if (new Set(selected).size !== selected.length)
-    throw new EngineError('BAD_REQUEST', 'duplicate symbols', [
-      { path: 'symbols', message: 'each symbol at most once' },
-    ]);
+  const selected = selectSymbols(data, symbols);
   const cols = selected.map((s) => data.prices[s] as (number | null)[]);
   const keep: number[] = [];
   for (let i = 0; i < data.dates.length; i++) {
@@ -537,7 +568,8 @@ export function toPriceHistory(
       warnings,
     };
   }
-  const prices: Record<string, number[]> = {};
+  // Asset names are data: a null-prototype object cannot be confused with Object.prototype keys.
+  const prices = Object.create(null) as Record<string, number[]>;
   for (let j = 0; j < selected.length; j++) {
     const c = cols[j] as (number | null)[];
     prices[selected[j] as string] = rows.map((i) => c[i] as number);
@@ -549,4 +581,39 @@ export function toPriceHistory(
     dropped_dates: dropped,
     warnings,
   };
+}
+
+/** One series over its own dates: every date on which it has a price, ascending. */
+export interface OwnSeries {
+  dates: string[];
+  prices: number[];
+}
+
+/**
+ * Each selected series over its own full range (the `own_range` date policy): every date on
+ * which that series has a price, nothing dropped because another series lacks one. Keys are in
+ * selection order on a null-prototype object (asset names are data, never prototype keys).
+ * Example: A [null, 10, 11], B [5, 6, 7] on d1..d3 → A {dates [d2, d3], prices [10, 11]},
+ *   B {dates [d1, d2, d3], prices [5, 6, 7]}.
+ * Throws EngineError BAD_REQUEST when a selected symbol is not in the data (see selectSymbols).
+ */
+export function toSeriesHistory(
+  data: ImportedPrices,
+  symbols?: readonly string[],
+): Record<string, OwnSeries> {
+  const out = Object.create(null) as Record<string, OwnSeries>;
+  for (const s of selectSymbols(data, symbols)) {
+    const c = data.prices[s] as (number | null)[];
+    const dates: string[] = [];
+    const prices: number[] = [];
+    for (let i = 0; i < c.length; i++) {
+      const p = c[i];
+      if (p != null) {
+        dates.push(data.dates[i] as string);
+        prices.push(p);
+      }
+    }
+    out[s] = { dates, prices };
+  }
+  return out;
 }

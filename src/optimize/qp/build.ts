@@ -226,7 +226,16 @@ export function lotResidualAllowance(N: Normalized): number {
 export function buildW(
   N: Normalized,
   objective: Objective,
-  opts: { target?: Float64Array | null; discrete?: boolean } = {},
+  opts: {
+    target?: Float64Array | null;
+    discrete?: boolean;
+    /**
+     * Adds the row (μ − r_f)ᵀw − Σ c_i |Δw_i| ≥ this (annual), i.e. an expected return (cash
+     * earning r_f, net of costs) of at least r_f + this: a point of the efficient frontier
+     * (frontier.ts). Needs expected returns.
+     */
+    minExcessReturn?: number;
+  } = {},
 ): Built {
   const { n } = N;
   const sc = weightScale(n);
@@ -365,6 +374,21 @@ export function buildW(
     rowUpper.push(2 * sc * N.tau);
     duals.set('turnover', { kind: 'row', index: r, unit: 2 * sc });
     rowNames.push([null, 'turnover']);
+    r++;
+  }
+  if (opts.minExcessReturn !== undefined) {
+    const e = N.excess;
+    if (!e) throw new Error('a return floor needs expected returns');
+    for (let i = 0; i < n; i++) coo.push(r, i, e[i] as number);
+    if (trades)
+      for (let i = 0; i < n; i++) {
+        coo.push(r, bOff + i, -(N.cost[i] as number));
+        coo.push(r, sOff + i, -(N.cost[i] as number));
+      }
+    rowLower.push(sc * opts.minExcessReturn);
+    rowUpper.push(Infinity);
+    duals.set('min_return', { kind: 'row', index: r, unit: sc });
+    rowNames.push(['min_return', null]);
     r++;
   }
   if (factor) {

@@ -21,9 +21,51 @@ export interface OptimizedDecision {
 }
 
 /**
- * Solves the request's method on the aligned history. Weights are fractions of V' = V + F (the
- * current weights after the cash flow; cash is 1 − Σ w), so a contribution is invested and a
- * withdrawal raised by the solver's budget constraint.
+ * The optimizer problem of a request on its aligned history, exactly as the run's optimizer
+ * builds it (buildOptimizationProblem): weights are fractions of V' = V + F (the current weights
+ * after the cash flow; cash is 1 − Σ w), μ the forecast ensemble, Σ from the request's covariance
+ * spec (observed factors from price_history when named). Shared by the optimized methods and the
+ * efficient frontier of a saved run (src/services/analytics.ts).
+ */
+export function runProblem(
+  req: RebalanceRequest,
+  book: Book,
+  aligned: Float64Array[],
+  method: Exclude<RebalanceRequest['method'], 'threshold'>,
+  destination: ArrayLike<number>,
+  ensemble: ArrayLike<number>,
+): ReturnType<typeof buildOptimizationProblem> {
+  const T0 = (aligned[0] as Float64Array).length;
+  const factorNames = req.covariance.factor_series;
+  const ph = req.price_history;
+  return buildOptimizationProblem({
+    method,
+    fields: req,
+    assets: req.assets.map((a, i) => ({
+      asset: a.asset,
+      asset_class: book.classes[i] as string,
+      current_weight: book.currentAfterFlow[i] as number,
+      target_weight: book.target[i] as number,
+      price: a.holdings && a.holdings.length > 0 ? undefined : a.price,
+      lot_size: lotSizeFor(book.classes[i] as AssetClass, a.lot_size),
+      min_trade_value: a.min_trade_value,
+    })),
+    portfolioValue: book.valueAfterFlow,
+    turnoverLimit: req.turnover_limit,
+    transactionCostBps: req.transaction_cost_bps,
+    riskFreeRate: req.risk_free_rate,
+    targetWeights: destination,
+    expectedReturns: ensemble,
+    returns: aligned,
+    ...(factorNames && ph
+      ? { factorReturns: factorNames.map((f) => tail(simpleReturns(ph.prices[f] as number[]), T0)) }
+      : {}),
+  });
+}
+
+/**
+ * Solves the request's method on the aligned history (`runProblem`), so a contribution is
+ * invested and a withdrawal raised by the solver's budget constraint.
  */
 export async function decideOptimized(
   req: RebalanceRequest,
@@ -41,32 +83,7 @@ export async function decideOptimized(
     );
   if (!solver) throw new EngineError('INTERNAL', 'no optimizer available in this process');
   const method = req.method as Exclude<RebalanceRequest['method'], 'threshold'>;
-  const T0 = (aligned[0] as Float64Array).length;
-  const factorNames = req.covariance.factor_series;
-  const ph = req.price_history;
-  const { problem, context } = buildOptimizationProblem({
-    method,
-    fields: req,
-    assets: req.assets.map((a, i) => ({
-      asset: a.asset,
-      asset_class: book.classes[i] as string,
-      current_weight: book.currentAfterFlow[i] as number,
-      target_weight: book.target[i] as number,
-      price: a.holdings && a.holdings.length > 0 ? undefined : a.price,
-      lot_size: lotSizeFor(book.classes[i] as AssetClass, a.lot_size),
-      min_trade_value: a.min_trade_value,
-    })),
-    portfolioValue: book.valueAfterFlow,
-    turnoverLimit: req.turnover_limit,
-    transactionCostBps: req.transaction_cost_bps,
-    riskFreeRate: req.risk_free_rate,
-    targetWeights: fc.destination,
-    expectedReturns: fc.ensemble,
-    returns: aligned,
-    ...(factorNames && ph
-      ? { factorReturns: factorNames.map((f) => tail(simpleReturns(ph.prices[f] as number[]), T0)) }
-      : {}),
-  });
+  const { problem, context } = runProblem(req, book, aligned, method, fc.destination, fc.ensemble);
   const optimization = await optimizePortfolio(problem, solver, context);
   const byAsset = new Map(optimization.weights.map((r) => [r.asset, r.weight]));
   return {

@@ -9,7 +9,8 @@ import type {
   RebalanceResponse,
   RiskMetrics,
 } from '../../contract/rebalance';
-import { computeRiskMetrics } from '../../risk/metrics';
+import { riskContributions } from '../../risk/contribution';
+import { computeRiskMetrics, MIN_MOMENT_OBSERVATIONS } from '../../risk/metrics';
 import { runMonteCarlo } from '../../risk/montecarlo';
 import { portfolioReturns, simpleReturns } from '../../risk/returns';
 import { tail, type BookHistory } from './history';
@@ -20,6 +21,27 @@ export interface RiskModel {
   metrics(w: Float64Array, label: string): RiskMetrics;
   /** Monte Carlo of a portfolio from `initialValue`; null without aligned history. */
   monteCarlo(w: Float64Array, initialValue: number): RebalanceResponse['monte_carlo'];
+  /**
+   * Each asset's share of the portfolio's variance on the same history (src/risk/contribution.ts);
+   * null where the metrics' volatility is null (no aligned history, fewer than 20 returns, or a
+   * constant portfolio series), whose warnings `metrics` already gives.
+   */
+  contributions(w: Float64Array): Float64Array | null;
+}
+
+/**
+ * Benchmark daily returns over the book's aligned window: the last T simple returns of
+ * benchmark.prices (T = aligned length), or null without a benchmark or with fewer returns.
+ * Shared by the risk metrics (beta) and the performance series of a run.
+ */
+export function alignedBenchmark(
+  req: RebalanceRequest,
+  aligned: Float64Array[] | null,
+): Float64Array | null {
+  if (!req.benchmark || !aligned) return null;
+  const T = (aligned[0] as Float64Array).length;
+  const b = simpleReturns(req.benchmark.prices);
+  return b.length >= T ? tail(b, T) : null;
 }
 
 /**
@@ -37,11 +59,8 @@ export function riskModel(
 ): RiskModel {
   const aligned = history.aligned;
   const T = aligned ? (aligned[0] as Float64Array).length : 0;
-  let bench: Float64Array | null = null;
-  if (req.benchmark && aligned) {
-    const b = simpleReturns(req.benchmark.prices);
-    bench = b.length >= T ? tail(b, T) : null;
-  } else if (aligned)
+  const bench = alignedBenchmark(req, aligned);
+  if (!req.benchmark && aligned)
     warnings.push({
       code: 'NO_BENCHMARK',
       path: 'benchmark',
@@ -77,6 +96,10 @@ export function riskModel(
       });
       warnings.push(...mc.warnings);
       return mc.result;
+    },
+    contributions(w) {
+      if (!aligned || T < MIN_MOMENT_OBSERVATIONS) return null;
+      return riskContributions(aligned, w);
     },
   };
 }

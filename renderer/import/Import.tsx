@@ -4,15 +4,22 @@
  * every rejected row with its line, column and reason; a file imported before (same SHA-256) is
  * said to be a duplicate and not saved twice unless asked.
  */
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { RpcError } from '../../src/contract/common';
 import type { OpInput } from '../../src/contract/operations';
-import { call } from '../shared/api';
+import { call, isCancelled } from '../shared/api';
+import { ErrorBox } from '../shared/ErrorBox';
 import { formatOf, readForImport } from '../shared/files';
 import { dateTime, money, num, pct, shortHash } from '../shared/format';
 import type { ImportReport, PortfolioImport, PortfolioSummary, PriceImport } from '../shared/types';
-import { Empty } from '../shared/ui';
 import { linkToPortfolio } from '../portfolios/Portfolios';
+import {
+  INITIAL_CHOOSER,
+  PricesChooser,
+  type ChooserState,
+  type MergePrices,
+} from './PricesChooser';
+import './import.css';
 
 type Kind = 'portfolio' | 'prices';
 
@@ -35,7 +42,9 @@ const DATE_FORMATS: DateFormat[] = [
 type Outcome =
   | { kind: 'portfolio'; value: PortfolioImport }
   | { kind: 'prices'; value: PriceImport }
-  | { kind: 'error'; error: RpcError };
+  | { kind: 'error'; error: RpcError }
+  /** The user cancelled after `ms` milliseconds. */
+  | { kind: 'cancelled'; ms: number; filename: string };
 
 /** What the view keeps while another view is shown (held by App). */
 export interface ImportUi {
@@ -43,9 +52,33 @@ export interface ImportUi {
   outcome: Outcome | null;
   /** Incremented when an import answer arrives (either way): tests wait on it. */
   seq: number;
+  /** The series chooser of the last price import. */
+  prices: ChooserState;
 }
 
-export const INITIAL_IMPORT_UI: ImportUi = { kind: 'portfolio', outcome: null, seq: 0 };
+export const INITIAL_IMPORT_UI: ImportUi = {
+  kind: 'portfolio',
+  outcome: null,
+  seq: 0,
+  prices: INITIAL_CHOOSER,
+};
+
+/** Seconds with one decimal, for the elapsed time of a running import: 3210 → "3.2 s". */
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
+/** Milliseconds since `start` (performance.now()), ticking every 100 ms while start is set. */
+function useElapsed(start: number | null): number {
+  const [now, setNow] = useState(0);
+  useEffect(() => {
+    if (start === null) return;
+    setNow(performance.now());
+    const t = setInterval(() => setNow(performance.now()), 100);
+    return () => clearInterval(t);
+  }, [start]);
+  return start === null ? 0 : Math.max(0, now - start);
+}
 
 /** What happened when an import was put into the editor; `warn` when it is incomplete. */
 export interface Note {
@@ -80,8 +113,8 @@ export function ImportView({
   /** Called after anything was saved (the portfolio list changes). */
   onImported: () => void;
   onUsePortfolio: (content: unknown, label: string) => void;
-  /** Merges a price history into the editor's request; returns a message for the user. */
-  onMergePrices: (history: NonNullable<PriceImport['price_history']>, label: string) => Note;
+  /** Previews or merges chosen imported series into the editor's request (see mergeSeries). */
+  onMergePrices: MergePrices;
 }) {
   const fileRef = useRef<HTMLInputElement | null>(null);
   const [file, setFile] = useState<File | null>(null);
@@ -92,9 +125,12 @@ export function ImportView({
   const [decimal, setDecimal] = useState<'.' | ','>('.');
   const [layout, setLayout] = useState<'' | 'long' | 'wide'>('');
   const [dateFormat, setDateFormat] = useState('');
-  const [running, setRunning] = useState(false);
+  const [startedAt, setStartedAt] = useState<number | null>(null);
   const [formError, setFormError] = useState<string | null>(null);
   const [used, setUsed] = useState<Note | null>(null);
+  const abortRef = useRef<AbortController | null>(null);
+  const running = startedAt !== null;
+  const elapsed = useElapsed(startedAt);
 
   const kind = ui.kind;
   const detected = file ? formatOf(file.name) : null;
@@ -122,13 +158,37 @@ export function ImportView({
       setFormError('Portfolio value must be a positive number (or left empty).');
       return;
     }
-    setRunning(true);
+    // One import at a time: a new one (or Cancel) aborts the one before, whose answer is ignored.
+    abortRef.current?.abort();
+    const ctl = new AbortController();
+    abortRef.current = ctl;
+    const t0 = performance.now();
+    setStartedAt(t0);
+    const finish = (outcome: Outcome) => {
+      // A newer import replaced this one: its answer (or its cancellation) is stale.
+      if (abortRef.current !== ctl) return;
+      abortRef.current = null;
+      setStartedAt(null);
+      setUi((u) => ({ ...u, outcome, seq: u.seq + 1, prices: INITIAL_CHOOSER }));
+    };
+    const cancelled = (): Outcome => ({
+      kind: 'cancelled',
+      ms: performance.now() - t0,
+      filename: file.name,
+    });
     let content: string;
     try {
       content = await readForImport(file, effective);
     } catch (e) {
-      setRunning(false);
+      if (abortRef.current === ctl) {
+        abortRef.current = null;
+        setStartedAt(null);
+      }
       setFormError(`Could not read “${file.name}”: ${e instanceof Error ? e.message : String(e)}`);
+      return;
+    }
+    if (ctl.signal.aborted) {
+      finish(cancelled());
       return;
     }
     const common = {
@@ -138,36 +198,58 @@ export function ImportView({
       allow_duplicate: allowDuplicate,
       ...(target ? { portfolio_id: target } : {}),
     };
+    const signal = { signal: ctl.signal };
     let outcome: Outcome;
     if (kind === 'portfolio') {
-      const r = await call('importPortfolio', {
-        ...common,
-        format: effective,
-        ...(name.trim() ? { name: name.trim() } : {}),
-        ...(pv !== undefined ? { portfolio_value: pv } : {}),
-      });
-      outcome = r.ok ? { kind: 'portfolio', value: r.value } : { kind: 'error', error: r.error };
+      const r = await call(
+        'importPortfolio',
+        {
+          ...common,
+          format: effective,
+          ...(name.trim() ? { name: name.trim() } : {}),
+          ...(pv !== undefined ? { portfolio_value: pv } : {}),
+        },
+        signal,
+      );
+      outcome = r.ok
+        ? { kind: 'portfolio', value: r.value }
+        : isCancelled(r.error)
+          ? cancelled()
+          : { kind: 'error', error: r.error };
     } else {
-      const r = await call('importPrices', {
-        ...common,
-        format: effective === 'xlsx' ? 'xlsx' : 'csv',
-        ...(layout ? { layout } : {}),
-        ...(dateFormat ? { date_format: dateFormat as DateFormat } : {}),
-      });
-      outcome = r.ok ? { kind: 'prices', value: r.value } : { kind: 'error', error: r.error };
+      // Each series over its own range comes back too, so choosing series and the date policy
+      // afterwards needs no second trip to the engine.
+      const r = await call(
+        'importPrices',
+        {
+          ...common,
+          format: effective === 'xlsx' ? 'xlsx' : 'csv',
+          date_policy: 'own_range',
+          ...(layout ? { layout } : {}),
+          ...(dateFormat ? { date_format: dateFormat as DateFormat } : {}),
+        },
+        signal,
+      );
+      outcome = r.ok
+        ? { kind: 'prices', value: r.value }
+        : isCancelled(r.error)
+          ? cancelled()
+          : { kind: 'error', error: r.error };
     }
-    setRunning(false);
-    setUi((u) => ({ ...u, outcome, seq: u.seq + 1 }));
-    if (outcome.kind !== 'error' && outcome.value.portfolio) onImported();
+    finish(outcome);
+    if ((outcome.kind === 'portfolio' || outcome.kind === 'prices') && outcome.value.portfolio)
+      onImported();
   };
+
+  // Leaving the view does not stop an import: its answer still lands in App's ImportUi.
 
   const outcome = ui.outcome;
   const state = running
     ? 'running'
     : !outcome
       ? 'idle'
-      : outcome.kind === 'error'
-        ? 'error'
+      : outcome.kind === 'error' || outcome.kind === 'cancelled'
+        ? outcome.kind
         : outcome.value.ok
           ? 'ok'
           : 'rejected';
@@ -334,6 +416,21 @@ export function ImportView({
           >
             {running ? 'Importing…' : kind === 'portfolio' ? 'Import portfolio' : 'Import prices'}
           </button>
+          {running ? (
+            <span className="import-progress" role="status">
+              <span className="elapsed small" data-testid="import-elapsed">
+                {seconds(elapsed)}
+              </span>
+              <button
+                type="button"
+                className="btn"
+                data-testid="import-cancel"
+                onClick={() => abortRef.current?.abort()}
+              >
+                Cancel
+              </button>
+            </span>
+          ) : null}
           {file ? (
             <span className="muted small" data-testid="import-file-name">
               {file.name} · {num(file.size / 1024, 1)} KB
@@ -348,23 +445,17 @@ export function ImportView({
       </form>
 
       {outcome?.kind === 'error' ? (
-        <div className="errors" role="alert" data-testid="import-error">
-          <div className="errors-title">
-            {outcome.error.code}: {outcome.error.message}
-          </div>
-          {outcome.error.details?.length ? (
-            <ul>
-              {outcome.error.details.map((d, i) => (
-                <li key={i}>
-                  <span className="path">{d.path}</span> {d.message}
-                </li>
-              ))}
-            </ul>
-          ) : null}
+        <ErrorBox error={outcome.error} title="The file was not imported" testId="import-error" />
+      ) : null}
+
+      {outcome?.kind === 'cancelled' ? (
+        <div className="note-warn small" role="status" data-testid="import-cancelled">
+          Import of “{outcome.filename}” cancelled after {seconds(outcome.ms)}. Nothing was put into
+          the editor; the engine may still finish reading the file and list it in the audit trail.
         </div>
       ) : null}
 
-      {outcome && outcome.kind !== 'error' ? (
+      {outcome && (outcome.kind === 'portfolio' || outcome.kind === 'prices') ? (
         <section className="detail" data-testid="import-result" data-ok={outcome.value.ok}>
           <ReportHead
             report={outcome.value.report}
@@ -416,13 +507,12 @@ export function ImportView({
             />
           ) : null}
           {outcome.kind === 'prices' && outcome.value.ok ? (
-            <PricesPreview
+            <PricesChooser
+              key={ui.seq}
               imp={outcome.value}
-              used={used}
-              onMerge={() => {
-                const h = outcome.value.price_history;
-                if (h) setUsed(onMergePrices(h, outcome.value.report.filename));
-              }}
+              state={ui.prices}
+              setState={(f) => setUi((u) => ({ ...u, prices: f(u.prices) }))}
+              onMerge={onMergePrices}
             />
           ) : null}
           <Mapping report={outcome.value.report} />
@@ -662,68 +752,6 @@ function PortfolioPreview({
               <td className="n">{pct(a.target_weight)}</td>
               <td className="n">{num(a.price, 2)}</td>
               <td className="n">{a.holdings?.length ?? 0}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
-  );
-}
-
-function PricesPreview({
-  imp,
-  used,
-  onMerge,
-}: {
-  imp: PriceImport;
-  used: Note | null;
-  onMerge: () => void;
-}) {
-  const h = imp.price_history;
-  return (
-    <div className="block" data-testid="import-prices">
-      <div className="block-head">
-        <h4 className="sub-title">Price history</h4>
-        <span className="muted small">
-          {imp.series.length} series · {h ? h.dates.length : 0} common dates
-          {imp.dropped_dates
-            ? ` (${imp.dropped_dates} date${imp.dropped_dates === 1 ? '' : 's'} dropped: not every series has a price on it)`
-            : ''}
-        </span>
-        <span className="spacer" />
-        <button
-          type="button"
-          className="btn primary-outline"
-          data-testid="import-merge"
-          disabled={!h}
-          title="Adds this price history to the request in the editor (replacing any it has)"
-          onClick={onMerge}
-        >
-          Merge into request
-        </button>
-      </div>
-      <UsedNote note={used} />
-      {!h ? (
-        <Empty>
-          Fewer than two dates on which every series has a price: nothing to add to a request.
-        </Empty>
-      ) : null}
-      <table className="grid compact">
-        <thead>
-          <tr>
-            <th>Symbol</th>
-            <th>First date</th>
-            <th>Last date</th>
-            <th className="n">Prices</th>
-          </tr>
-        </thead>
-        <tbody>
-          {imp.series.map((s) => (
-            <tr key={s.symbol} data-testid="import-series-row" data-symbol={s.symbol}>
-              <td className="strong">{s.symbol}</td>
-              <td>{s.first_date ?? '—'}</td>
-              <td>{s.last_date ?? '—'}</td>
-              <td className="n">{s.count}</td>
             </tr>
           ))}
         </tbody>

@@ -75,7 +75,10 @@ describe('shipped scenarios', () => {
     const c = weight(out, 'Crypto');
     expect(c.post_trade_band_status).toBe('outside');
     expect(c.band_constraint).toBe('restriction');
-    expect(out.orders.find((o) => o.security === 'Crypto')?.status).toBe('restricted');
+    // Crypto is ordered through its holdings (BTC, ETH): every one of its orders is restricted.
+    const crypto = out.orders.filter((o) => o.asset === 'Crypto');
+    expect(crypto.map((o) => o.security)).toEqual(['BTC', 'ETH']);
+    for (const o of crypto) expect(o.status).toBe('restricted');
     // Everything else still ends inside its band.
     for (const w of out.weights.filter((x) => x.asset !== 'Crypto'))
       expect(w.post_trade_band_status).toBe('inside');

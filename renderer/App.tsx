@@ -1,6 +1,9 @@
-import { memo, useCallback, useEffect, useState } from 'react';
+import { memo, useCallback, useEffect, useRef, useState } from 'react';
 import type { RpcError } from '../src/contract/common';
-import { call, callUnchecked, hasToken, transport } from './shared/api';
+import { call, callUnchecked, hasToken, isCancelled, transport } from './shared/api';
+import { ErrorBox } from './shared/ErrorBox';
+import { ThemeToggle } from './shared/ThemeToggle';
+import { useData } from './shared/useData';
 import { prettyJson } from './shared/json';
 import { MethodControl } from './workstation/MethodControl';
 import { requestOrder } from './shared/order';
@@ -11,9 +14,12 @@ import {
   type RequestError,
 } from './workstation/RequestPanel';
 import { ResultTabs } from './workstation/ResultTabs';
-import type { PortfolioSummary, PriceImport, RebalanceResponse, Scenario } from './shared/types';
+import type { PortfolioSummary, RebalanceResponse, Scenario } from './shared/types';
 import { AuditView } from './audit/Audit';
-import { ImportView, INITIAL_IMPORT_UI, type ImportUi, type Note } from './import/Import';
+import { ImportView, INITIAL_IMPORT_UI, type ImportUi } from './import/Import';
+import { mergeSeries } from './import/merge';
+import type { MergePrices } from './import/PricesChooser';
+import { AgentsPage } from './agents/AgentsPage';
 import { PolicyView } from './agents/Policy';
 import { PortfoliosView } from './portfolios/Portfolios';
 import { INITIAL_RUNS_UI, RunsView, type RunsUi } from './runs/Runs';
@@ -25,14 +31,19 @@ const VIEWS = [
   { id: 'import', label: 'Import' },
   { id: 'portfolios', label: 'Portfolios' },
   { id: 'audit', label: 'Audit' },
+  { id: 'agents', label: 'Agents' },
   { id: 'policy', label: 'Policy' },
 ] as const;
 type View = (typeof VIEWS)[number]['id'];
 
 interface RunState {
-  state: 'idle' | 'running' | 'done' | 'error';
-  /** Incremented when a run finishes (either way): tests and the UI wait on it, not on time. */
+  state: 'idle' | 'running' | 'done' | 'error' | 'cancelled';
+  /** Incremented when a run finishes (any way): tests and the UI wait on it, not on time. */
   seq: number;
+  /** performance.now() when the running request was sent (for the elapsed seconds). */
+  startedAt: number | null;
+  /** Seconds the last cancelled run had been waiting when it was cancelled. */
+  cancelledAfter: number | null;
   result: RebalanceResponse | null;
   label: string | null;
   ranText: string | null;
@@ -42,10 +53,42 @@ interface RunState {
   hasBenchmark: boolean;
 }
 
-interface Health {
-  version: string;
-  ok: boolean;
-  message?: string;
+/**
+ * What the status dot says. `health` needs no token, every other operation does: the dot is
+ * green only when the engine answers AND this page is authorised (the scenarios loaded).
+ */
+type Link =
+  | { state: 'connecting' }
+  | { state: 'down'; message: string }
+  | { state: 'checking'; version: string }
+  | { state: 'denied'; version: string; code: string }
+  | { state: 'failing'; version: string; message: string }
+  | { state: 'ok'; version: string };
+
+const DOT: Record<Link['state'], string> = {
+  connecting: 'wait',
+  checking: 'wait',
+  down: 'down',
+  denied: 'warn',
+  failing: 'warn',
+  ok: 'up',
+};
+
+function linkText(l: Link): string {
+  switch (l.state) {
+    case 'connecting':
+      return 'connecting…';
+    case 'down':
+      return `engine unreachable: ${l.message}`;
+    case 'checking':
+      return `engine ${l.version} · checking access…`;
+    case 'denied':
+      return `engine ${l.version} · this page is not signed in`;
+    case 'failing':
+      return `engine ${l.version} · not answering: ${l.message}`;
+    case 'ok':
+      return `engine ${l.version}`;
+  }
 }
 
 /** Where the editor's text came from (a scenario, a saved run, a portfolio, an import). */
@@ -55,22 +98,46 @@ interface Origin {
 }
 
 export function App() {
-  const [health, setHealth] = useState<Health | null>(null);
-  const [scenarios, setScenarios] = useState<Scenario[] | null>(null);
-  const [loadError, setLoadError] = useState<RpcError | null>(null);
+  const { data: health } = useData(() => call('health', {}), []);
+  const { data: scen } = useData(() => call('previewScenarios', {}), []);
+  const scenarios: Scenario[] | null =
+    scen.state === 'ready' ? scen.value.scenarios : scen.state === 'error' ? [] : null;
+  const loadError: RpcError | null = scen.state === 'error' ? scen.error : null;
+  const denied =
+    loadError !== null && (loadError.code === 'UNAUTHORIZED' || loadError.code === 'FORBIDDEN');
+  const link: Link =
+    health.state === 'loading'
+      ? { state: 'connecting' }
+      : health.state === 'error'
+        ? { state: 'down', message: health.error.message }
+        : denied
+          ? { state: 'denied', version: health.value.version, code: loadError.code }
+          : loadError
+            ? { state: 'failing', version: health.value.version, message: loadError.message }
+            : scen.state === 'loading'
+              ? { state: 'checking', version: health.value.version }
+              : { state: 'ok', version: health.value.version };
   const [selected, setSelected] = useState<string | null>(null);
   const [text, setText] = useState('');
   const [origin, setOrigin] = useState<Origin | null>(null);
   const [tab, setTab] = useState<string>('portfolio');
   const [view, setView] = useState<View>('workstation');
-  const [portfolios, setPortfolios] = useState<PortfolioSummary[]>([]);
-  const [portfoliosLoading, setPortfoliosLoading] = useState(true);
+  // The portfolio list feeds the Runs filter, the Import target and the Portfolios view; it is
+  // loaded when one of those views opens, not for the workstation.
+  const { data: portfolioList, reload: reloadPortfolios } = useData(
+    () => (view !== 'workstation' ? call('listPortfolios', {}) : null),
+    [view],
+  );
+  const portfolios: PortfolioSummary[] = portfolioList.value?.portfolios ?? EMPTY_PORTFOLIOS;
+  const portfoliosLoading = portfolioList.state === 'loading';
   const [openPortfolio, setOpenPortfolio] = useState<string | null>(null);
   const [runsUi, setRunsUi] = useState<RunsUi>(INITIAL_RUNS_UI);
   const [importUi, setImportUi] = useState<ImportUi>(INITIAL_IMPORT_UI);
   const [run, setRun] = useState<RunState>({
     state: 'idle',
     seq: 0,
+    startedAt: null,
+    cancelledAfter: null,
     result: null,
     label: null,
     ranText: null,
@@ -79,41 +146,8 @@ export function App() {
     hasBenchmark: false,
   });
 
-  const reloadPortfolios = useCallback(() => {
-    setPortfoliosLoading(true);
-    void call('listPortfolios', {}).then((r) => {
-      setPortfoliosLoading(false);
-      if (r.ok) setPortfolios(r.value.portfolios);
-    });
-  }, []);
-
-  useEffect(() => {
-    let live = true;
-    void call('health', {}).then((r) => {
-      if (!live) return;
-      setHealth(
-        r.ok
-          ? { ok: true, version: r.value.version }
-          : { ok: false, version: '', message: r.error.message },
-      );
-    });
-    void call('previewScenarios', {}).then((r) => {
-      if (!live) return;
-      if (r.ok) setScenarios(r.value.scenarios);
-      else {
-        setLoadError(r.error);
-        setScenarios([]);
-      }
-    });
-    return () => {
-      live = false;
-    };
-  }, []);
-
-  // The portfolio list feeds the Runs filter, the Import target and the Portfolios view.
-  useEffect(() => {
-    if (view !== 'workstation') reloadPortfolios();
-  }, [view, reloadPortfolios]);
+  /** The running rebalance's abort handle; null when none runs. */
+  const running = useRef<AbortController | null>(null);
 
   const pick = useCallback((s: Scenario) => {
     const t = prettyJson(s.request);
@@ -132,45 +166,17 @@ export function App() {
     setRun((r) => ({ ...r, error: null }));
   }, []);
 
-  const mergePrices = useCallback(
-    (history: NonNullable<PriceImport['price_history']>, filename: string): Note => {
+  const mergePrices = useCallback<MergePrices>(
+    (imported, chosen, apply) => {
+      // Only the chosen series are added or replaced; the rest stays aligned (mergeSeries).
       const parsed = parseRequest(text);
-      if (
-        text.trim() === '' ||
-        !parsed.ok ||
-        parsed.value === null ||
-        typeof parsed.value !== 'object' ||
-        Array.isArray(parsed.value)
-      ) {
-        return {
-          text: 'The editor holds no request to merge into: load a scenario, portfolio or run first.',
-          warn: true,
-        };
-      }
-      const req: Record<string, unknown> = {
-        ...(parsed.value as Record<string, unknown>),
-        price_history: history,
-      };
-      setText(prettyJson(req));
-      const assets = Array.isArray(req.assets)
-        ? (req.assets as { asset?: unknown; holdings?: { holding?: unknown }[] }[])
-        : [];
-      const have = new Set(Object.keys(history.prices));
-      const missing = assets
-        .filter(
-          (a) =>
-            !have.has(String(a.asset)) &&
-            !(a.holdings?.length && a.holdings.every((h) => have.has(String(h.holding)))),
-        )
-        .map((a) => String(a.asset));
-      const covered = assets.length - missing.length;
-      return {
-        text:
-          `Prices from ${filename} (${history.dates.length} dates) are in the request: ` +
-          `${covered} of ${assets.length} assets covered` +
-          (missing.length ? `; no prices for ${missing.join(', ')}.` : '.'),
-        warn: missing.length > 0,
-      };
+      const out = mergeSeries(
+        text.trim() !== '' && parsed.ok ? parsed.value : null,
+        imported,
+        chosen,
+      );
+      if (apply && out.ok) setText(prettyJson(out.request));
+      return out;
     },
     [text],
   );
@@ -183,14 +189,32 @@ export function App() {
       setRun((r) => ({ ...r, state: 'error', seq: r.seq + 1, error: parsed.error }));
       return;
     }
-    setRun((r) => ({ ...r, state: 'running', error: null }));
+    const ac = new AbortController();
+    running.current = ac;
     const t0 = performance.now();
-    const res = await callUnchecked('rebalance', parsed.value);
+    setRun((r) => ({ ...r, state: 'running', startedAt: t0, error: null }));
+    const res = await callUnchecked('rebalance', parsed.value, { signal: ac.signal });
     const ms = performance.now() - t0;
+    // A newer run superseded this one: its answer is not the one to show.
+    if (running.current !== ac) return;
+    running.current = null;
+    if (!res.ok && isCancelled(res.error)) {
+      // Back to what was shown before; the engine may still finish and save this run.
+      setRun((r) => ({
+        ...r,
+        state: 'cancelled',
+        seq: r.seq + 1,
+        startedAt: null,
+        cancelledAfter: ms / 1000,
+      }));
+      return;
+    }
     if (res.ok) {
       setRun((r) => ({
         state: 'done',
         seq: r.seq + 1,
+        startedAt: null,
+        cancelledAfter: null,
         result: res.value,
         label: label ?? 'Edited request',
         ranText: text,
@@ -203,10 +227,14 @@ export function App() {
         ...r,
         state: 'error',
         seq: r.seq + 1,
+        startedAt: null,
+        cancelledAfter: null,
         error: { kind: 'engine', error: res.error },
       }));
     }
   }, [text, origin]);
+
+  const cancelRun = useCallback(() => running.current?.abort(), []);
 
   const editorRequest = useCallback(():
     { ok: true; value: unknown } | { ok: false; message: string } => {
@@ -240,21 +268,22 @@ export function App() {
             </button>
           ))}
         </nav>
-        <div className="topbar-meta">
+        <div className="topbar-meta" title={linkText(link)}>
           <span
-            className={`dot ${health === null ? 'wait' : health.ok ? 'up' : 'down'}`}
+            className={`dot ${DOT[link.state]}`}
+            data-testid="engine-dot"
+            data-state={link.state}
             aria-hidden
           />
-          <span data-testid="engine-status">
-            {health === null
-              ? 'connecting…'
-              : health.ok
-                ? `engine ${health.version}`
-                : `engine unreachable: ${health.message ?? ''}`}
+          <span className="engine-status" data-testid="engine-status" data-state={link.state}>
+            {linkText(link)}
           </span>
           <span className="sep">·</span>
-          <span data-testid="transport">
-            {transport() === 'ipc' ? 'desktop (IPC)' : 'browser mode (local HTTP API)'}
+          <span
+            data-testid="transport"
+            title={transport() === 'ipc' ? 'desktop (IPC)' : 'browser mode (local HTTP API)'}
+          >
+            {transport() === 'ipc' ? 'desktop (IPC)' : 'browser mode'}
           </span>
         </div>
         <div
@@ -263,29 +292,30 @@ export function App() {
           data-state={run.state}
           data-seq={run.seq}
         >
-          {run.state === 'running'
-            ? 'Running…'
-            : run.state === 'error'
-              ? 'Last run failed'
-              : run.state === 'done' && r
-                ? `${run.label ?? ''} · ${run.ms !== null ? `${run.ms.toFixed(0)} ms` : ''} · input ${r.metadata.input_hash.slice(0, 10)}`
-                : 'No run yet'}
+          {run.state === 'running' ? (
+            <>
+              Running… <Elapsed since={run.startedAt} />
+            </>
+          ) : run.state === 'error' ? (
+            'Last run failed'
+          ) : run.state === 'cancelled' ? (
+            'Last run cancelled'
+          ) : run.state === 'done' && r ? (
+            `${run.label ?? ''} · ${run.ms !== null ? `${run.ms.toFixed(0)} ms` : ''} · input ${r.metadata.input_hash.slice(0, 10)}`
+          ) : (
+            'No run yet'
+          )}
         </div>
+        <ThemeToggle />
       </header>
 
       <div className="body">
         <aside className="side">
           <div className="side-section">
             <h2 className="side-title">Scenarios</h2>
-            {loadError ? (
-              <div className="errors" data-testid="load-error" role="alert">
-                <div className="errors-title">{loadError.code}</div>
-                <div className="small">
-                  {loadError.code === 'UNAUTHORIZED' && !hasToken()
-                    ? 'This page needs the address the server printed at start-up (it ends with ?token=…). Open that address again.'
-                    : loadError.message}
-                </div>
-              </div>
+            {loadError && !denied ? <ErrorBox error={loadError} testId="load-error" /> : null}
+            {denied ? (
+              <div className="muted small">Not available until this page is signed in.</div>
             ) : null}
             <ScenarioList scenarios={scenarios} selected={selected} onPick={pick} />
           </div>
@@ -307,8 +337,15 @@ export function App() {
           />
         </aside>
 
-        {view === 'workstation' ? <Results run={run} tab={tab} onTab={setTab} /> : null}
-        {view === 'runs' ? (
+        {denied && loadError ? (
+          <main className="main">
+            <SignInNeeded error={loadError} />
+          </main>
+        ) : null}
+        {!denied && view === 'workstation' ? (
+          <Results run={run} tab={tab} onTab={setTab} onCancel={cancelRun} />
+        ) : null}
+        {!denied && view === 'runs' ? (
           <main className="main" data-testid="main-runs">
             <RunsView
               ui={runsUi}
@@ -318,7 +355,7 @@ export function App() {
             />
           </main>
         ) : null}
-        {view === 'import' ? (
+        {!denied && view === 'import' ? (
           <main className="main" data-testid="main-import">
             <ImportView
               ui={importUi}
@@ -330,7 +367,7 @@ export function App() {
             />
           </main>
         ) : null}
-        {view === 'portfolios' ? (
+        {!denied && view === 'portfolios' ? (
           <main className="main" data-testid="main-portfolios">
             <PortfoliosView
               portfolios={portfolios}
@@ -353,14 +390,19 @@ export function App() {
             />
           </main>
         ) : null}
-        {view === 'audit' ? (
+        {!denied && view === 'audit' ? (
           <main className="main" data-testid="main-audit">
             <AuditView />
           </main>
         ) : null}
-        {view === 'policy' ? (
+        {!denied && view === 'policy' ? (
           <main className="main" data-testid="main-policy">
             <PolicyView />
+          </main>
+        ) : null}
+        {!denied && view === 'agents' ? (
+          <main className="main" data-testid="main-agents">
+            <AgentsPage scenarios={scenarios} editorRequest={editorRequest} />
           </main>
         ) : null}
       </div>
@@ -376,14 +418,31 @@ const Results = memo(function Results({
   run,
   tab,
   onTab,
+  onCancel,
 }: {
   run: RunState;
   tab: string;
   onTab: (t: string) => void;
+  onCancel: () => void;
 }) {
   const r = run.result;
   return (
     <main className="main" data-testid="results">
+      {run.state === 'running' ? (
+        <RunProgress startedAt={run.startedAt} onCancel={onCancel} />
+      ) : null}
+      {run.state === 'cancelled' ? (
+        <div className="banner banner-info" data-testid="run-cancelled" role="status">
+          Run cancelled after {run.cancelledAfter !== null ? run.cancelledAfter.toFixed(1) : '?'} s
+          (the engine may still finish and save the run; see <strong>Runs</strong>).
+          {r ? (
+            <>
+              {' '}
+              Showing the previous result: <strong>{run.label}</strong>.
+            </>
+          ) : null}
+        </div>
+      ) : null}
       {r ? (
         <>
           {run.state === 'error' ? (
@@ -433,4 +492,79 @@ const Results = memo(function Results({
 
 function hasKey(o: unknown, key: string): boolean {
   return o !== null && typeof o === 'object' && (o as Record<string, unknown>)[key] != null;
+}
+
+const EMPTY_PORTFOLIOS: PortfolioSummary[] = [];
+
+/** Whole seconds since `since` (performance.now() time), updated every quarter second. */
+function Elapsed({ since }: { since: number | null }) {
+  const [now, setNow] = useState(() => performance.now());
+  useEffect(() => {
+    const t = window.setInterval(() => setNow(performance.now()), 250);
+    return () => window.clearInterval(t);
+  }, []);
+  const s = since === null ? 0 : Math.max(0, Math.floor((now - since) / 1000));
+  return <span data-testid="run-elapsed">{s} s</span>;
+}
+
+/**
+ * Shown while a rebalance runs: elapsed time and Cancel. Cancel stops waiting and returns to the
+ * previous result; the engine cannot be interrupted mid-computation, so it may still finish and
+ * save the run (the note after cancelling says so).
+ */
+function RunProgress({ startedAt, onCancel }: { startedAt: number | null; onCancel: () => void }) {
+  return (
+    <div className="run-progress" data-testid="run-progress" role="status">
+      <span className="spinner" aria-hidden />
+      <span>
+        Running the rebalance… <Elapsed since={startedAt} />
+      </span>
+      <span className="muted small">
+        A large Monte Carlo (many paths × a long horizon) can take several seconds.
+      </span>
+      <span className="spacer" />
+      <button type="button" className="btn" data-testid="run-cancel" onClick={onCancel}>
+        Cancel
+      </button>
+    </div>
+  );
+}
+
+/**
+ * The page was opened without its token (or with a stale one): `health` answers without one, but
+ * every other operation needs it. Says in full what to open instead.
+ */
+function SignInNeeded({ error }: { error: RpcError }) {
+  const noToken = !hasToken();
+  return (
+    <section className="signin" data-testid="load-error" data-code={error.code} role="alert">
+      <h2>This page is not signed in to the local engine</h2>
+      <p>
+        The engine is running, but it answers only pages that carry its access token, and{' '}
+        {noToken
+          ? 'this address has none.'
+          : 'the token this tab remembers was refused (the engine may have been started with another data directory).'}{' '}
+        <span className="muted">
+          (Engine answer: {error.code}, {error.message}.)
+        </span>
+      </p>
+      <h3>What to do</h3>
+      <ol>
+        <li>
+          Open the address the engine printed when it started. It looks like{' '}
+          <code>http://127.0.0.1:PORT/?token=…</code> (the line “ready at …” in the terminal that
+          runs <code>npm start</code>; in the desktop app, File → Copy Local API Address).
+        </li>
+        <li>
+          Or add <code>?token=</code> followed by the contents of the file <code>api-token</code> in
+          the data directory (by default <code>~/.smart-portfolio-rebalancer/api-token</code>, or{' '}
+          <code>SPR_DATA_DIR/api-token</code>) to this address.
+        </li>
+      </ol>
+      <p className="muted small">
+        The token is removed from the address bar as soon as the page reads it, and kept only for
+        this tab.
+      </p>
+    </section>
+  );
 }

@@ -56,7 +56,7 @@ function Timeline({ steps }: { steps: AgentStep[] }) {
             type="button"
             className="btn"
             data-testid="agents-toggle-all"
-            aria-label={allOpen ? 'Collapse every step' : 'Expand every step'}
+            title={allOpen ? 'Collapse every step' : 'Expand every step'}
             onClick={() => setOpen(allOpen ? new Set() : new Set(steps.map((s) => s.step)))}
           >
             {allOpen ? 'Collapse all' : 'Expand all'}
@@ -68,7 +68,7 @@ function Timeline({ steps }: { steps: AgentStep[] }) {
           This result has no step records (it was saved before the agents existed).
         </Empty>
       ) : (
-        <div className="table-wrap">
+        <div tabIndex={0} className="table-wrap">
           <table
             className="grid dense agents-table"
             data-testid="agents-table"
@@ -265,7 +265,8 @@ export function ResultBadge({ result }: { result: string }) {
   );
 }
 
-function SupervisorChecks({ checks }: { checks: SupervisorCheck[] }) {
+/** Every policy check of a run: value, limit, result, what a breach does, and why. */
+export function SupervisorChecks({ checks }: { checks: SupervisorCheck[] }) {
   const titleId = useId();
   const breached = checks.filter((c) => c.result === 'breach').length;
   const near = checks.filter((c) => c.result === 'near' || c.result === 'warn').length;
@@ -281,7 +282,7 @@ function SupervisorChecks({ checks }: { checks: SupervisorCheck[] }) {
           are counts
         </span>
       </div>
-      <div className="table-wrap">
+      <div tabIndex={0} className="table-wrap">
         <table className="grid dense" data-testid="checks-table" aria-labelledby={titleId}>
           <thead>
             <tr>
@@ -350,7 +351,7 @@ function DataHealthView({ r }: { r: RebalanceResponse }) {
       {dh.findings.length === 0 ? (
         <Empty testId="data-health-clean">No finding: every data-health check passed.</Empty>
       ) : (
-        <div className="table-wrap">
+        <div tabIndex={0} className="table-wrap">
           <table className="grid dense" data-testid="findings-table" aria-labelledby={titleId}>
             <thead>
               <tr>

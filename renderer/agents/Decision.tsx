@@ -1,8 +1,8 @@
 /**
  * The top of every result: the Supervisor Agent's decision (APPROVED / REVIEW_REQUIRED /
- * REJECTED) with the policy version and every reason, a person's approval or rejection (a note
- * is required, one decision per run), and the exceptions the agents raised: data-health findings
- * for review and orders blocked by a pre-trade control.
+ * REJECTED) with the policy version and every reason, and a person's approval or rejection (a
+ * note is required, one decision per run). The exceptions the agents raised (blocked orders,
+ * data-health findings) are listed under it by workstation/Exceptions.
  */
 import { useEffect, useId, useState } from 'react';
 import type { RpcError } from '../../src/contract/common';
@@ -13,10 +13,10 @@ import {
   fromRunApproval,
   rememberApproval,
   rememberedApproval,
-  stageLabel,
   type KnownApproval,
 } from './agents';
 import { call } from '../shared/api';
+import { ErrorBox } from '../shared/ErrorBox';
 import { dateTime, shortHash } from '../shared/format';
 import type { RebalanceResponse } from '../shared/types';
 
@@ -40,7 +40,7 @@ export function DecisionBanner({
   const [note, setNote] = useState('');
   const [actor, setActor] = useState('');
   const [busy, setBusy] = useState<'approve' | 'reject' | null>(null);
-  const [error, setError] = useState<RpcError | null>(null);
+  const [error, setError] = useState<{ kind: 'approve' | 'reject'; error: RpcError } | null>(null);
   const noteId = useId();
   const titleId = useId();
 
@@ -76,7 +76,7 @@ export function DecisionBanner({
       onDecided?.(a);
       return;
     }
-    setError(res.error);
+    setError({ kind, error: res.error });
     if (res.error.code === 'CONFLICT') {
       // Someone decided meanwhile (another window, a script): show their decision.
       const got = await call('getRun', { run_id: runId });
@@ -162,7 +162,7 @@ export function DecisionBanner({
       ) : (
         <div className="decision-form" data-testid="decision-form">
           <label className="decision-note" htmlFor={noteId}>
-            <span>Note</span>
+            <span>Note (required)</span>
             <input
               id={noteId}
               type="text"
@@ -215,95 +215,16 @@ export function DecisionBanner({
         </div>
       )}
       {error ? (
-        <div
-          className="decision-error"
-          role="alert"
-          data-testid="decision-error"
-          data-code={error.code}
-        >
-          <strong>{error.code}</strong>: {error.message}
-        </div>
+        <ErrorBox
+          error={error.error}
+          testId="decision-error"
+          title={
+            error.error.code === 'CONFLICT'
+              ? 'This run cannot be decided again'
+              : `The ${error.kind === 'approve' ? 'approval' : 'rejection'} was not recorded`
+          }
+        />
       ) : null}
-    </section>
-  );
-}
-
-/**
- * Data-health findings a person should look at (severity review or block) and orders a
- * pre-trade control blocked; nothing when there are none. Warnings-only findings are listed in
- * the Agents tab.
- */
-export function AgentExceptions({ r }: { r: RebalanceResponse }) {
-  const titleId = useId();
-  const findings = (r.data_health?.findings ?? []).filter((f) => f.severity !== 'warn');
-  const blocked = (r.execution?.orders ?? []).filter((o) => o.status === 'blocked');
-  if (findings.length === 0 && blocked.length === 0) return null;
-  const parts = [
-    findings.length
-      ? `${findings.length} data-health finding${findings.length === 1 ? '' : 's'} for review`
-      : '',
-    blocked.length ? `${blocked.length} order${blocked.length === 1 ? '' : 's'} blocked` : '',
-  ].filter(Boolean);
-  return (
-    <section
-      className="exceptions agent-exceptions"
-      aria-labelledby={titleId}
-      data-testid="agent-exceptions"
-      data-findings={findings.length}
-      data-blocked={blocked.length}
-    >
-      <h3 id={titleId}>{parts.join(' · ')}</h3>
-      {findings.length ? (
-        <ul className="exc-list" data-testid="exception-findings" aria-label="Data-health findings">
-          {findings.map((f, i) => (
-            <li
-              key={i}
-              data-testid="exception-finding"
-              data-check={f.check}
-              data-severity={f.severity}
-            >
-              <span className={`badge sev-${f.severity}`}>{f.severity}</span> <code>{f.check}</code>{' '}
-              <span className="path">{f.path}</span> {f.message}
-            </li>
-          ))}
-        </ul>
-      ) : null}
-      {blocked.length ? (
-        <ul className="exc-list" data-testid="exception-blocked" aria-label="Blocked orders">
-          {blocked.map((o) => (
-            <li
-              key={`${o.sequence}`}
-              data-testid="exception-blocked-order"
-              data-security={o.security}
-            >
-              <span className="badge q-blocked">blocked</span> #{o.sequence}{' '}
-              <strong>
-                {o.action} {o.security}
-              </strong>{' '}
-              <span className="muted">
-                ({stageLabel(o.stage)}
-                {o.children > 1 ? `, child ${o.child}/${o.children}` : ''})
-              </span>{' '}
-              by{' '}
-              {o.blocked_by.map((c) => (
-                <code key={c} className="blocked-by">
-                  {c}
-                </code>
-              ))}
-              {': '}
-              <span className="small">
-                {o.controls
-                  .filter((c) => !c.passed)
-                  .map((c) => c.message)
-                  .join('; ')}
-              </span>
-            </li>
-          ))}
-        </ul>
-      ) : null}
-      <p className="small muted">
-        Details: the Agents tab (data health, supervisor checks) and Trades (execution queue).
-      </p>
     </section>
   );
 }

@@ -125,7 +125,7 @@ export function PolicyView() {
           type="button"
           className="btn"
           data-testid="policy-refresh"
-          aria-label="Reload the policy in force"
+          title="Reload the policy in force"
           onClick={() => void load()}
         >
           Refresh
@@ -183,7 +183,7 @@ export function PolicyView() {
               type="button"
               className="btn primary"
               data-testid="policy-save"
-              aria-label="Store as a new policy version"
+              title="Store as a new policy version"
               disabled={!dirty || save.state === 'saving'}
               onClick={() => void doSave()}
             >
@@ -193,7 +193,7 @@ export function PolicyView() {
               type="button"
               className="btn"
               data-testid="policy-revert"
-              aria-label="Discard the edits"
+              title="Discard the edits"
               disabled={!dirty}
               onClick={() => {
                 setText(prettyJson(policy));

@@ -3,13 +3,15 @@
  * (each event's hash covers the previous hash). The view shows the latest events, newest first,
  * and "Verify chain" walks the whole chain in the engine and reports the first broken link.
  */
-import { Fragment, useCallback, useEffect, useState } from 'react';
-import type { RpcError } from '../../src/contract/common';
+import { Fragment, useRef, useState } from 'react';
+import type { Result, RpcError } from '../../src/contract/common';
 import { call } from '../shared/api';
+import { ErrorBox } from '../shared/ErrorBox';
 import { dateTime, shortHash } from '../shared/format';
 import { prettyJson } from '../shared/json';
 import type { AuditEvent, AuditVerification } from '../shared/types';
 import { Empty } from '../shared/ui';
+import { useData } from '../shared/useData';
 
 const SHOW = 100;
 
@@ -49,6 +51,29 @@ async function lastSeq(): Promise<{ ok: true; seq: number } | { ok: false; error
   return { ok: true, seq: hi };
 }
 
+/** Events with seq in (after, after + limit], newest first. */
+async function page(after: number, limit: number): Promise<Result<AuditEvent[]>> {
+  const r = await call('listAudit', { after_seq: Math.max(0, after), limit });
+  return r.ok ? { ok: true, value: [...r.value.events].reverse() } : r;
+}
+
+/** The latest SHOW events, newest first, and the seq after which they start. */
+async function latest(): Promise<Result<{ events: AuditEvent[]; from: number }>> {
+  const last = await lastSeq();
+  if (!last.ok) return last;
+  const from = Math.max(0, last.seq - SHOW);
+  const p = await page(from, SHOW);
+  return p.ok ? { ok: true, value: { events: p.value, from } } : p;
+}
+
+/** Older events loaded on top of one answer of `latest` (the one whose seq is `base`). */
+interface Older {
+  base: number;
+  events: AuditEvent[];
+  oldest: number | null;
+  error: RpcError | null;
+}
+
 type Verify =
   | { state: 'idle' }
   | { state: 'running' }
@@ -56,55 +81,33 @@ type Verify =
   | { state: 'error'; error: RpcError };
 
 export function AuditView() {
-  const [events, setEvents] = useState<AuditEvent[]>([]);
-  const [state, setState] = useState<'loading' | 'ready' | 'error'>('loading');
-  const [error, setError] = useState<RpcError | null>(null);
-  const [oldest, setOldest] = useState<number | null>(null);
-  const [seq, setSeq] = useState(0);
+  const { data, reload } = useData(latest, []);
+  const dataSeq = useRef(data.seq);
+  dataSeq.current = data.seq;
+  const [older, setOlder] = useState<Older>({ base: -1, events: [], oldest: null, error: null });
   const [verify, setVerify] = useState<Verify>({ state: 'idle' });
   const [open, setOpen] = useState<number | null>(null);
 
-  /** Events with seq in (after, after + limit], newest first. */
-  const page = useCallback(async (after: number, limit: number) => {
-    const r = await call('listAudit', { after_seq: Math.max(0, after), limit });
-    return r.ok ? { ok: true as const, events: [...r.value.events].reverse() } : r;
-  }, []);
+  const extra = older.base === data.seq ? older : null;
+  const events = [...(data.value?.events ?? []), ...(extra?.events ?? [])];
+  const oldest = extra?.oldest ?? data.value?.from ?? null;
+  const error = data.error ?? extra?.error ?? null;
+  const state = data.state;
+  const seq = data.seq;
 
-  const load = useCallback(async () => {
-    setState('loading');
-    const last = await lastSeq();
-    if (!last.ok) {
-      setError(last.error);
-      setState('error');
-      setSeq((n) => n + 1);
-      return;
-    }
-    const from = Math.max(0, last.seq - SHOW);
-    const p = await page(from, SHOW);
-    if (!p.ok) {
-      setError(p.error);
-      setState('error');
-    } else {
-      setEvents(p.events);
-      setOldest(from);
-      setError(null);
-      setState('ready');
-    }
-    setSeq((n) => n + 1);
-  }, [page]);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
-
-  const older = async () => {
+  const loadOlder = async () => {
     if (oldest === null || oldest <= 0) return;
+    const base = data.seq;
     const from = Math.max(0, oldest - SHOW);
     const p = await page(from, oldest - from);
-    if (p.ok) {
-      setEvents((e) => [...e, ...p.events]);
-      setOldest(from);
-    } else setError(p.error);
+    // A refresh finished meanwhile: these events belong to the list it replaced.
+    if (dataSeq.current !== base) return;
+    setOlder((o) => {
+      const prev = o.base === base ? o : { base, events: [], oldest: null, error: null };
+      return p.ok
+        ? { base, events: [...prev.events, ...p.value], oldest: from, error: null }
+        : { ...prev, error: p.error };
+    });
   };
 
   const doVerify = async () => {
@@ -121,12 +124,7 @@ export function AuditView() {
           {events.length} latest event{events.length === 1 ? '' : 's'}, newest first
         </span>
         <span className="spacer" />
-        <button
-          type="button"
-          className="btn"
-          data-testid="audit-refresh"
-          onClick={() => void load()}
-        >
+        <button type="button" className="btn" data-testid="audit-refresh" onClick={reload}>
           Refresh
         </button>
         <button
@@ -143,10 +141,7 @@ export function AuditView() {
       <VerifyLine verify={verify} />
 
       {error ? (
-        <div className="errors" role="alert" data-testid="audit-error">
-          <div className="errors-title">{error.code}</div>
-          <div className="small">{error.message}</div>
-        </div>
+        <ErrorBox error={error} title="The audit log could not be read" testId="audit-error" />
       ) : null}
 
       <div className="list-box tall">
@@ -229,7 +224,7 @@ export function AuditView() {
               type="button"
               className="btn"
               data-testid="audit-older"
-              onClick={() => void older()}
+              onClick={() => void loadOlder()}
             >
               Show {Math.min(SHOW, oldest)} older
             </button>
@@ -261,9 +256,8 @@ function VerifyLine({ verify }: { verify: Verify }) {
   }
   if (verify.state === 'error') {
     return (
-      <div className="errors" role="alert" data-testid="audit-verify-result" data-state="error">
-        <div className="errors-title">Verification failed: {verify.error.code}</div>
-        <div className="small">{verify.error.message}</div>
+      <div data-testid="audit-verify-result" data-state="error">
+        <ErrorBox error={verify.error} title="The chain could not be verified" />
       </div>
     );
   }

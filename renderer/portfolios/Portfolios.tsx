@@ -4,12 +4,14 @@
  * the runs made from it are filed under it; the editor's request can be saved as a new portfolio
  * or as a new version of the open one. Older versions stay readable.
  */
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { RpcError } from '../../src/contract/common';
 import { call } from '../shared/api';
+import { ErrorBox } from '../shared/ErrorBox';
 import { dateTime, money, shortHash } from '../shared/format';
-import type { PortfolioDetail, PortfolioSummary } from '../shared/types';
+import type { PortfolioDetail, PortfolioSummary, RebalanceRequest } from '../shared/types';
 import { Empty } from '../shared/ui';
+import { useData } from '../shared/useData';
 
 /** The stored content, linked to its portfolio so the runs made from it are filed under it. */
 export function linkToPortfolio(content: unknown, portfolioId: string): unknown {
@@ -157,22 +159,15 @@ export function PortfoliosView({
           </div>
         ) : null}
         {save.state === 'error' ? (
-          <div className="errors" role="alert" data-testid="portfolio-save-error">
-            <div className="errors-title">
-              {save.error.code === 'BAD_REQUEST' && save.error.details?.length
+          <ErrorBox
+            error={save.error}
+            testId="portfolio-save-error"
+            title={
+              save.error.details?.length
                 ? `Not saved: ${save.error.details.length} problem${save.error.details.length === 1 ? '' : 's'}`
-                : `Not saved: ${save.error.message}`}
-            </div>
-            {save.error.details?.length ? (
-              <ul>
-                {save.error.details.map((d, i) => (
-                  <li key={i}>
-                    <span className="path">{d.path}</span> {d.message}
-                  </li>
-                ))}
-              </ul>
-            ) : null}
-          </div>
+                : 'Not saved'
+            }
+          />
         ) : null}
       </div>
 
@@ -230,13 +225,6 @@ export function PortfoliosView({
   );
 }
 
-interface ContentShape {
-  portfolio_value?: number;
-  currency?: string;
-  assets?: { asset: string }[];
-  price_history?: { dates: string[] };
-}
-
 function PortfolioPanel({
   summary,
   onLoad,
@@ -247,27 +235,19 @@ function PortfolioPanel({
   onShowRuns: (portfolioId: string) => void;
 }) {
   const [version, setVersion] = useState(summary.latest_version);
-  const [detail, setDetail] = useState<PortfolioDetail | null>(null);
-  const [error, setError] = useState<RpcError | null>(null);
-  const [loaded, setLoaded] = useState(false);
+  /** Which version was loaded into the editor (the note shows for that version only). */
+  const [loaded, setLoaded] = useState<number | null>(null);
+  const { data } = useData(
+    () => call('getPortfolio', { portfolio_id: summary.portfolio_id, version }),
+    [summary.portfolio_id, version],
+  );
+  const detail: PortfolioDetail | null = data.value;
+  const error = data.error;
 
-  useEffect(() => {
-    let live = true;
-    setLoaded(false);
-    void call('getPortfolio', { portfolio_id: summary.portfolio_id, version }).then((r) => {
-      if (!live) return;
-      if (r.ok) {
-        setDetail(r.value);
-        setError(null);
-      } else setError(r.error);
-    });
-    return () => {
-      live = false;
-    };
-  }, [summary.portfolio_id, version]);
-
-  const c = (detail?.content ?? {}) as ContentShape;
-  const state = error ? 'error' : detail && detail.version === version ? 'ready' : 'loading';
+  // A version's content is the rebalance request as saved (validated by the engine on save); the
+  // contract types it `unknown` because versions saved by older engines may lack newer fields.
+  const c = (detail?.content ?? {}) as Partial<RebalanceRequest>;
+  const state = data.state;
   return (
     <section
       className="detail"
@@ -305,7 +285,7 @@ function PortfolioPanel({
                 linkToPortfolio(detail.content, detail.portfolio_id),
                 `${detail.name} v${detail.version}`,
               );
-              setLoaded(true);
+              setLoaded(detail.version);
             }}
           >
             Load into editor
@@ -313,12 +293,9 @@ function PortfolioPanel({
         </div>
       </div>
       {error ? (
-        <div className="errors" role="alert">
-          <div className="errors-title">{error.code}</div>
-          <div className="small">{error.message}</div>
-        </div>
+        <ErrorBox error={error} title="This version could not be read" testId="portfolio-error" />
       ) : null}
-      {loaded ? (
+      {loaded === version ? (
         <div className="note-ok small" data-testid="portfolio-loaded">
           Version {version} is in the request editor, linked to this portfolio.
         </div>

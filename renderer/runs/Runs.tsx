@@ -3,10 +3,12 @@
  * same result views as a live run, with its saved input; it can be replayed (is the output still
  * byte-identical?), exported, loaded back into the editor, or compared with another run.
  */
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useRef, useState } from 'react';
 import type { RpcError } from '../../src/contract/common';
 import { approvalOf, decisionWording, type KnownApproval } from '../agents/agents';
 import { call } from '../shared/api';
+import { CompareTable, type CompareRow } from '../shared/Compare';
+import { ErrorBox } from '../shared/ErrorBox';
 import { download } from '../shared/files';
 import { dateTime, DASH, duration, num, pct, pp, shortHash } from '../shared/format';
 import { prettyJson } from '../shared/json';
@@ -21,7 +23,8 @@ import type {
   RunKind,
   RunSummary,
 } from '../shared/types';
-import { ActionBadge, Empty, signClass } from '../shared/ui';
+import { ActionBadge, Empty } from '../shared/ui';
+import { useData } from '../shared/useData';
 import { RISK_ROWS } from '../workstation/views/Risk';
 
 const PAGE = 25;
@@ -54,13 +57,14 @@ export const INITIAL_RUNS_UI: RunsUi = {
   tab: 'portfolio',
 };
 
-interface ListState {
-  state: 'loading' | 'ready' | 'error';
+/** Pages loaded with "Load more" on top of one first page (the one whose seq is `base`). */
+interface MorePages {
+  base: number;
   runs: RunSummary[];
-  next: string | null;
+  /** The cursor after the last page loaded; undefined before the first "more" page. */
+  next: string | null | undefined;
+  loading: boolean;
   error: RpcError | null;
-  /** Incremented on every page that arrives: tests wait on it. */
-  seq: number;
 }
 
 export function RunsView({
@@ -74,67 +78,71 @@ export function RunsView({
   portfolios: PortfolioSummary[];
   onLoadInput: (input: unknown, label: string) => void;
 }) {
-  const [list, setList] = useState<ListState>({
-    state: 'loading',
-    runs: [],
-    next: null,
-    error: null,
-    seq: 0,
-  });
-  const [reload, setReload] = useState(0);
   /** Decisions taken in this view since the list was loaded (shown before a reload). */
   const [decided, setDecided] = useState<Record<string, KnownApproval>>({});
   const names = new Map(portfolios.map((p) => [p.portfolio_id, p.name]));
 
   const fetchPage = useCallback(
-    async (cursor: string | null) => {
-      const r = await call('listRuns', {
+    (cursor: string | null) =>
+      call('listRuns', {
         limit: PAGE,
         ...(ui.kind ? { kind: ui.kind } : {}),
         ...(ui.portfolio ? { portfolio_id: ui.portfolio } : {}),
         ...(cursor ? { cursor } : {}),
-      });
-      return r;
-    },
+      }),
     [ui.kind, ui.portfolio],
   );
 
-  useEffect(() => {
-    let live = true;
-    setList((l) => ({ ...l, state: 'loading' }));
-    void fetchPage(null).then((r) => {
-      if (!live) return;
-      setList((l) =>
-        r.ok
-          ? {
-              state: 'ready',
-              runs: r.value.runs,
-              next: r.value.next_cursor,
-              error: null,
-              seq: l.seq + 1,
-            }
-          : { ...l, state: 'error', error: r.error, seq: l.seq + 1 },
-      );
-    });
-    return () => {
-      live = false;
-    };
-  }, [fetchPage, reload]);
+  // The first page follows the filters (stale answers for an earlier filter are dropped by
+  // useData); "Load more" pages are kept only on top of the first page they were loaded after.
+  const { data: first, reload } = useData(() => fetchPage(null), [fetchPage]);
+  const firstSeq = useRef(first.seq);
+  firstSeq.current = first.seq;
+  const [more, setMore] = useState<MorePages>({
+    base: -1,
+    runs: [],
+    next: undefined,
+    loading: false,
+    error: null,
+  });
+  /** "Load more" answers that arrived; with first.seq it makes the view's data-seq. */
+  const [moreArrived, setMoreArrived] = useState(0);
+  const extra = more.base === first.seq ? more : null;
+  const list = {
+    runs: [...(first.value?.runs ?? []), ...(extra?.runs ?? [])],
+    next: extra && extra.next !== undefined ? extra.next : (first.value?.next_cursor ?? null),
+    state:
+      first.state === 'loading' || extra?.loading
+        ? 'loading'
+        : first.error || extra?.error
+          ? 'error'
+          : 'ready',
+    error: first.error ?? extra?.error ?? null,
+    seq: first.seq + moreArrived,
+  };
 
   const loadMore = async () => {
     if (!list.next) return;
-    setList((l) => ({ ...l, state: 'loading' }));
+    const base = first.seq;
+    setMore((m) =>
+      m.base === base
+        ? { ...m, loading: true, error: null }
+        : { base, runs: [], next: undefined, loading: true, error: null },
+    );
     const r = await fetchPage(list.next);
-    setList((l) =>
+    setMoreArrived((n) => n + 1);
+    // The filters changed (or the list reloaded) meanwhile: this page belongs to the old list.
+    if (firstSeq.current !== base) return;
+    setMore((m) =>
       r.ok
         ? {
-            state: 'ready',
-            runs: [...l.runs, ...r.value.runs],
+            base,
+            runs: [...m.runs, ...r.value.runs],
             next: r.value.next_cursor,
+            loading: false,
             error: null,
-            seq: l.seq + 1,
           }
-        : { ...l, state: 'error', error: r.error, seq: l.seq + 1 },
+        : { ...m, loading: false, error: r.error },
     );
   };
 
@@ -203,12 +211,7 @@ export function RunsView({
             ))}
           </select>
         </label>
-        <button
-          type="button"
-          className="btn"
-          data-testid="runs-refresh"
-          onClick={() => setReload((n) => n + 1)}
-        >
+        <button type="button" className="btn" data-testid="runs-refresh" onClick={reload}>
           Refresh
         </button>
         <button
@@ -223,12 +226,7 @@ export function RunsView({
         </button>
       </div>
 
-      {list.error ? (
-        <div className="errors" role="alert" data-testid="runs-error">
-          <div className="errors-title">{list.error.code}</div>
-          <div className="small">{list.error.message}</div>
-        </div>
-      ) : null}
+      {list.error ? <ErrorBox error={list.error} testId="runs-error" /> : null}
 
       <div className="list-box">
         <table className="grid clickable" data-testid="runs-table">
@@ -254,7 +252,7 @@ export function RunsView({
               const open = ui.openId === r.run_id && !ui.compare;
               const ticked = ui.selected.includes(r.run_id);
               const pl = portfolioLabel(r);
-              const decision = decisionOfSummary(r);
+              const decision = r.decision;
               const approval = decided[r.run_id] ?? approvalOf(r);
               return (
                 <tr
@@ -377,12 +375,6 @@ function StatusBadge({ status }: { status: RunSummary['status'] }) {
   );
 }
 
-/** The supervisor's decision of a listed run; null for runs saved before the agents (or failed). */
-function decisionOfSummary(r: RunSummary): string | null {
-  const d = (r as { decision?: unknown }).decision;
-  return typeof d === 'string' ? d : null;
-}
-
 function DecisionBadge({ decision }: { decision: string | null }) {
   if (!decision) return <span className="muted">{DASH}</span>;
   const w = decisionWording(decision);
@@ -440,27 +432,16 @@ function RunPanel({
   onLoadInput: (input: unknown, label: string) => void;
   onDecided: (runId: string, a: KnownApproval) => void;
 }) {
-  const [detail, setDetail] = useState<RunDetail | null>(null);
-  const [error, setError] = useState<RpcError | null>(null);
+  const { data: run } = useData(() => call('getRun', { run_id: runId }), [runId]);
+  const detail: RunDetail | null = run.value;
+  const error = run.error;
   const [replay, setReplay] = useState<
     { state: 'running' } | { state: 'done'; value: ReplayResult } | { state: 'error'; e: RpcError }
   >();
   const [csvError, setCsvError] = useState<RpcError | null>(null);
   const [loaded, setLoaded] = useState(false);
 
-  useEffect(() => {
-    let live = true;
-    void call('getRun', { run_id: runId }).then((r) => {
-      if (!live) return;
-      if (r.ok) setDetail(r.value);
-      else setError(r.error);
-    });
-    return () => {
-      live = false;
-    };
-  }, [runId]);
-
-  const state = error ? 'error' : detail ? 'ready' : 'loading';
+  const state = run.state;
   const result = detail ? asRebalance(detail) : null;
 
   const doReplay = async () => {
@@ -555,16 +536,14 @@ function RunPanel({
       ) : null}
       {replay ? <ReplayLine replay={replay} /> : null}
       {csvError ? (
-        <div className="errors" role="alert">
-          <div className="errors-title">Trades CSV: {csvError.code}</div>
-          <div className="small">{csvError.message}</div>
-        </div>
+        <ErrorBox
+          error={csvError}
+          title="The orders CSV could not be made"
+          testId="run-csv-error"
+        />
       ) : null}
       {error ? (
-        <div className="errors" role="alert" data-testid="run-error">
-          <div className="errors-title">{error.code}</div>
-          <div className="small">{error.message}</div>
-        </div>
+        <ErrorBox error={error} title="The run could not be opened" testId="run-error" />
       ) : null}
       {state === 'loading' ? <div className="muted small">Loading run…</div> : null}
 
@@ -641,9 +620,8 @@ function ReplayLine({
   }
   if (replay.state === 'error') {
     return (
-      <div className="errors" role="alert" data-testid="run-replay-result" data-state="error">
-        <div className="errors-title">Replay failed: {replay.e.code}</div>
-        <div className="small">{replay.e.message}</div>
+      <div data-testid="run-replay-result" data-state="error">
+        <ErrorBox error={replay.e} title="Replay failed" />
       </div>
     );
   }
@@ -701,7 +679,7 @@ function DiffTable({
   labels: [string, string];
 }) {
   return (
-    <div className="table-wrap">
+    <div tabIndex={0} className="table-wrap">
       <table className="grid compact" data-testid={testId}>
         <thead>
           <tr>
@@ -740,20 +718,10 @@ function ComparePanel({
   names: Map<string, string>;
   onClose: () => void;
 }) {
-  const [cmp, setCmp] = useState<Comparison | null>(null);
-  const [error, setError] = useState<RpcError | null>(null);
-  useEffect(() => {
-    let live = true;
-    void call('compareRuns', { a, b }).then((r) => {
-      if (!live) return;
-      if (r.ok) setCmp(r.value);
-      else setError(r.error);
-    });
-    return () => {
-      live = false;
-    };
-  }, [a, b]);
-  const state = error ? 'error' : cmp ? 'ready' : 'loading';
+  const { data } = useData(() => call('compareRuns', { a, b }), [a, b]);
+  const cmp = data.value;
+  const error = data.error;
+  const state = data.state;
   const side = (s: RunSummary, tag: string) => (
     <div className="cmp-side">
       <span className="cmp-tag">{tag}</span>
@@ -785,10 +753,7 @@ function ComparePanel({
         </div>
       </div>
       {error ? (
-        <div className="errors" role="alert" data-testid="compare-error">
-          <div className="errors-title">{error.code}</div>
-          <div className="small">{error.message}</div>
-        </div>
+        <ErrorBox error={error} title="The runs could not be compared" testId="compare-error" />
       ) : null}
       {state === 'loading' ? <div className="muted small">Comparing…</div> : null}
       {cmp ? <Comparison cmp={cmp} /> : null}
@@ -827,34 +792,23 @@ function Comparison({ cmp }: { cmp: Comparison }) {
           {cmp.trade_changes.length === 0 ? (
             <div className="muted small">Same trades.</div>
           ) : (
-            <table className="grid compact" data-testid="compare-trades">
-              <thead>
-                <tr>
-                  <th>Asset</th>
-                  <th>A</th>
-                  <th className="n">A value</th>
-                  <th>B</th>
-                  <th className="n">B value</th>
-                  <th className="n">Δ value</th>
-                </tr>
-              </thead>
-              <tbody>
-                {cmp.trade_changes.map((t) => {
-                  // An asset in only one run has no change to show, just its trade there.
-                  const d = t.a && t.b ? t.b.signed_trade_value - t.a.signed_trade_value : null;
-                  return (
-                    <tr key={t.asset} data-testid="compare-trade-row" data-asset={t.asset}>
-                      <td className="strong">{t.asset}</td>
-                      <td>{t.a ? <Action a={t.a.action} /> : <span className="muted">—</span>}</td>
-                      <td className="n">{t.a ? num(t.a.signed_trade_value, 2) : DASH}</td>
-                      <td>{t.b ? <Action a={t.b.action} /> : <span className="muted">—</span>}</td>
-                      <td className="n">{t.b ? num(t.b.signed_trade_value, 2) : DASH}</td>
-                      <td className={`n ${signClass(d)}`}>{num(d, 2)}</td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
+            <CompareTable
+              testId="compare-trades"
+              labelHead="Asset"
+              heads={['A value', 'B value', 'Δ value']}
+              caption="Trade changes: signed trade value in run A and run B, and the change"
+              rows={cmp.trade_changes.map((t): CompareRow => ({
+                key: t.asset,
+                label: t.asset,
+                // An asset in only one run has no change to show, just its trade there.
+                a: t.a ? t.a.signed_trade_value : undefined,
+                b: t.b ? t.b.signed_trade_value : undefined,
+                aTag: t.a ? <Action a={t.a.action} /> : null,
+                bTag: t.b ? <Action a={t.b.action} /> : null,
+                testId: 'compare-trade-row',
+                data: { 'data-asset': t.asset },
+              }))}
+            />
           )}
         </div>
         <div>
@@ -865,32 +819,26 @@ function Comparison({ cmp }: { cmp: Comparison }) {
           {cmp.risk_changes.length === 0 ? (
             <div className="muted small">Same risk figures.</div>
           ) : (
-            <table className="grid compact" data-testid="compare-risk">
-              <thead>
-                <tr>
-                  <th>Metric</th>
-                  <th className="n">A</th>
-                  <th className="n">B</th>
-                  <th className="n">Δ</th>
-                </tr>
-              </thead>
-              <tbody>
-                {cmp.risk_changes.map((m) => {
-                  const row = riskRow(m.metric);
-                  const fmt = row?.fmt ?? ((x: number | null) => num(x, 4));
-                  return (
-                    <tr key={m.metric} data-testid="compare-risk-row" data-metric={m.metric}>
-                      <td title={row?.help}>{row?.label ?? m.metric}</td>
-                      <td className="n">{fmt(m.a)}</td>
-                      <td className="n">{fmt(m.b)}</td>
-                      <td className={`n ${signClass(m.delta)}`}>
-                        {row?.diff === 'pp' ? pp(m.delta) : num(m.delta, 2)}
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
+            <CompareTable
+              testId="compare-risk"
+              labelHead="Metric"
+              caption="Risk changes of the current portfolio between run A and run B"
+              rows={cmp.risk_changes.map((m): CompareRow => {
+                const row = riskRow(m.metric);
+                return {
+                  key: m.metric,
+                  label: row?.label ?? m.metric,
+                  labelTitle: row?.help,
+                  a: m.a,
+                  b: m.b,
+                  delta: m.delta,
+                  fmt: row?.fmt ?? ((x: number | null) => num(x, 4)),
+                  fmtDelta: row?.diff === 'pp' ? (x) => pp(x) : (x) => num(x, 2),
+                  testId: 'compare-risk-row',
+                  data: { 'data-metric': m.metric },
+                };
+              })}
+            />
           )}
         </div>
       </div>
@@ -903,26 +851,21 @@ function Comparison({ cmp }: { cmp: Comparison }) {
           {cmp.target_changes.length === 0 ? (
             <div className="muted small">Same optimized targets.</div>
           ) : (
-            <table className="grid compact" data-testid="compare-targets">
-              <thead>
-                <tr>
-                  <th>Asset</th>
-                  <th className="n">A</th>
-                  <th className="n">B</th>
-                  <th className="n">Δ</th>
-                </tr>
-              </thead>
-              <tbody>
-                {cmp.target_changes.map((t) => (
-                  <tr key={t.asset} data-testid="compare-target-row" data-asset={t.asset}>
-                    <td className="strong">{t.asset}</td>
-                    <td className="n">{pct(t.a)}</td>
-                    <td className="n">{pct(t.b)}</td>
-                    <td className="n">{t.a !== null && t.b !== null ? pp(t.b - t.a) : DASH}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <CompareTable
+              testId="compare-targets"
+              labelHead="Asset"
+              fmt={(x) => pct(x)}
+              fmtDelta={(x) => pp(x)}
+              caption="Optimized target weights in run A and run B, and the change in percentage points"
+              rows={cmp.target_changes.map((t): CompareRow => ({
+                key: t.asset,
+                label: t.asset,
+                a: t.a,
+                b: t.b,
+                testId: 'compare-target-row',
+                data: { 'data-asset': t.asset },
+              }))}
+            />
           )}
         </div>
         <div>

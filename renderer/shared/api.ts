@@ -133,15 +133,60 @@ function buildRequest(
   return { url: path, init: { method: def.method, headers, body: JSON.stringify(rest) } };
 }
 
-async function callHttp(op: OpName, input: unknown): Promise<Result<unknown>> {
+/** Options of one call. */
+export interface CallOptions {
+  /**
+   * Aborting stops waiting for the answer and resolves the call with `cancelledError()` at once.
+   * Over HTTP the request is aborted; the engine may still finish the work it started (and, for
+   * a rebalance, save the run), so the UI must say "cancelled", not "undone".
+   */
+  signal?: AbortSignal | undefined;
+}
+
+/** The message of the error a cancelled call resolves with; see `isCancelled`. */
+export const CANCELLED_MESSAGE = 'cancelled';
+
+/** The error a call resolves with when its signal aborts (code INTERNAL, message 'cancelled'). */
+export function cancelledError(): RpcError {
+  return { code: 'INTERNAL', message: CANCELLED_MESSAGE };
+}
+
+/**
+ * True when a call's error means "the user cancelled", not "the engine failed".
+ *
+ * Example: `const r = await call('rebalance', req, { signal }); if (!r.ok && isCancelled(r.error)) …`
+ */
+export function isCancelled(error: RpcError): boolean {
+  return error.code === 'INTERNAL' && error.message === CANCELLED_MESSAGE;
+}
+
+/** Resolves with the cancelled error once `signal` aborts (never, without a signal). */
+function whenAborted(signal: AbortSignal | undefined): Promise<Result<never>> {
+  return new Promise((resolve) => {
+    if (!signal) return;
+    const done = () => resolve({ ok: false, error: cancelledError() });
+    if (signal.aborted) done();
+    else signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+async function callHttp(
+  op: OpName,
+  input: unknown,
+  signal: AbortSignal | undefined,
+): Promise<Result<unknown>> {
   const def = operations[op] as OperationDef;
   const obj = (input !== null && typeof input === 'object' ? input : {}) as Record<string, unknown>;
   const { url, init } = buildRequest(def, obj);
+  if (signal) init.signal = signal;
   let res: Response;
+  let text: string;
   try {
     // Relative to the page: the server serves the UI and the API from one origin.
     res = await fetch(new URL(url.replace(/^\//, ''), document.baseURI).href, init);
+    text = await res.text();
   } catch (e) {
+    if (signal?.aborted) return { ok: false, error: cancelledError() };
     return {
       ok: false,
       error: {
@@ -150,7 +195,6 @@ async function callHttp(op: OpName, input: unknown): Promise<Result<unknown>> {
       },
     };
   }
-  const text = await res.text();
   if (res.ok && def.contentType) return { ok: true, value: text };
   let body: unknown = null;
   try {
@@ -171,15 +215,22 @@ async function callHttp(op: OpName, input: unknown): Promise<Result<unknown>> {
  * Calls one operation of the contract and returns its Result envelope; never throws.
  *
  * Example: `const r = await call('health', {}); if (r.ok) r.value.version;`
+ * With `{ signal }` the call can be cancelled; see `CallOptions` and `isCancelled`.
  */
 export async function call<K extends OpName>(
   op: K,
   input: OpInput<K>,
+  options: CallOptions = {},
 ): Promise<Result<OpOutput<K>>> {
+  const { signal } = options;
+  if (signal?.aborted) return { ok: false, error: cancelledError() };
   const bridge = typeof window !== 'undefined' ? window.desktop : undefined;
   if (bridge) {
     try {
-      return (await bridge.invoke(op, input)) as Result<OpOutput<K>>;
+      // IPC has no abort: stop waiting and let the main process finish on its own.
+      return (await Promise.race([bridge.invoke(op, input), whenAborted(signal)])) as Result<
+        OpOutput<K>
+      >;
     } catch (e) {
       return {
         ok: false,
@@ -190,7 +241,7 @@ export async function call<K extends OpName>(
       };
     }
   }
-  return (await callHttp(op, input)) as Result<OpOutput<K>>;
+  return (await callHttp(op, input, signal)) as Result<OpOutput<K>>;
 }
 
 /**
@@ -200,6 +251,7 @@ export async function call<K extends OpName>(
 export async function callUnchecked<K extends OpName>(
   op: K,
   input: unknown,
+  options: CallOptions = {},
 ): Promise<Result<OpOutput<K>>> {
-  return call(op, input as OpInput<K>);
+  return call(op, input as OpInput<K>, options);
 }

@@ -7,12 +7,13 @@ import type {
   Drilldown,
   ForecastAlignment,
   OrderRow,
+  RebalanceRequest,
   RebalanceResponse,
   TradeRow,
   WeightRow,
 } from '../../src/contract/rebalance';
 
-export type { Warning, RebalanceResponse };
+export type { Warning, RebalanceRequest, RebalanceResponse };
 export type Weight = z.infer<typeof WeightRow>;
 export type Trade = TradeRow;
 export type Order = OrderRow;

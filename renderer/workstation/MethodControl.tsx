@@ -1,9 +1,12 @@
 /**
- * The compact Method control above the request editor. It edits `method`, `risk_aversion`,
- * `covariance.estimator` and `whole_lots` in the editor's JSON (renderer/method.ts): the text
- * stays the single source of truth, so what is run is always what the editor shows.
+ * The compact Method control (in the settings form, and above the JSON in Advanced). It edits
+ * `method`, `risk_aversion`, `covariance.estimator`, `covariance.halflife` and `whole_lots` in the
+ * editor's JSON (method.ts): the text stays the single source of truth, so what is run is always
+ * what the editor shows. λ and the half-life are typed as drafts (inputs/state.tsx): a value the
+ * contract refuses is never written nor replaced; it stays in the box, red, with the reason, and
+ * blocks Run until it is fixed.
  */
-import { useEffect, useMemo, useState } from 'react';
+import { useId, useMemo } from 'react';
 import {
   COVARIANCE_ESTIMATORS,
   ESTIMATOR_LABELS,
@@ -16,8 +19,22 @@ import {
   type MethodFields,
 } from './method';
 import type { RebalanceMethod } from '../../src/contract/optimize';
+import { useNumberControl } from './inputs/controls';
+import { SETTINGS } from './inputs/fields';
+import { StandaloneInputs, useInputsOrNull } from './inputs/state';
+import './inputs/inputs.css';
 
 export function MethodControl({ text, onChange }: { text: string; onChange: (t: string) => void }) {
+  // Drafts and the Run block live in the request editor; outside one the control keeps its own.
+  if (useInputsOrNull()) return <MethodFieldsControl text={text} onChange={onChange} />;
+  return (
+    <StandaloneInputs text={text} onChange={onChange}>
+      <MethodFieldsControl text={text} onChange={onChange} />
+    </StandaloneInputs>
+  );
+}
+
+function MethodFieldsControl({ text, onChange }: { text: string; onChange: (t: string) => void }) {
   // Read from the live text (not a deferred copy): a controlled checkbox or select showing a
   // value one render late would flick back under the click. JSON.parse of a year of prices for
   // dozens of assets takes well under a millisecond per key.
@@ -53,9 +70,7 @@ export function MethodControl({ text, onChange }: { text: string; onChange: (t: 
             ))}
           </select>
         </label>
-        {f.method === 'mean_variance' ? (
-          <RiskAversion value={f.risk_aversion} onCommit={(x) => set({ risk_aversion: x })} />
-        ) : null}
+        {f.method === 'mean_variance' ? <RiskAversion /> : null}
       </div>
       {optimized ? (
         <div className="method-row">
@@ -87,6 +102,7 @@ export function MethodControl({ text, onChange }: { text: string; onChange: (t: 
           </label>
         </div>
       ) : null}
+      {optimized && f.estimator === 'ewma' ? <HalfLife /> : null}
       {read.ok ? null : (
         <div className="method-hint" data-testid="method-hint">
           {read.reason}
@@ -97,37 +113,81 @@ export function MethodControl({ text, onChange }: { text: string; onChange: (t: 
 }
 
 /**
- * λ of mean_variance. Typed as a draft (so "0." or an empty box are not rewritten under the
- * cursor) and written to the JSON whenever the draft is a valid number in [0, 10 000].
+ * λ of mean_variance, in [0, 10 000] (the contract's bounds). Typed as a draft: "0." or an empty
+ * box are not rewritten under the cursor, and −5 stays −5 in red, with the reason, blocking Run.
  */
-function RiskAversion({ value, onCommit }: { value: number; onCommit: (x: number) => void }) {
-  const [draft, setDraft] = useState(String(value));
-  useEffect(() => {
-    // The JSON changed from elsewhere (typed in the editor, Revert): follow it.
-    setDraft((d) => (Number(d) === value && d.trim() !== '' ? d : String(value)));
-  }, [value]);
-  const x = Number(draft);
-  const valid = draft.trim() !== '' && Number.isFinite(x) && x >= 0 && x <= 1e4;
+function RiskAversion() {
+  const c = useNumberControl(SETTINGS.risk_aversion, 'Risk aversion λ');
+  const errId = useId();
   return (
-    <label
-      className="method-field lambda"
-      title="Risk aversion λ in max (μ − r_f)ᵀw − λ/2 · wᵀΣw − costs (0 to 10,000)"
-    >
-      <span>λ</span>
-      <input
-        type="text"
-        inputMode="decimal"
-        data-testid="method-risk-aversion"
-        aria-label="Risk aversion λ"
-        aria-invalid={!valid}
-        className={valid ? '' : 'invalid'}
-        value={draft}
-        onChange={(e) => {
-          setDraft(e.target.value);
-          const n = Number(e.target.value);
-          if (e.target.value.trim() !== '' && Number.isFinite(n) && n >= 0 && n <= 1e4) onCommit(n);
-        }}
-      />
-    </label>
+    <>
+      <label
+        className="method-field lambda"
+        title="Risk aversion λ in max (μ − r_f)ᵀw − λ/2 · wᵀΣw − costs (0 to 10,000)"
+      >
+        <span>λ</span>
+        <input
+          type="text"
+          inputMode="decimal"
+          data-testid="method-risk-aversion"
+          data-path="risk_aversion"
+          aria-label="Risk aversion λ"
+          aria-invalid={c.problem !== null}
+          aria-describedby={c.problem ? errId : undefined}
+          className={`${c.problem ? 'invalid' : ''} ${c.isDefault ? 'is-default' : ''}`}
+          value={c.text}
+          onChange={(e) => c.onChange(e.target.value)}
+          onBlur={c.onBlur}
+        />
+      </label>
+      {c.problem ? (
+        <span
+          id={errId}
+          className="method-error"
+          data-testid="method-error"
+          data-source={c.problem.source}
+          role={c.problem.source === 'client' ? 'alert' : undefined}
+        >
+          λ {c.problem.message}
+        </span>
+      ) : null}
+    </>
+  );
+}
+
+/** The EWMA half-life in trading days (ewma only). */
+function HalfLife() {
+  const c = useNumberControl(SETTINGS.halflife, 'EWMA half-life');
+  const errId = useId();
+  return (
+    <div className="method-row">
+      <label className="method-field grow" title={SETTINGS.halflife.description}>
+        <span>Half-life</span>
+        <input
+          type="text"
+          inputMode="decimal"
+          data-testid="method-halflife"
+          data-path="covariance.halflife"
+          aria-label="EWMA half-life in trading days"
+          aria-invalid={c.problem !== null}
+          aria-describedby={c.problem ? errId : undefined}
+          className={`${c.problem ? 'invalid' : ''} ${c.isDefault ? 'is-default' : ''}`}
+          value={c.text}
+          onChange={(e) => c.onChange(e.target.value)}
+          onBlur={c.onBlur}
+        />
+        <span className="unit">days</span>
+      </label>
+      {c.problem ? (
+        <span
+          id={errId}
+          className="method-error"
+          data-testid="method-error"
+          data-source={c.problem.source}
+        >
+          {c.problem.message}
+        </span>
+      ) : null}
+    </div>
   );
 }

@@ -7,7 +7,8 @@ import type { KnownApproval } from '../agents/agents';
 import { money, pct } from '../shared/format';
 import type { RebalanceResponse } from '../shared/types';
 import { AgentsView } from '../agents/Agents';
-import { AgentExceptions, DecisionBanner } from '../agents/Decision';
+import { DecisionBanner } from '../agents/Decision';
+import { Exceptions } from './Exceptions';
 import { DrilldownView } from './views/Drilldown';
 import { HouseViewView } from './views/HouseView';
 import { MonteCarloView } from './views/MonteCarlo';
@@ -17,6 +18,7 @@ import { RiskView, riskWarnings } from './views/Risk';
 import { TradesView } from './views/Trades';
 import { WarningsView } from './views/Warnings';
 import { Kpi } from '../shared/Kpi';
+import { Tabs } from '../shared/Tabs';
 
 export const RESULT_TABS = [
   { id: 'portfolio', label: 'Portfolio & drift' },
@@ -103,45 +105,33 @@ export function ResultTabs({
         approval={target.approval}
         onDecided={target.onDecided}
       />
-      <AgentExceptions r={r} />
+      <Exceptions r={r} onTab={onTab} />
       <Kpis r={r} />
-      <nav className="tabs" role="tablist">
-        {tabs.map((t) => (
-          <button
-            key={t.id}
-            type="button"
-            role="tab"
-            aria-selected={tab === t.id}
-            className={`tab ${tab === t.id ? 'active' : ''}`}
-            data-testid={`tab-${t.id}`}
-            onClick={() => onTab(t.id)}
-          >
-            {t.label}
-            {t.id === 'trades' ? <span className="count">{tradeCount}</span> : null}
-            {t.id === 'warnings' ? (
-              <span className={`count ${warnCount ? 'warn' : ''}`}>{warnCount}</span>
-            ) : null}
-            {t.id === 'agents' ? <AgentsCount r={r} /> : null}
-          </button>
-        ))}
-        {extraTabs.map((t) => (
-          <button
-            key={t.id}
-            type="button"
-            role="tab"
-            aria-selected={tab === t.id}
-            className={`tab tab-extra ${tab === t.id ? 'active' : ''}`}
-            data-testid={`tab-${t.id}`}
-            onClick={() => onTab(t.id)}
-          >
-            {t.label}
-          </button>
-        ))}
-      </nav>
-      <div className={`tab-body ${stale ? 'stale' : ''}`} role="tabpanel">
+      <Tabs
+        label="Result views"
+        tabs={[
+          ...tabs.map((t) => ({
+            id: t.id,
+            label: (
+              <>
+                {t.label}
+                {t.id === 'trades' ? <span className="count">{tradeCount}</span> : null}
+                {t.id === 'warnings' ? (
+                  <span className={`count ${warnCount ? 'warn' : ''}`}>{warnCount}</span>
+                ) : null}
+                {t.id === 'agents' ? <AgentsCount r={r} /> : null}
+              </>
+            ),
+          })),
+          ...extraTabs.map((t) => ({ id: t.id, label: t.label, className: 'tab-extra' })),
+        ]}
+        active={tab}
+        onChange={onTab}
+        panelClassName={`tab-body ${stale ? 'stale' : ''}`}
+      >
         {tab === 'portfolio' ? <PortfolioView r={r} /> : null}
         {tab === 'trades' ? <TradesView r={r} /> : null}
-        {tab === 'optimizer' && opt ? <OptimizerView o={opt} currency={r.currency} /> : null}
+        {tab === 'optimizer' && opt ? <OptimizerView o={opt} currency={r.currency} r={r} /> : null}
         {tab === 'risk' ? <RiskView r={r} hasBenchmark={hasBenchmark} /> : null}
         {tab === 'montecarlo' ? <MonteCarloView r={r} /> : null}
         {tab === 'houseview' ? <HouseViewView r={r} /> : null}
@@ -149,7 +139,7 @@ export function ResultTabs({
         {tab === 'warnings' ? <WarningsView r={r} /> : null}
         {tab === 'agents' ? <AgentsView r={r} /> : null}
         {extra ? extra.render() : null}
-      </div>
+      </Tabs>
     </>
   );
 }

@@ -4,14 +4,20 @@
  * and rejection (a note is required, one decision per run, the API answers 409 afterwards), the
  * Agents tab (step records in order, evidence, supervisor checks, data health), stress tests in
  * Risk, the execution queue in Trades, decisions in the run history, and the Policy view (field
- * errors, a new version, 409 on a stale version). What the UI shows is compared with the
- * engine's own JSON for the same request. The pure wording helpers are tested everywhere.
+ * errors, a new version, 409 on a stale version), the exceptions at the top of a result, and the
+ * Agents view (architecture cards and flow banner from the blueprint, scenario cards running
+ * rebalance → tandem → copilot in one click, approval of a tandem run seen in Runs and Audit, the
+ * brief rendered as text). What the UI shows is compared with the engine's own JSON for the same
+ * request. The pure helpers (wording, exceptions, the one-click flow) are tested everywhere.
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
-import type { RebalanceResponse } from '../../src/contract/rebalance';
+import type { Result } from '../../src/contract/common';
+import { RebalanceRequest, type RebalanceResponse } from '../../src/contract/rebalance';
 import type { App } from '../../src/server/app';
+import { runRebalance } from '../../src/services/rebalance';
 import {
   approvalOf,
   checkValue,
@@ -19,6 +25,23 @@ import {
   evidenceValue,
   FRACTION_CHECKS,
 } from '../../renderer/agents/agents';
+import {
+  flowState,
+  newFlow,
+  runFlow,
+  shortFigure,
+  splitFlowEntry,
+  type Brief,
+  type Blueprint,
+  type FlowDeps,
+  type FlowRun,
+  type Tandem,
+} from '../../renderer/agents/flow';
+import {
+  bandStatuses,
+  dataWarnings,
+  exceptionsOf,
+} from '../../renderer/workstation/exceptionItems';
 import { type Harness, hasChromium, SHOTS, startHarness, warnIfNoChromium } from './harness';
 import { Workstation } from './pages';
 
@@ -47,6 +70,40 @@ const REVIEW_BOOK = {
 };
 
 const CTX = { actor: 'test', transport: 'inprocess' as const };
+
+const SCENARIOS = (
+  JSON.parse(readFileSync(join(import.meta.dirname, '../../resources/scenarios.json'), 'utf8')) as {
+    scenarios: { name: string; request: Record<string, unknown> }[];
+  }
+).scenarios;
+const AUTUMN_2008 = 'Autumn 2008: Lehman and the credit crunch';
+
+/** A shipped scenario's request with some fields replaced. */
+function scenarioRequest(
+  name: string,
+  over: Record<string, unknown> = {},
+): Record<string, unknown> {
+  const s = SCENARIOS.find((x) => x.name === name);
+  if (!s) throw new Error(`no scenario ${name}`);
+  return { ...structuredClone(s.request), ...over };
+}
+
+/**
+ * Autumn 2008 moved fully to target under a 3% turnover cap: the cap binds and leaves assets
+ * outside their band (JPM, XOM, AAPL in the engine's answer), each held back by the cap.
+ */
+const TIGHT_CAP = scenarioRequest(AUTUMN_2008, { rebalance_to: 'full', turnover_limit: 0.03 });
+
+/** Markup a text field might carry; rendered as text it never runs. */
+const XSS_NAME = 'AAA<img src=x onerror="window.__xss=1">';
+
+/** Fractions as the UI shows them (two decimals). */
+const pct2 = (x: number) => `${(x * 100).toFixed(2)}%`;
+
+/*
+ * Overflow checks poll: after a window resize, charts re-measure on their ResizeObserver's next
+ * callback, so the first frame may still be laid out for the previous width.
+ */
 
 /** Scrolls the element to the top of its scrolling container (for a screenshot of what follows). */
 async function toTop(el: Locator): Promise<void> {
@@ -107,6 +164,150 @@ describe('agent wording helpers', () => {
   });
 });
 
+describe('exceptions of a result', () => {
+  const clock = { now: () => new Date(0) };
+  const run = (req: unknown) => runRebalance(RebalanceRequest.parse(req), clock);
+
+  it('lists every asset a binding turnover cap leaves outside, with the constraint', async () => {
+    const r = await run(TIGHT_CAP);
+    const stuck = r.weights.filter((w) => w.post_trade_band_status === 'outside');
+    expect(stuck.length).toBeGreaterThan(0);
+    const items = exceptionsOf(r);
+    expect(items.filter((i) => i.kind === 'band').map((i) => i.subject)).toEqual(
+      stuck.map((w) => w.asset),
+    );
+    for (const w of stuck) {
+      const it = items.find((i) => i.subject === w.asset)!;
+      expect(it.tab).toBe('portfolio');
+      expect(it.reason).toContain(pct2(w.proposed_weight));
+      expect(it.reason).toContain(`${(w.band_lower * 100).toFixed(2)}–${pct2(w.band_upper)}`);
+      expect(it.reason).toContain('turnover cap');
+    }
+    expect(bandStatuses(r).map((b) => [b.asset, b.status, b.constraintCode])).toEqual(
+      r.weights.map((w) => [
+        w.asset,
+        w.post_trade_band_status,
+        w.post_trade_band_status === 'outside' ? w.band_constraint : null,
+      ]),
+    );
+  });
+
+  it('lists blocked orders by control and only data-health findings for review', async () => {
+    const r = await run(REVIEW_BOOK);
+    const items = exceptionsOf(r);
+    const blocked = r.execution.orders.filter((o) => o.status === 'blocked');
+    expect(blocked.length).toBe(2);
+    const got = items.filter((i) => i.kind === 'blocked');
+    expect(got.map((i) => i.subject)).toEqual(blocked.map((o) => o.security));
+    for (const [k, o] of blocked.entries()) {
+      expect(got[k]!.reason).toContain(`order #${o.sequence}`);
+      for (const c of o.blocked_by) expect(got[k]!.reason).toContain(c);
+      expect(got[k]!.tab).toBe('trades');
+    }
+    const review = r.data_health.findings.filter((f) => f.severity !== 'warn');
+    expect(items.filter((i) => i.kind === 'data').map((i) => i.subject)).toEqual(
+      review.map((f) => f.path),
+    );
+    expect(dataWarnings(r)).toBe(r.data_health.findings.length - review.length);
+  });
+
+  it('has none for the seed scenario, whose every asset ends inside its band', async () => {
+    const r = await run(scenarioRequest('Risk-Off Shock'));
+    expect(exceptionsOf(r)).toEqual([]);
+    expect(bandStatuses(r).every((b) => b.status === 'inside')).toBe(true);
+  });
+});
+
+describe('one-click flow (rebalance → tandem → copilot)', () => {
+  const ok = <T>(value: T): Result<T> => ({ ok: true, value });
+  const fail = (message: string): Result<never> => ({
+    ok: false,
+    error: { code: 'BAD_REQUEST', message },
+  });
+  const REB = {
+    decision: 'APPROVED',
+    weights: [],
+    supervisor: { checks: [] },
+  } as unknown as RebalanceResponse;
+  const TAN = { run_id: 't1', decision: 'APPROVED', timeline: [] } as unknown as Tandem;
+  const BRIEF = { run_id: 'c1', narrative: 'n' } as unknown as Brief;
+
+  /** Fake engine calls recording what was asked, in order. */
+  function fake(over: Partial<FlowDeps> = {}) {
+    const calls: string[] = [];
+    const sent: unknown[] = [];
+    let t = 0;
+    const deps: FlowDeps = {
+      rebalance: async (req) => (calls.push('rebalance'), sent.push(req), ok(REB)),
+      tandem: async (req) => (calls.push('tandem'), sent.push(req), ok(TAN)),
+      runOutput: async (id) => (calls.push(`getRun ${id}`), ok(REB)),
+      copilot: async (req) => (calls.push('copilot'), sent.push(req), ok(BRIEF)),
+      now: () => (t += 10),
+      ...over,
+    };
+    return { deps, calls, sent };
+  }
+
+  it('runs the three stages in order, reads the tandem run, asks the copilot for no rephrasing', async () => {
+    const { deps, calls, sent } = fake();
+    const seen: FlowRun[] = [];
+    const f = await runFlow(newFlow(1, 'k', 'K'), { a: 1 }, deps, (x) => seen.push(x));
+    expect(calls).toEqual(['rebalance', 'tandem', 'getRun t1', 'copilot']);
+    expect(sent).toEqual([{ a: 1 }, { a: 1 }, { a: 1, rephrase: false }]);
+    expect(flowState(f)).toBe('done');
+    expect(f.tandem.state === 'done' && f.tandem.value.output).toBe(REB);
+    expect(f.copilot.state === 'done' && f.copilot.value).toBe(BRIEF);
+    // Progress is reported stage by stage: running before done, each once.
+    expect(seen.map((x) => FLOW_ORDER.map((s) => x[s].state).join(','))).toEqual([
+      'running,waiting,waiting',
+      'done,waiting,waiting',
+      'done,running,waiting',
+      'done,done,waiting',
+      'done,done,running',
+      'done,done,done',
+    ]);
+    expect(f.rebalance.state === 'done' && f.rebalance.ms).toBe(10);
+  });
+
+  it('stops at the first failure and marks the later stages as not run', async () => {
+    const { deps, calls } = fake({ tandem: async () => fail('bad') });
+    const f = await runFlow(newFlow(1, 'k', 'K'), { a: 1 }, deps, () => {});
+    expect(calls).toEqual(['rebalance']);
+    expect(f.rebalance.state).toBe('done');
+    expect(f.tandem.state === 'error' && f.tandem.error.message).toBe('bad');
+    expect(f.copilot.state).toBe('skipped');
+    expect(flowState(f)).toBe('error');
+    const first = await runFlow(
+      newFlow(2, 'k', 'K'),
+      [],
+      fake({ rebalance: async () => fail('x') }).deps,
+      () => {},
+    );
+    expect([first.tandem.state, first.copilot.state]).toEqual(['skipped', 'skipped']);
+  });
+
+  it('still shows the tandem when its saved run cannot be read', async () => {
+    const { deps } = fake({ runOutput: async () => ok({ not: 'a run' }) });
+    const f = await runFlow(newFlow(1, 'k', 'K'), {}, deps, () => {});
+    expect(f.tandem.state === 'done' && f.tandem.value.output).toBeNull();
+    expect(f.tandem.state === 'done' && f.tandem.value.outputError?.code).toBe('INTERNAL');
+    expect(flowState(f)).toBe('done');
+  });
+
+  it('splits flow entries and shortens hashes only', () => {
+    expect(splitFlowEntry('Risk Agent: proposed risk and stress')).toEqual({
+      agent: 'Risk Agent',
+      phase: 'proposed risk and stress',
+    });
+    expect(splitFlowEntry('Lonely')).toEqual({ agent: 'Lonely', phase: '' });
+    expect(shortFigure('a'.repeat(64))).toBe(`${'a'.repeat(12)}…`);
+    expect(shortFigure('threshold')).toBe('threshold');
+    expect(shortFigure('1,000,000')).toBe('1,000,000');
+  });
+});
+
+const FLOW_ORDER = ['rebalance', 'tandem', 'copilot'] as const;
+
 describe.skipIf(!hasChromium)('six agents in tandem in the UI (Chromium)', () => {
   let app: App;
   let page: Page;
@@ -165,21 +366,30 @@ describe.skipIf(!hasChromium)('six agents in tandem in the UI (Chromium)', () =>
     const blocked = ref.execution.orders.filter((o) => o.status === 'blocked');
     expect(blocked.length).toBe(ref.execution.blocked_orders);
     expect(blocked.length).toBe(2);
-    const exc = ws.id('agent-exceptions');
+    const exc = ws.id('exceptions');
     expect(await exc.getAttribute('data-blocked')).toBe(String(blocked.length));
-    expect(await ws.attrs('exception-blocked-order', 'data-security')).toEqual(
-      blocked.map((o) => o.security),
-    );
+    const blockedItems = exc.locator('[data-testid="exception-item"][data-kind="blocked"]');
+    expect(
+      await blockedItems.evaluateAll((els) => els.map((e) => e.getAttribute('data-subject'))),
+    ).toEqual(blocked.map((o) => o.security));
     expect(await exc.innerText()).toContain('max_order_nav_fraction');
     // Findings for review only (short history is a warning under the default policy).
     const forReview = ref.data_health.findings.filter((f) => f.severity !== 'warn');
-    expect(await ws.id('exception-finding').count()).toBe(forReview.length);
+    expect(await exc.locator('[data-testid="exception-item"][data-kind="data"]').count()).toBe(
+      forReview.length,
+    );
+    expect(await exc.getAttribute('data-findings')).toBe(String(forReview.length));
+    // Each blocked order links to the queue in Trades.
+    await blockedItems.first().getByTestId('exception-go').click();
+    await ws.id('view-trades').waitFor();
+    expect(await ws.id('tab-trades').getAttribute('aria-selected')).toBe('true');
+    await ws.tab('portfolio');
 
     // The Agents tab's count says how many steps were recorded.
     expect(await ws.id('agents-count').innerText()).toBe(String(ref.agent_steps.length));
 
     await ws.viewport(1280, 800);
-    expect(await ws.horizontalOverflow()).toEqual([]);
+    await expect.poll(() => ws.horizontalOverflow()).toEqual([]);
     const box = await banner.boundingBox();
     expect(box).not.toBeNull();
     // The banner, reasons and the decision form fit the window's width and are on screen.
@@ -255,7 +465,7 @@ describe.skipIf(!hasChromium)('six agents in tandem in the UI (Chromium)', () =>
     );
 
     await ws.viewport(1280, 800);
-    expect(await ws.horizontalOverflow()).toEqual([]);
+    await expect.poll(() => ws.horizontalOverflow()).toEqual([]);
     await toTop(ws.id('tab-agents'));
     await page.screenshot({ path: join(SHOTS, 'agents-tab-1280x800.png') });
     await toTop(view.getByTestId('checks-table'));
@@ -303,11 +513,11 @@ describe.skipIf(!hasChromium)('six agents in tandem in the UI (Chromium)', () =>
       q.orders[0]!.controls.map((c) => String(c.passed)),
     );
     await ws.viewport(1280, 800);
-    expect(await ws.horizontalOverflow()).toEqual([]);
+    await expect.poll(() => ws.horizontalOverflow()).toEqual([]);
     await toTop(trades.getByTestId('execution-queue'));
     await page.screenshot({ path: join(SHOTS, 'agents-queue-1280x800.png') });
     await ws.tab('risk');
-    expect(await ws.horizontalOverflow()).toEqual([]);
+    await expect.poll(() => ws.horizontalOverflow()).toEqual([]);
     await toTop(ws.id('stress-tests'));
     await page.screenshot({ path: join(SHOTS, 'agents-stress-1280x800.png') });
     await ws.viewport(1440, 900);
@@ -357,7 +567,7 @@ describe.skipIf(!hasChromium)('six agents in tandem in the UI (Chromium)', () =>
     expect(await row.getAttribute('data-approval')).toBe('approved');
     expect(await row.getByTestId('run-decision').innerText()).toBe('Review required');
     expect(await row.getByTestId('run-approval').innerText()).toBe('approved');
-    expect(await ws.horizontalOverflow()).toEqual([]);
+    await expect.poll(() => ws.horizontalOverflow()).toEqual([]);
     // Every column of the run list (its box scrolls sideways otherwise) fits at 1280×800.
     const widths = await ws.id('runs-table').evaluate((t) => ({
       scroll: t.parentElement!.scrollWidth,
@@ -379,6 +589,286 @@ describe.skipIf(!hasChromium)('six agents in tandem in the UI (Chromium)', () =>
     await ws.view('workstation');
     expect(await ws.banner().getAttribute('data-approval')).toBe('approved');
     expect(await ws.id('approve-button').count()).toBe(0);
+  });
+
+  /** Clicks "Run all agents" on a card and waits for that flow (not an earlier one) to end. */
+  async function runAll(cardKey: string): Promise<string | null> {
+    const result = ws.id('flow-result');
+    const before = (await result.count()) ? Number(await result.getAttribute('data-seq')) : 0;
+    await page
+      .locator(`[data-testid="scenario-flow-card"][data-name=${JSON.stringify(cardKey)}]`)
+      .getByTestId('scenario-flow-run')
+      .click();
+    await page.waitForFunction(
+      (n) =>
+        Number(document.querySelector('[data-testid="flow-result"]')?.getAttribute('data-seq')) > n,
+      before,
+      { timeout: 60_000 },
+    );
+    return result.getAttribute('data-state');
+  }
+
+  /** A stored run as the API returns it. */
+  async function storedRun(
+    runId: string,
+  ): Promise<{ kind: string; output: Record<string, unknown> }> {
+    const r = await app.dispatch('getRun', { run_id: runId }, CTX);
+    expect(r.ok).toBe(true);
+    return (r as { ok: true; value: { kind: string; output: Record<string, unknown> } }).value;
+  }
+
+  it('lists an asset still outside its band at the top of the result, with the reason and a link', async () => {
+    await ws.view('workstation');
+    await ws.pasteEditorText(JSON.stringify(TIGHT_CAP, null, 2));
+    await ws.runOk();
+    const r = (
+      (await app.dispatch('rebalance', TIGHT_CAP, CTX)) as { ok: true; value: RebalanceResponse }
+    ).value;
+    const stuck = r.weights.filter((w) => w.post_trade_band_status === 'outside');
+    // The engine's answer: the cap binds and leaves JPM, XOM and AAPL outside.
+    expect(stuck.map((w) => w.asset).sort()).toEqual(['AAPL', 'JPM', 'XOM']);
+    const exc = ws.id('exceptions');
+    expect(await exc.getAttribute('data-outside')).toBe(String(stuck.length));
+    expect(await exc.getAttribute('data-count')).toBe(String(stuck.length));
+    const items = exc.locator('[data-testid="exception-item"][data-kind="band"]');
+    expect(
+      await items.evaluateAll((els) => els.map((e) => e.getAttribute('data-subject'))),
+    ).toEqual(stuck.map((w) => w.asset));
+    for (const w of stuck) {
+      const text = await exc
+        .locator(`[data-testid="exception-item"][data-subject="${w.asset}"]`)
+        .innerText();
+      expect(text).toContain(pct2(w.proposed_weight));
+      expect(text).toContain('turnover cap');
+    }
+    // The strip: every asset's post-trade status and constraint, as the engine's.
+    expect(await ws.attrs('band-status', 'data-asset', exc)).toEqual(r.weights.map((w) => w.asset));
+    expect(await ws.attrs('band-status', 'data-status', exc)).toEqual(
+      r.weights.map((w) => w.post_trade_band_status),
+    );
+    expect(await ws.attrs('band-status', 'data-constraint', exc)).toEqual(
+      r.weights.map((w) =>
+        w.post_trade_band_status === 'outside' ? (w.band_constraint ?? '') : '',
+      ),
+    );
+    // At the top of the result: above the KPI strip and the tabs.
+    const excBox = (await exc.boundingBox())!;
+    expect(excBox.y).toBeLessThan((await ws.id('kpis').boundingBox())!.y);
+    // The button opens the tab that shows the asset in full.
+    await ws.tab('trades');
+    await items.first().getByTestId('exception-go').click();
+    await ws.id('view-portfolio').waitFor();
+    expect(await ws.id('tab-portfolio').getAttribute('aria-selected')).toBe('true');
+
+    await ws.viewport(1280, 800);
+    await expect.poll(() => ws.horizontalOverflow()).toEqual([]);
+    await toTop(exc);
+    await page.screenshot({ path: join(SHOTS, 'agents-exceptions-cap-1280x800.png') });
+
+    // None: one line says so.
+    await ws.pick('Risk-Off Shock');
+    await ws.runOk();
+    await ws.waitAttr('exceptions', 'data-count', '0');
+    expect(await ws.id('exceptions-none').count()).toBe(1);
+    expect(await ws.id('exception-item').count()).toBe(0);
+    expect(await ws.attrs('band-status', 'data-status')).toEqual(Array(6).fill('inside'));
+    await ws.viewport(1440, 900);
+  });
+
+  it('shows the architecture from the blueprint: the flow banner and one card per agent', async () => {
+    const bp = ((await app.dispatch('blueprint', {}, CTX)) as { ok: true; value: Blueprint }).value;
+    const view = await ws.openView('agents');
+    await ws.waitAttr('agents-page', 'data-state', 'ready');
+    // Flow: every step of a run, agent and phase, in order (the Supervisor opens and closes it).
+    expect(bp.flow.length).toBe(8);
+    expect(await ws.attrs('flow-step', 'data-agent', view)).toEqual(
+      bp.flow.map((f) => splitFlowEntry(f).agent),
+    );
+    expect(await ws.attrs('flow-step', 'data-phase', view)).toEqual(
+      bp.flow.map((f) => splitFlowEntry(f).phase),
+    );
+    // Cards: one per agent in flow order, with version, role, inputs and outputs.
+    expect(await ws.attrs('agent-card', 'data-agent', view)).toEqual(bp.agents.map((a) => a.name));
+    expect(bp.agents.length).toBe(6);
+    for (const a of bp.agents) {
+      const card = view.locator(`[data-testid="agent-card"][data-agent="${a.name}"]`);
+      expect(await card.getByTestId('agent-card-version').innerText()).toBe(`v${a.version}`);
+      expect(await card.getByTestId('agent-card-role').innerText()).toBe(a.role);
+      expect(await ws.texts('agent-card-input', card)).toEqual(a.inputs);
+      expect(await ws.texts('agent-card-output', card)).toEqual(a.outputs);
+      expect(await ws.texts('agent-card-model', card)).toEqual(
+        a.models.map((m) => `${m.name} v${m.version}`),
+      );
+    }
+    expect(await page.getByRole('list', { name: 'Orchestration flow' }).count()).toBe(1);
+    await ws.viewport(1280, 800);
+    await expect.poll(() => ws.horizontalOverflow()).toEqual([]);
+    await page.screenshot({ path: join(SHOTS, 'agents-architecture-1280x800.png') });
+    await ws.viewport(1440, 900);
+  });
+
+  it('runs rebalance → tandem → copilot on a scenario card in one click', async () => {
+    expect(await runAll(AUTUMN_2008)).toBe('done');
+    const result = ws.id('flow-result');
+    expect(await ws.attrs('flow-stage', 'data-stage', result)).toEqual([...FLOW_ORDER]);
+    expect(await ws.attrs('flow-stage', 'data-state', result)).toEqual(['done', 'done', 'done']);
+    const card = page.locator(`[data-testid="scenario-flow-card"][data-name="${AUTUMN_2008}"]`);
+    expect(await ws.attrs('flow-card-stage', 'data-state', card)).toEqual(['done', 'done', 'done']);
+
+    // Three runs, one per stage, each stored with its kind.
+    const rebId = await result.getByTestId('flow-rebalance-run').innerText();
+    const tandemId = (await result.getByTestId('tandem-timeline').getAttribute('data-run-id'))!;
+    const briefId = (await result.getByTestId('copilot-brief').getAttribute('data-run-id'))!;
+    expect(new Set([rebId, tandemId, briefId]).size).toBe(3);
+    expect((await storedRun(rebId)).kind).toBe('rebalance');
+    const t = await storedRun(tandemId);
+    expect(t.kind).toBe('tandem');
+    const c = await storedRun(briefId);
+    expect(c.kind).toBe('copilot');
+
+    // Timeline: a card per agent, in flow order, with its objective and output.
+    const timeline = (t.output.tandem as Tandem).timeline;
+    expect(timeline.length).toBe(6);
+    expect(await ws.attrs('tandem-step', 'data-agent', result)).toEqual(
+      timeline.map((e) => e.agent),
+    );
+    expect(await ws.texts('tandem-step-output', result)).toEqual(timeline.map((e) => e.output));
+    expect(
+      (await ws.texts('tandem-step-objective', result)).map((x) => x.replace(/^Objective\s*/i, '')),
+    ).toEqual(timeline.map((e) => e.objective));
+    expect(await ws.attrs('tandem-step', 'data-warnings', result)).toEqual(
+      timeline.map((e) => String(e.warnings.length)),
+    );
+
+    // The Supervisor's decision on the tandem run, with every policy check.
+    const out = t.output as unknown as RebalanceResponse;
+    const banner = ws.banner(result);
+    expect(await banner.getAttribute('data-decision')).toBe(out.decision);
+    expect(await ws.texts('decision-reason', result)).toEqual(out.decision_reasons);
+    expect(await ws.attrs('check-row', 'data-check', result)).toEqual(
+      out.supervisor.checks.map((x) => x.check),
+    );
+    expect(await ws.attrs('check-row', 'data-result', result)).toEqual(
+      out.supervisor.checks.map((x) => x.result),
+    );
+    const turnover = out.supervisor.checks.find((x) => x.check === 'max_turnover')!;
+    const tRow = result.locator('[data-testid="check-row"][data-check="max_turnover"]');
+    expect(await tRow.getByTestId('check-value').innerText()).toBe(asPct(turnover.value!));
+    expect(await tRow.getByTestId('check-limit').innerText()).toBe(asPct(turnover.limit!));
+
+    // The brief: narrative, ranked actions and playbook, as stored.
+    const brief = c.output.copilot as Omit<Brief, 'run_id'>;
+    expect(await result.getByTestId('brief-narrative').innerText()).toBe(brief.narrative);
+    expect(await ws.attrs('brief-action', 'data-asset', result)).toEqual(
+      brief.top_actions.map((a) => a.asset),
+    );
+    expect(await ws.attrs('brief-stage', 'data-stage', result)).toEqual(
+      [...brief.execution_playbook]
+        .sort((a, b) => a.stage_order - b.stage_order)
+        .map((s) => s.stage),
+    );
+    expect(await ws.attrs('brief-flag', 'data-check', result)).toEqual(
+      brief.risk_flags.map((f) => f.check),
+    );
+
+    await ws.viewport(1280, 800);
+    await expect.poll(() => ws.horizontalOverflow()).toEqual([]);
+    await toTop(result);
+    await page.screenshot({ path: join(SHOTS, 'agents-flow-decision-1280x800.png') });
+    await toTop(result.getByTestId('tandem-timeline'));
+    await page.screenshot({ path: join(SHOTS, 'agents-flow-timeline-1280x800.png') });
+    await toTop(result.getByTestId('copilot-brief'));
+    await page.screenshot({ path: join(SHOTS, 'agents-flow-brief-1280x800.png') });
+    await ws.viewport(1440, 900);
+  });
+
+  it('approves a tandem run needing review with a note; it shows in Runs and the Audit trail', async () => {
+    await ws.pasteEditorText(JSON.stringify(REVIEW_BOOK, null, 2));
+    expect(await runAll('editor')).toBe('done');
+    const result = ws.id('flow-result');
+    expect(await result.getAttribute('data-key')).toBe('editor');
+    const banner = ws.banner(result);
+    expect(await banner.getAttribute('data-decision')).toBe('REVIEW_REQUIRED');
+    const runId = (await result.getByTestId('tandem-timeline').getAttribute('data-run-id'))!;
+    expect((await storedRun(runId)).kind).toBe('tandem');
+
+    // The note is required: blank or spaces keep both buttons disabled.
+    const approve = result.getByTestId('approve-button');
+    expect(await approve.isDisabled()).toBe(true);
+    await result.getByTestId('decision-note').fill('   ');
+    expect(await approve.isDisabled()).toBe(true);
+    expect(await result.getByTestId('reject-button').isDisabled()).toBe(true);
+    await result
+      .getByTestId('decision-note')
+      .fill('Tandem reviewed: the one-off turnover is accepted.');
+    await result.getByTestId('decision-actor').fill('Ann PM');
+    await approve.click();
+    await ws.waitAttr('decision-banner', 'data-approval', 'approved');
+    expect(await result.getByTestId('decision-note-shown').innerText()).toContain(
+      'one-off turnover',
+    );
+    expect(await result.getByTestId('approve-button').count()).toBe(0);
+    expect(
+      approvalOf(
+        ((await app.dispatch('getRun', { run_id: runId }, CTX)) as { ok: true; value: unknown })
+          .value,
+      )?.decision,
+    ).toBe('approved');
+
+    // Runs history: the tandem run, decided.
+    await ws.view('runs');
+    await ws.runsReady();
+    const row = ws.runRow(runId);
+    expect(await row.getAttribute('data-decision')).toBe('REVIEW_REQUIRED');
+    expect(await row.getAttribute('data-approval')).toBe('approved');
+
+    // Audit trail: the run.approved event with the run as its subject.
+    const events = (
+      (await app.dispatch('listAudit', { after_seq: 0, limit: 500 }, CTX)) as {
+        ok: true;
+        value: { events: { action: string; subject: string; actor: string }[] };
+      }
+    ).value.events.filter((e) => e.action === 'run.approved' && e.subject === runId);
+    expect(events.length).toBe(1);
+    expect(events[0]!.actor).toBe('Ann PM');
+    await ws.openView('audit');
+    await ws.waitAttr('audit-view', 'data-state', 'ready');
+    const ev = page
+      .locator('[data-testid="audit-row"][data-action="run.approved"]')
+      .filter({ hasText: runId });
+    expect(await ev.count()).toBe(1);
+    expect(await ev.innerText()).toContain('Ann PM');
+
+    // Back in the Agents view, the decision is shown, not the form.
+    await ws.openView('agents');
+    await ws.waitAttr('decision-banner', 'data-approval', 'approved');
+    expect(await ws.id('approve-button').count()).toBe(0);
+  });
+
+  it('renders the brief and the exceptions as text: markup in an asset name never runs', async () => {
+    const book = structuredClone(REVIEW_BOOK);
+    book.assets[0]!.asset = XSS_NAME;
+    await ws.pasteEditorText(JSON.stringify(book, null, 2));
+    expect(await runAll('editor')).toBe('done');
+    const result = ws.id('flow-result');
+    // The asset is ranked in the brief and named in its narrative, as literal text.
+    expect(await ws.texts('brief-action-asset', result)).toContain(XSS_NAME);
+    expect(await result.getByTestId('brief-narrative').innerText()).toContain(XSS_NAME);
+    expect(await result.locator('img').count()).toBe(0);
+    expect(
+      await page.evaluate(() => (window as unknown as { __xss?: unknown }).__xss),
+    ).toBeUndefined();
+
+    // The same in the workstation: the blocked order names the security as text.
+    await ws.view('workstation');
+    await ws.runOk();
+    expect(await ws.id('exceptions').innerText()).toContain(XSS_NAME);
+    expect(await page.locator('[data-testid="results"] img').count()).toBe(0);
+    expect(
+      await page.evaluate(() => (window as unknown as { __xss?: unknown }).__xss),
+    ).toBeUndefined();
+    // The suites after this one run the review book from the editor.
+    await ws.pasteEditorText(JSON.stringify(REVIEW_BOOK, null, 2));
   });
 
   it('shows the policy in force, its field errors, and stores a new version (409 when stale)', async () => {
@@ -431,7 +921,7 @@ describe.skipIf(!hasChromium)('six agents in tandem in the UI (Chromium)', () =>
     expect(await cashRow.innerText()).toContain('5.00%');
 
     await ws.viewport(1280, 800);
-    expect(await ws.horizontalOverflow()).toEqual([]);
+    await expect.poll(() => ws.horizontalOverflow()).toEqual([]);
     await toTop(ws.id('policy-view'));
     await page.screenshot({ path: join(SHOTS, 'agents-policy-1280x800.png') });
     await toTop(ws.id('policy-editor'));
@@ -505,10 +995,12 @@ describe.skipIf(!hasChromium)('six agents in tandem in the UI (Chromium)', () =>
     expect((csv as { ok: false; error: { code: string } }).error.code).toBe('CONFLICT');
     // The Orders CSV button shows the engine's refusal.
     await detail.getByTestId('run-download-csv').click();
-    await expect.poll(() => detail.getByRole('alert').first().innerText()).toContain('CONFLICT');
+    const refusal = detail.locator('[role="alert"][data-code="CONFLICT"]');
+    await refusal.first().waitFor();
+    expect(await refusal.first().innerText()).toContain('not exported');
 
     await ws.viewport(1280, 800);
-    expect(await ws.horizontalOverflow()).toEqual([]);
+    await expect.poll(() => ws.horizontalOverflow()).toEqual([]);
     await toTop(detail);
     await page.screenshot({ path: join(SHOTS, 'agents-runs-rejected-1280x800.png') });
     await ws.viewport(1440, 900);

@@ -86,7 +86,20 @@ export class Workstation {
     return this.id('request-editor').inputValue();
   }
 
+  /**
+   * Shows the request as JSON (the editor's "Advanced (JSON)" mode; it opens on the settings
+   * form). A no-op where the mode switch does not exist.
+   */
+  async jsonMode(): Promise<void> {
+    const tab = this.id('input-mode-json');
+    if ((await tab.count()) > 0 && (await tab.getAttribute('aria-selected')) !== 'true') {
+      await tab.click();
+      await this.id('request-editor').waitFor({ state: 'visible' });
+    }
+  }
+
   async setEditorText(text: string): Promise<void> {
+    await this.jsonMode();
     await this.id('request-editor').fill(text);
   }
 
@@ -96,6 +109,7 @@ export class Workstation {
    * takes seconds for a request carrying a year of price history.
    */
   async pasteEditorText(text: string): Promise<void> {
+    await this.jsonMode();
     await this.id('request-editor').evaluate((el: HTMLTextAreaElement, value: string) => {
       const set = Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, 'value')?.set;
       set?.call(el, value);

@@ -521,7 +521,7 @@ describe.skipIf(!hasChromium)('workstation UI in browser mode (Chromium)', () =>
     const price = page.locator('[data-testid="field-error"][data-path="assets.0.price"]');
     await price.waitFor();
     expect(await price.innerText()).toContain('assets.0.price');
-    expect(await price.innerText()).toContain('must be > 0');
+    expect(await price.innerText()).toContain('must be more than 0');
     const weight = page.locator('[data-testid="field-error"][data-path="assets.1.target_weight"]');
     expect(await weight.count()).toBe(1);
     // Clicking the path selects the offending value in the editor.

@@ -202,7 +202,7 @@ function AssetDetail({ d, ccy }: { d: AssetDrilldown; ccy: string }) {
           No holdings listed for {d.asset} in the request: the engine trades it at asset level.
         </Empty>
       ) : (
-        <div className="table-wrap cq">
+        <div tabIndex={0} className="table-wrap cq">
           <table className="grid dense" data-testid="drill-holdings">
             <thead>
               <tr>

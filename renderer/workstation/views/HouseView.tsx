@@ -25,7 +25,7 @@ export function HouseViewView({ r }: { r: RebalanceResponse }) {
         model ensemble shrunk toward the historical mean by its confidence. The forecast is the
         figure used everywhere else (tilts, expected return, the plan below).
       </p>
-      <div className="table-wrap">
+      <div tabIndex={0} className="table-wrap">
         <table className="grid dense" data-testid="forecast-table">
           <thead>
             <tr>
@@ -145,7 +145,7 @@ function PlanVsForecast({ rows }: { rows: Alignment[] }) {
           {' · '}with: buys a positive or sells a negative forecast; against: the opposite
         </span>
       </div>
-      <div className="table-wrap">
+      <div tabIndex={0} className="table-wrap">
         <table className="grid dense" data-testid="alignment-table" aria-labelledby={titleId}>
           <thead>
             <tr>

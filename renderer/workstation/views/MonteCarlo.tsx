@@ -3,8 +3,9 @@ import { money, num, pct } from '../../shared/format';
 import type { RebalanceResponse } from '../../shared/types';
 import { Empty } from '../../shared/ui';
 import { Kpi } from '../../shared/Kpi';
+import { TerminalHistogram } from './TerminalHistogram';
 
-/** Simulated wealth of the proposed portfolio: fan chart and the tail figures. */
+/** Simulated wealth of the proposed portfolio: fan chart, terminal histogram, tail figures. */
 export function MonteCarloView({ r }: { r: RebalanceResponse }) {
   const mc = r.monte_carlo;
   if (!mc) {
@@ -32,7 +33,11 @@ export function MonteCarloView({ r }: { r: RebalanceResponse }) {
         {mc.paths.toLocaleString('en-US')} paths · {mc.horizon_days} trading days · seed {mc.seed}
       </p>
       <div className="mc-layout">
-        <FanChart mc={mc} />
+        {/* min-width 0: the charts shrink with the window instead of widening the grid. */}
+        <div style={{ minWidth: 0 }}>
+          <FanChart mc={mc} />
+          <TerminalHistogram mc={mc} />
+        </div>
         <div className="summary-grid narrow">
           <Kpi
             variant="box"

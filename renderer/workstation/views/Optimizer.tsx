@@ -7,6 +7,8 @@ import { DASH, duration, money, num, pct, pp, sci } from '../../shared/format';
 import { METHOD_LABELS } from '../method';
 import { Empty, signClass } from '../../shared/ui';
 import { Kpi } from '../../shared/Kpi';
+import type { RebalanceResponse } from '../../shared/types';
+import { FrontierSection } from './FrontierChart';
 
 const STATUS_LABEL: Record<OptimizationResult['solver']['status'], string> = {
   optimal: 'optimal',
@@ -14,7 +16,18 @@ const STATUS_LABEL: Record<OptimizationResult['solver']['status'], string> = {
   closed_form: 'closed form',
 };
 
-export function OptimizerView({ o, currency }: { o: OptimizationResult; currency: string }) {
+/**
+ * `r`, when given, is the whole answer: its run_id loads the efficient frontier of the run.
+ */
+export function OptimizerView({
+  o,
+  currency,
+  r,
+}: {
+  o: OptimizationResult;
+  currency: string;
+  r?: RebalanceResponse;
+}) {
   const s = o.solver;
   const k = o.kkt;
   const showLots = o.weights.some((w) => w.lots !== null || w.units !== null);
@@ -159,6 +172,8 @@ export function OptimizerView({ o, currency }: { o: OptimizationResult; currency
           </tr>
         </tfoot>
       </table>
+
+      {r ? <FrontierSection r={r} /> : null}
 
       <div className="opt-cols">
         <section className="block" data-testid="opt-binding">

@@ -2,6 +2,8 @@ import { useId } from 'react';
 import { bandConstraint, money, pct, pp, sourceLabel } from '../../shared/format';
 import type { RebalanceResponse, Weight } from '../../shared/types';
 import { PostTradeBand, SourceTag } from '../../shared/ui';
+import { AllocationChart } from './AllocationChart';
+import { DriftChart } from './DriftChart';
 
 const REBALANCE_TO: Record<string, string> = {
   target: 'target (breaching assets to target)',
@@ -52,7 +54,11 @@ export function PortfolioView({ r }: { r: RebalanceResponse }) {
         proposed weights are shares of {flow !== 0 ? 'the value after the cash flow' : 'the value'}{' '}
         ({money(base, r.currency, 0)}; proposed after costs), residual cash is the remainder
       </p>
-      <div className="table-wrap cq">
+      <div className="chart-pair">
+        <AllocationChart weights={r.weights} />
+        <DriftChart weights={r.weights} />
+      </div>
+      <div tabIndex={0} className="table-wrap cq">
         <table
           className={`grid dense ${showAfterFlow ? 'has-flow' : ''}`}
           data-testid="weights-table"

@@ -44,7 +44,7 @@ export function ExecutionQueue({ r }: { r: RebalanceResponse }) {
       {q.orders.length === 0 ? (
         <Empty testId="queue-empty">Nothing to send: no order in the queue.</Empty>
       ) : (
-        <div className="table-wrap">
+        <div tabIndex={0} className="table-wrap">
           <table className="grid dense" data-testid="queue-table" aria-labelledby={titleId}>
             <thead>
               <tr>
@@ -122,7 +122,7 @@ function QueueRow({
             type="button"
             className="disclosure"
             aria-expanded={open}
-            aria-label={`${open ? 'Hide' : 'Show'} the pre-trade controls of order ${o.sequence} (${o.security})`}
+            aria-label={`${o.status}: ${open ? 'hide' : 'show'} the pre-trade controls of order ${o.sequence} (${o.security})`}
             data-testid="queue-toggle"
             onClick={onToggle}
           >

@@ -3,6 +3,8 @@ import type { RebalanceResponse, Warning } from '../../shared/types';
 import type { RiskMetrics } from '../../../src/contract/rebalance';
 import { Empty, signClass } from '../../shared/ui';
 import { StressTests } from './Stress';
+import { PerformanceSection } from './PerformanceCharts';
+import { RiskContributionChart } from './RiskContributionChart';
 
 type Key = Exclude<keyof RiskMetrics, 'source'>;
 
@@ -231,6 +233,10 @@ export function RiskView({ r, hasBenchmark }: { r: RebalanceResponse; hasBenchma
           )}
         </div>
       ) : null}
+      <div className="block">
+        <RiskContributionChart r={r} />
+      </div>
+      <PerformanceSection r={r} />
       <StressTests r={r} />
     </div>
   );

@@ -7,6 +7,7 @@ import { Fragment, useId, useState } from 'react';
 import { DASH, money, pct, spct } from '../../shared/format';
 import type { RebalanceResponse, StressResult } from '../../shared/types';
 import { signClass } from '../../shared/ui';
+import { StressChart } from './StressChart';
 
 const SOURCE_WORDING: Record<string, string> = {
   own_history: 'own history',
@@ -38,7 +39,8 @@ export function StressTests({ r }: { r: RebalanceResponse }) {
           return used per asset
         </span>
       </div>
-      <div className="table-wrap">
+      <StressChart tests={tests} currency={ccy} />
+      <div tabIndex={0} className="table-wrap">
         <table className="grid dense" data-testid="stress-table" aria-labelledby={titleId}>
           <thead>
             <tr>

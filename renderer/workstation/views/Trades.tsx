@@ -99,7 +99,7 @@ export function TradesView({ r }: { r: RebalanceResponse }) {
       <h3 className="sub-title" id={titleId}>
         Per asset
       </h3>
-      <div className="table-wrap">
+      <div tabIndex={0} className="table-wrap">
         <table className="grid dense" data-testid="trades-table" aria-labelledby={titleId}>
           <thead>
             <tr>
@@ -214,7 +214,7 @@ function OrdersTable({ orders, ccy }: { orders: Order[]; ccy: string }) {
           {held > 0 ? `: every security holds (${held} considered, see the toggle above)` : ''}.
         </Empty>
       ) : (
-        <div className="table-wrap">
+        <div tabIndex={0} className="table-wrap">
           <table className="grid dense" data-testid="orders-table" aria-labelledby={titleId}>
             <thead>
               <tr>

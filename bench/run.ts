@@ -14,6 +14,7 @@ const suites: [string, string, string][] = [
   ['import', './import.bench', 'runImportBench'],
   ['optimizer', './optimizer.bench', 'runOptimizerBench'],
   ['forecast', './forecast_accuracy', 'runForecastAccuracy'],
+  ['ui', './ui.bench', 'runUiBench'],
 ];
 
 const only = process.argv.slice(2);

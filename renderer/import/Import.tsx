@@ -7,6 +7,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { RpcError } from '../../src/contract/common';
 import type { OpInput } from '../../src/contract/operations';
+import { ImportPricesRequest } from '../../src/contract/store';
 import { call, isCancelled } from '../shared/api';
 import { ErrorBox } from '../shared/ErrorBox';
 import { formatOf, readForImport } from '../shared/files';
@@ -25,19 +26,8 @@ type Kind = 'portfolio' | 'prices';
 
 type DateFormat = NonNullable<OpInput<'importPrices'>['date_format']>;
 
-/** The date formats the price import understands (typed against the contract). */
-const DATE_FORMATS: DateFormat[] = [
-  'YYYY-MM-DD',
-  'YYYY/MM/DD',
-  'YYYY.MM.DD',
-  'YYYYMMDD',
-  'DD/MM/YYYY',
-  'DD-MM-YYYY',
-  'DD.MM.YYYY',
-  'MM/DD/YYYY',
-  'MM-DD-YYYY',
-  'MM.DD.YYYY',
-];
+/** The date formats the price import understands: the contract's own list, never a copy. */
+const DATE_FORMATS: readonly DateFormat[] = ImportPricesRequest.shape.date_format.unwrap().options;
 
 type Outcome =
   | { kind: 'portfolio'; value: PortfolioImport }

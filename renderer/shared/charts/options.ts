@@ -19,6 +19,7 @@ import {
   Tooltip,
   type ChartOptions,
   type ChartType,
+  type TooltipItem,
 } from 'chart.js';
 import type { ChartTheme } from './theme';
 
@@ -66,6 +67,18 @@ export function baseOptions<T extends ChartType>(t: ChartTheme): ChartOptions<T>
       tooltip: { titleFont: chartFont(t), bodyFont: chartFont(t) },
     },
   } as ChartOptions<T>;
+}
+
+/**
+ * `base.plugins` of a bar chart with the tooltip's label set: the one part of the plugins the bar
+ * charts change.
+ * Example: `plugins: withTooltipLabel(base, (i) => `${i.dataset.label}: ${pct(i.parsed.y)}`)`.
+ */
+export function withTooltipLabel(
+  base: ChartOptions<'bar'>,
+  label: (item: TooltipItem<'bar'>) => string,
+): ChartOptions<'bar'>['plugins'] {
+  return { ...base.plugins, tooltip: { ...base.plugins?.tooltip, callbacks: { label } } };
 }
 
 /** One axis in theme colours, with a title. `grid: false` hides its grid lines. */

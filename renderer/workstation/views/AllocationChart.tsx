@@ -6,7 +6,7 @@ import type { ChartConfiguration } from 'chart.js';
 import { pct } from '../../shared/format';
 import type { Weight } from '../../shared/types';
 import { ChartFigure, type ChartTable } from '../../shared/charts/Chart';
-import { axis, baseOptions, pctTick } from '../../shared/charts/options';
+import { axis, baseOptions, withTooltipLabel, pctTick } from '../../shared/charts/options';
 import { withAlpha, type ChartTheme } from '../../shared/charts/theme';
 
 type Cfg = ChartConfiguration<'bar', number[], string>;
@@ -47,13 +47,7 @@ function buildAllocation(rows: readonly Weight[], t: ChartTheme): Cfg {
     options: {
       ...base,
       interaction: { mode: 'index', intersect: false },
-      plugins: {
-        ...base.plugins,
-        tooltip: {
-          ...base.plugins?.tooltip,
-          callbacks: { label: (i) => `${i.dataset.label ?? ''}: ${pct(i.parsed.y)}` },
-        },
-      },
+      plugins: withTooltipLabel(base, (i) => `${i.dataset.label ?? ''}: ${pct(i.parsed.y)}`),
       scales: {
         x: axis(t, '', { grid: false }),
         y: { ...axis(t, 'weight', { tickFormat: pctTick }), beginAtZero: true },

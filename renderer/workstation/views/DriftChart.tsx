@@ -11,7 +11,7 @@ import type { ChartConfiguration } from 'chart.js';
 import { pp } from '../../shared/format';
 import type { Weight } from '../../shared/types';
 import { ChartFigure, type ChartTable } from '../../shared/charts/Chart';
-import { axis, baseOptions } from '../../shared/charts/options';
+import { axis, baseOptions, withTooltipLabel } from '../../shared/charts/options';
 import { withAlpha, type ChartTheme } from '../../shared/charts/theme';
 
 type Cfg = ChartConfiguration<'bar' | 'line', (number | [number, number])[], string>;
@@ -75,19 +75,11 @@ function buildDrift(rows: readonly Weight[], t: ChartTheme): Cfg {
     options: {
       ...base,
       interaction: { mode: 'index', intersect: false },
-      plugins: {
-        ...base.plugins,
-        tooltip: {
-          ...base.plugins?.tooltip,
-          callbacks: {
-            label: (i) => {
-              const raw = i.raw;
-              if (Array.isArray(raw)) return `Band: ${pp(raw[0])} to ${pp(raw[1])}`;
-              return `${i.dataset.label ?? ''}: ${pp(typeof raw === 'number' ? raw : null)}`;
-            },
-          },
-        },
-      },
+      plugins: withTooltipLabel(base, (i) => {
+        const raw = i.raw;
+        if (Array.isArray(raw)) return `Band: ${pp(raw[0])} to ${pp(raw[1])}`;
+        return `${i.dataset.label ?? ''}: ${pp(typeof raw === 'number' ? raw : null)}`;
+      }),
       scales: {
         x: axis(t, '', { grid: false }),
         y: axis(t, 'vs target', { tickFormat: ppTick }),

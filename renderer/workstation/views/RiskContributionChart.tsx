@@ -10,7 +10,7 @@ import { pct } from '../../shared/format';
 import type { RebalanceResponse } from '../../shared/types';
 import { Empty } from '../../shared/ui';
 import { ChartFigure, type ChartTable } from '../../shared/charts/Chart';
-import { axis, baseOptions, pctTick } from '../../shared/charts/options';
+import { axis, baseOptions, withTooltipLabel, pctTick } from '../../shared/charts/options';
 import { withAlpha, type ChartTheme } from '../../shared/charts/theme';
 
 type Cfg = ChartConfiguration<'bar', (number | null)[], string>;
@@ -41,13 +41,10 @@ function buildContribution(rows: readonly RiskContribution[], t: ChartTheme): Cf
     options: {
       ...base,
       interaction: { mode: 'index', intersect: false },
-      plugins: {
-        ...base.plugins,
-        tooltip: {
-          ...base.plugins?.tooltip,
-          callbacks: { label: (i) => `${i.dataset.label ?? ''}: ${pct(i.parsed.y)} of variance` },
-        },
-      },
+      plugins: withTooltipLabel(
+        base,
+        (i) => `${i.dataset.label ?? ''}: ${pct(i.parsed.y)} of variance`,
+      ),
       scales: {
         x: axis(t, '', { grid: false }),
         y: axis(t, 'share of portfolio variance', { tickFormat: pctTick }),

@@ -7,7 +7,7 @@ import type { ChartConfiguration } from 'chart.js';
 import { money, spct } from '../../shared/format';
 import type { StressResult } from '../../shared/types';
 import { ChartFigure, type ChartTable } from '../../shared/charts/Chart';
-import { axis, baseOptions, pctTick } from '../../shared/charts/options';
+import { axis, baseOptions, withTooltipLabel, pctTick } from '../../shared/charts/options';
 import { withAlpha, type ChartTheme } from '../../shared/charts/theme';
 
 type Cfg = ChartConfiguration<'bar', number[], string>;
@@ -39,13 +39,7 @@ function buildStress(tests: readonly StressResult[], t: ChartTheme): Cfg {
       ...base,
       indexAxis: 'y',
       interaction: { mode: 'index', intersect: false },
-      plugins: {
-        ...base.plugins,
-        tooltip: {
-          ...base.plugins?.tooltip,
-          callbacks: { label: (i) => `${i.dataset.label ?? ''}: ${spct(i.parsed.x)}` },
-        },
-      },
+      plugins: withTooltipLabel(base, (i) => `${i.dataset.label ?? ''}: ${spct(i.parsed.x)}`),
       scales: {
         x: axis(t, 'P&L, share of the portfolio (negative = loss)', { tickFormat: pctTick }),
         y: axis(t, '', { grid: false }),

@@ -1,6 +1,7 @@
 // Builds the three parts of the workstation with one command, `npx electron-vite build`:
 //   main     electron/main.ts    → out/main/index.js    (ESM; engine bundled, node_modules external)
 //            src/workers/highs-worker.ts → out/main/highs-worker.js (solver worker thread)
+//            src/workers/pool/compute-worker.ts → out/main/compute-worker.js (compute pool)
 //   preload  electron/preload.ts → out/preload/index.cjs (CommonJS: a sandboxed preload cannot be
 //                                                         ESM, and the package is "type": "module")
 //   renderer renderer/index.html → out/renderer/         (base './': works from app://, file:// and
@@ -26,8 +27,11 @@ export default defineConfig({
           // The HiGHS worker thread: src/workers/highs-solver.ts looks for highs-worker.js next
           // to the bundle that imports it (out/main/), so it is built as its own entry.
           'highs-worker': resolve(root, 'src/workers/highs-worker.ts'),
+          // The compute pool's worker (src/workers/pool/pool.ts looks for compute-worker.js next
+          // to the bundle that imports it).
+          'compute-worker': resolve(root, 'src/workers/pool/compute-worker.ts'),
         },
-        external: ['better-sqlite3', 'highs'],
+        external: ['better-sqlite3', 'highs', 'piscina'],
         output: {
           format: 'es',
           entryFileNames: '[name].js',

@@ -5,11 +5,10 @@ import type { Store } from '../ports/store';
 import { createDispatch, type Dispatch } from '../rpc/dispatch';
 import { createHandlers } from '../services/handlers';
 import { createStore, sha256Parts } from '../store';
-import type { QpSolverPort } from '../optimize/qp/types';
-import { createWorkerQpSolver } from '../workers/highs-solver';
+import type { ComputePort } from '../services/compute/env';
+import { createPoolCompute, type PoolCompute } from '../workers/pool/pool';
 import { BlueprintResponse } from '../contract/tandem';
 import { rephraserFromEnv } from './llmClient';
-import { loadStressLibrary } from './stressData';
 import { loadOrCreateToken } from './token';
 import { startHttpServer, type RunningServer } from './http';
 
@@ -23,12 +22,16 @@ export interface AppOptions {
   log?: (msg: string) => void;
   maxBodyBytes?: number;
   rateLimitPerSecond?: number;
-  maxConcurrentHeavy?: number;
+  /** Compute pool threads (default: the machine's parallelism) and waiting tasks beyond them. */
+  threads?: number;
+  maxQueue?: number;
 }
 
 export interface App {
   dispatch: Dispatch;
   store: Store;
+  /** The worker pool heavy operations run on. */
+  compute: PoolCompute;
   server: RunningServer;
   token: string;
   url: string;
@@ -50,7 +53,7 @@ export function loadForecastAccuracy(): BlueprintResponse['forecast_accuracy'] {
 /** Composition root shared by browser mode, the Electron main process and integration tests. */
 export function createDispatchForApp(
   store: Store,
-  solver: QpSolverPort,
+  compute: ComputePort,
   log?: (m: string) => void,
 ): Dispatch {
   const handlers = createHandlers({
@@ -58,8 +61,7 @@ export function createDispatchForApp(
     store,
     scenarios: loadScenarios(),
     sha256: sha256Parts,
-    solver,
-    stressLibrary: loadStressLibrary(ROOT),
+    compute,
     forecastAccuracy: loadForecastAccuracy(),
     // Off unless SPR_LLM_BASE_URL and SPR_LLM_MODEL are set (docs/agents.md, "Copilot").
     rephraser: rephraserFromEnv(process.env),
@@ -72,9 +74,14 @@ export function createDispatchForApp(
 export async function startApp(opts: AppOptions): Promise<App> {
   const token = loadOrCreateToken(opts.dataDir);
   const store = createStore({ dir: opts.dataDir });
-  // One warm HiGHS worker: solves run off the thread that serves the API (and the Electron UI).
-  const solver = createWorkerQpSolver();
-  const dispatch = createDispatchForApp(store, solver, opts.log);
+  // Rebalances, replays, imports and solves run on a worker pool, off the thread that serves the
+  // API (and the Electron UI); a full pool answers 429 with Retry-After.
+  const compute = createPoolCompute({
+    root: ROOT,
+    ...(opts.threads ? { threads: opts.threads } : {}),
+    ...(opts.maxQueue !== undefined ? { maxQueue: opts.maxQueue } : {}),
+  });
+  const dispatch = createDispatchForApp(store, compute, opts.log);
   let server: RunningServer;
   try {
     server = await startHttpServer({
@@ -85,22 +92,22 @@ export async function startApp(opts: AppOptions): Promise<App> {
       ...(opts.log ? { log: opts.log } : {}),
       ...(opts.maxBodyBytes ? { maxBodyBytes: opts.maxBodyBytes } : {}),
       ...(opts.rateLimitPerSecond ? { rateLimitPerSecond: opts.rateLimitPerSecond } : {}),
-      ...(opts.maxConcurrentHeavy ? { maxConcurrentHeavy: opts.maxConcurrentHeavy } : {}),
     });
   } catch (e) {
     store.close();
-    await solver.close();
+    await compute.close();
     throw e;
   }
   return {
     dispatch,
     store,
+    compute,
     server,
     token,
     url: `${server.url}/?token=${token}`,
     close: async () => {
       await server.close();
-      await solver.close();
+      await compute.close();
       store.close();
     },
   };

@@ -23,12 +23,19 @@ interface SavedRun {
   out: RebalanceResponse;
 }
 
+/** A stored run as the analytics read it: its id and its stored request and response JSON. */
+export interface StoredRunJson {
+  run_id: string;
+  input_json: string;
+  output_json: string;
+}
+
 /**
- * The stored request (re-validated by this engine) and response of a succeeded rebalance-kind
- * run. NOT_FOUND for an unknown run or a failed one (it has no weights, as trades.csv says),
- * BAD_REQUEST for a kind without a rebalance request or an input this engine no longer accepts.
+ * The stored run behind an analytics request, read on the owner's side: NOT_FOUND for an unknown
+ * run or a failed one (it has no weights, as trades.csv says), BAD_REQUEST for a kind without a
+ * rebalance request.
  */
-function savedRun(store: Store, run_id: string): SavedRun {
+export function savedRunJson(store: Store, run_id: string): StoredRunJson {
   const r = getRunOrThrow(store, run_id);
   if (!REPLAYABLE.includes(r.kind))
     throw new EngineError(
@@ -40,14 +47,19 @@ function savedRun(store: Store, run_id: string): SavedRun {
     throw new EngineError('NOT_FOUND', `run ${run_id} failed: it has no weights to analyse`, [
       { path: 'run_id', message: 'a failed run' },
     ]);
-  const parsed = RebalanceRequest.safeParse(JSON.parse(r.input_json));
+  return { run_id, input_json: r.input_json, output_json: r.output_json };
+}
+
+/** The stored request, re-validated by this engine (BAD_REQUEST when it no longer passes). */
+function savedRun({ run_id, input_json, output_json }: StoredRunJson): SavedRun {
+  const parsed = RebalanceRequest.safeParse(JSON.parse(input_json));
   if (!parsed.success)
     throw new EngineError(
       'BAD_REQUEST',
       `the stored input of run ${run_id} is rejected by this engine version`,
       [{ path: 'input', message: parsed.error.issues[0]?.message ?? 'invalid' }],
     );
-  return { req: parsed.data, out: JSON.parse(r.output_json) as RebalanceResponse };
+  return { req: parsed.data, out: JSON.parse(output_json) as RebalanceResponse };
 }
 
 /** Output weight rows in the request's asset order (they are stored in that order). */
@@ -68,8 +80,9 @@ function rowsInOrder(req: RebalanceRequest, out: RebalanceResponse) {
  * when the run has none, or when an asset's history came from historical_returns (no dates).
  * Example: a run on 253 dated prices → 253 dates, series of 253 values each starting at 0.
  */
-export function runPerformance(store: Store, run_id: string): RunPerformanceResponse {
-  const { req, out } = savedRun(store, run_id);
+export function runPerformance(run: StoredRunJson): RunPerformanceResponse {
+  const { run_id } = run;
+  const { req, out } = savedRun(run);
   const ph = req.price_history;
   if (!ph)
     throw new EngineError(
@@ -130,11 +143,11 @@ export function runPerformance(store: Store, run_id: string): RunPerformanceResp
  * DATA_BLOCKED (422) naming price_history without at least 20 aligned daily returns.
  */
 export async function runFrontier(
-  deps: { store: Store; solver?: QpSolverPort | undefined },
-  run_id: string,
-  points: number,
+  task: StoredRunJson & { points: number },
+  deps: { solver?: QpSolverPort | undefined },
 ): Promise<RunFrontierResponse> {
-  const { req, out } = savedRun(deps.store, run_id);
+  const { run_id, points } = task;
+  const { req, out } = savedRun(task);
   const history = readHistory(req, []);
   const T = history.aligned ? (history.aligned[0] as Float64Array).length : 0;
   if (!history.aligned || T < MIN_MOMENT_OBSERVATIONS)

@@ -6,34 +6,38 @@ import { RebalanceRequest } from '../contract/rebalance';
 import { canonicalJson, type Sha256Parts } from '../domain/canonical';
 import type { QpSolverPort } from '../optimize/qp/types';
 import type { Store } from '../ports/store';
+import type { ComputePort } from './compute/env';
 import { importPortfolioFile, importPriceFile } from './imports';
 import type { Clock } from './rebalance';
 import type { BlueprintResponse } from '../contract/tandem';
 import type { CopilotInsights } from '../contract/copilot';
 import type { StressLibrary } from '../risk/stress';
 import { copilotInsights, type RephrasePort } from '../copilot/rephrase';
-import { runFrontier, runPerformance } from './analytics';
+import { savedRunJson } from './analytics';
 import { decideRun } from './approvals';
 import { policyResponse, putPolicy } from './policy';
 import {
   compareRuns,
   computeAndSave,
+  computeOf,
   listRuns,
   rebalanceAndSave,
   replayRun,
   runDetail,
   tradesCsv,
-  type Derive,
+  type Amend,
 } from './runs';
-import { blueprint, tandemView } from './tandem';
+import { blueprint, type tandemView } from './tandem';
 
 export interface ServiceDeps {
   clock: Clock & { monotonicMs(): number };
   store: Store;
   /** Native SHA-256 for input hashes, from the adapter (optional; a pure one is used otherwise). */
   sha256?: Sha256Parts;
-  /** QP solver for optimized methods (HiGHS in a worker thread in the adapters). */
+  /** QP solver for optimized methods when computing on this thread (tests, CLI). */
   solver?: QpSolverPort;
+  /** Where rebalances, replays, imports and analytics are computed (the adapters' worker pool). */
+  compute?: ComputePort;
   /** Scenario definitions shipped in resources/scenarios.json, loaded by the adapter. */
   scenarios: z.input<typeof PreviewScenario>[];
   /** Proxy series for the historical stress windows (resources/data, loaded by the adapter). */
@@ -75,20 +79,16 @@ export function createHandlers(deps: ServiceDeps) {
     ...s,
     request: RebalanceRequest.parse(s.request),
   }));
-  // The copilot brief is stored without a run_id (the record's key is added on the way out).
-  const copilot =
-    (rephrase: boolean): Derive =>
-    async (out) => {
-      const { run_id: _id, ...brief } = await copilotInsights(
-        { ...out, run_id: '' },
-        { rephrase, port: rephrase ? (deps.rephraser ?? null) : null },
-      );
-      return { copilot: brief };
-    };
-  const derivers: Partial<Record<'tandem' | 'copilot', Derive>> = {
-    tandem: (out, ms) => ({ tandem: tandemView(out, ms) }),
-    // A replay never calls a model: a rephrased narrative is set aside (TIMING_FIELDS).
-    copilot: copilot(false),
+  const compute = computeOf(deps);
+  const run = { ...deps, compute };
+  // A model may rephrase the copilot narrative, on this side (a network call, not computation);
+  // the brief itself is computed with the run. Stored without a run_id (the record's key).
+  const rephrased: Amend = async (out) => {
+    const { run_id: _id, ...brief } = await copilotInsights(
+      { ...out, run_id: '' },
+      { rephrase: true, port: deps.rephraser ?? null },
+    );
+    return { copilot: brief };
   };
   return {
     health: () => {
@@ -100,7 +100,7 @@ export function createHandlers(deps: ServiceDeps) {
         metadata: { timestamp_utc: ts, version: ENGINE_VERSION },
       };
     },
-    rebalance: (input, ctx) => rebalanceAndSave(input, deps, ctx.actor),
+    rebalance: (input, ctx) => rebalanceAndSave(input, run, ctx.actor),
     previewScenarios: () => ({
       scenarios: scenarios.map((s) => ({
         ...s,
@@ -125,14 +125,15 @@ export function createHandlers(deps: ServiceDeps) {
       return portfolioDetail(store, saved.portfolio_id, saved.version);
     },
     getPortfolio: (input) => portfolioDetail(store, input.portfolio_id, input.version),
-    importPortfolio: (input, ctx) => importPortfolioFile(store, input, ctx.actor),
-    importPrices: (input, ctx) => importPriceFile(store, input, ctx.actor),
+    importPortfolio: (input, ctx) => importPortfolioFile(store, compute, input, ctx.actor),
+    importPrices: (input, ctx) => importPriceFile(store, compute, input, ctx.actor),
     listRuns: (input) => listRuns(store, input),
     compareRuns: (input) => compareRuns(store, input.a, input.b),
     getRun: (input) => runDetail(store, input.run_id),
-    replayRun: (input) => replayRun(deps, input.run_id, derivers),
-    runPerformance: (input) => runPerformance(store, input.run_id),
-    runFrontier: (input) => runFrontier(deps, input.run_id, input.points),
+    replayRun: (input) => replayRun(run, input.run_id),
+    runPerformance: (input) => compute.run('performance', savedRunJson(store, input.run_id)),
+    runFrontier: (input) =>
+      compute.run('frontier', { ...savedRunJson(store, input.run_id), points: input.points }),
     approveRun: (input, ctx) => decideRun(store, input, 'approved', ctx.actor),
     rejectRun: (input, ctx) => decideRun(store, input, 'rejected', ctx.actor),
     getPolicy: () => policyResponse(store),
@@ -142,20 +143,15 @@ export function createHandlers(deps: ServiceDeps) {
       const { run_id, output } = await computeAndSave(
         'copilot',
         request,
-        deps,
+        run,
         ctx.actor,
-        copilot(rephrase),
+        'copilot',
+        rephrase ? rephrased : undefined,
       );
       return { run_id, ...(output.copilot as Omit<CopilotInsights, 'run_id'>) };
     },
     tandemDemo: async (input, ctx) => {
-      const { run_id, output } = await computeAndSave(
-        'tandem',
-        input,
-        deps,
-        ctx.actor,
-        derivers.tandem,
-      );
+      const { run_id, output } = await computeAndSave('tandem', input, run, ctx.actor, 'tandem');
       const view = output.tandem as ReturnType<typeof tandemView>;
       return {
         run_id,

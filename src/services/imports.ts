@@ -1,14 +1,7 @@
-import type { z } from 'zod';
 import { EngineError, type Warning } from '../contract/common';
-import { RebalanceRequest } from '../contract/rebalance';
-import type { ImportPortfolioRequest, ImportPricesRequest } from '../contract/store';
-import { canonicalJson } from '../domain/canonical';
-import { importPortfolio, importPrices, toPriceHistory, toSeriesHistory } from '../data/import';
-import type { SeriesInfo } from '../data/import';
 import type { ImportRecord, Store } from '../ports/store';
-
-type PortfolioIn = z.output<typeof ImportPortfolioRequest>;
-type PricesIn = z.output<typeof ImportPricesRequest>;
+import type { ComputePort } from './compute/env';
+import type { PortfolioIn, PricesIn } from './compute/imports';
 
 function duplicateOf(rec: ImportRecord | null) {
   return rec
@@ -22,23 +15,22 @@ function duplicateOf(rec: ImportRecord | null) {
 }
 
 /**
- * Imports a portfolio file. Parsing happens first, outside any transaction; only a file with no
+ * Imports a portfolio file. Parsing happens first, on the compute port (a pool worker in the
+ * adapters) and outside any transaction; only a file with no
  * rejected row is saved, and then the portfolio version, the import record and its audit event
  * are written in one transaction (all or nothing). The same bytes imported again are refused as
  * a duplicate unless `allow_duplicate` is set.
  */
-export async function importPortfolioFile(store: Store, req: PortfolioIn, actor: string) {
-  const result = await importPortfolio({
-    filename: req.filename,
-    format: req.format,
-    content: req.content,
-    decimal_separator: req.decimal_separator,
-    ...(req.mapping ? { mapping: req.mapping } : {}),
-    ...(req.sheet !== undefined ? { sheet: req.sheet } : {}),
-  });
-  const report = result.report;
+export async function importPortfolioFile(
+  store: Store,
+  compute: ComputePort,
+  req: PortfolioIn,
+  actor: string,
+) {
+  const parsed = await compute.run('importPortfolio', req);
+  const report = parsed.report;
   const previous = store.imports.findByHash(report.content_hash, 'portfolio');
-  if (!result.ok)
+  if (!parsed.ok || !parsed.checked)
     return {
       ok: false,
       report,
@@ -46,20 +38,8 @@ export async function importPortfolioFile(store: Store, req: PortfolioIn, actor:
       portfolio: null,
       content: null,
     };
-
-  const data = result.data;
+  const { content, portfolio_value, checked } = parsed;
   const warnings: Warning[] = [...report.warnings];
-  const portfolio_value =
-    data.request?.portfolio_value ?? req.portfolio_value ?? data.portfolio_value ?? null;
-  const content = data.request
-    ? { ...data.request }
-    : {
-        ...(portfolio_value !== null ? { portfolio_value } : {}),
-        assets: data.assets.map(({ quantity: _q, holdings, ...a }) => ({
-          ...a,
-          ...(holdings ? { holdings: holdings.map(({ quantity: _hq, ...h }) => h) } : {}),
-        })),
-      };
   if (previous && !req.allow_duplicate) {
     warnings.push({
       code: 'DUPLICATE_IMPORT',
@@ -73,15 +53,15 @@ export async function importPortfolioFile(store: Store, req: PortfolioIn, actor:
       content,
     };
   }
-  const valid = RebalanceRequest.safeParse(content);
-  if (!valid.success) {
+  if (!checked.ok) {
+    const first = checked.details[0];
     warnings.push({
       code: 'NOT_SAVED',
-      path: valid.error.issues[0]?.path.join('.') ?? '',
+      path: first?.path ?? '',
       message:
         portfolio_value === null
           ? 'the file has weights but no quantities: pass portfolio_value to save it as a portfolio'
-          : `the imported portfolio is not a valid rebalance request: ${valid.error.issues[0]?.message ?? ''}`,
+          : `the imported portfolio is not a valid rebalance request: ${first?.message ?? ''}`,
     });
     return {
       ok: true,
@@ -91,7 +71,7 @@ export async function importPortfolioFile(store: Store, req: PortfolioIn, actor:
       content,
     };
   }
-  const content_json = canonicalJson(valid.data);
+  const { content_json } = checked;
   const name = req.name ?? req.filename;
   // An unknown portfolio_id is refused by the store inside the import transaction (NOT_FOUND).
   const rec = store.imports.record({
@@ -112,7 +92,7 @@ export async function importPortfolioFile(store: Store, req: PortfolioIn, actor:
       rec.portfolio_id !== null && rec.portfolio_version !== null
         ? { portfolio_id: rec.portfolio_id, name, version: rec.portfolio_version }
         : null,
-    content: valid.data,
+    content: checked.content,
   };
 }
 
@@ -123,18 +103,20 @@ export async function importPortfolioFile(store: Store, req: PortfolioIn, actor:
  * When `portfolio_id` is given, price_history becomes the portfolio's price history in a new
  * version (same all-or-nothing write).
  */
-export async function importPriceFile(store: Store, req: PricesIn, actor: string) {
-  const result = await importPrices({
-    filename: req.filename,
-    format: req.format,
-    content: req.content,
-    decimal_separator: req.decimal_separator,
-    ...(req.mapping ? { mapping: req.mapping } : {}),
-    ...(req.sheet !== undefined ? { sheet: req.sheet } : {}),
-    ...(req.layout ? { layout: req.layout } : {}),
-    ...(req.date_format ? { date_format: req.date_format } : {}),
+export async function importPriceFile(
+  store: Store,
+  compute: ComputePort,
+  req: PricesIn,
+  actor: string,
+) {
+  // The portfolio to attach to is read first so the worker can check it with the new prices; an
+  // unknown id is still refused only once the file itself passed (as before the pool).
+  const target = req.portfolio_id ? store.portfolios.get(req.portfolio_id) : null;
+  const parsed = await compute.run('importPrices', {
+    req,
+    attach_to: target ? target.content_json : null,
   });
-  const report = result.report;
+  const report = parsed.report;
   const previous = store.imports.findByHash(report.content_hash, 'prices');
   const empty = {
     series: [],
@@ -143,18 +125,15 @@ export async function importPriceFile(store: Store, req: PricesIn, actor: string
     series_history: null,
     portfolio: null,
   };
-  if (!result.ok) return { ok: false, report, duplicate_of: duplicateOf(previous), ...empty };
-  // Refuses unknown or repeated symbols (400 at symbols.<i>) before anything is recorded.
-  const sel = toPriceHistory(result.data, req.symbols);
-  const bySymbol = new Map(result.data.series.map((s) => [s.symbol, s]));
+  const sel = parsed.selection;
+  if (!parsed.ok || !sel)
+    return { ok: false, report, duplicate_of: duplicateOf(previous), ...empty };
   const warnings: Warning[] = [...report.warnings, ...sel.warnings];
   const base = {
-    // Every chosen symbol is in the file (checked above), so each has its SeriesInfo.
-    series: sel.symbols.map((s) => bySymbol.get(s) as SeriesInfo),
+    series: sel.series,
     price_history: sel.price_history,
     dropped_dates: sel.dropped_dates,
-    series_history:
-      req.date_policy === 'own_range' ? toSeriesHistory(result.data, sel.symbols) : null,
+    series_history: parsed.series_history,
   };
   if (previous && !req.allow_duplicate) {
     warnings.push({
@@ -172,8 +151,7 @@ export async function importPriceFile(store: Store, req: PricesIn, actor: string
   let portfolio = null;
   let attach: { portfolio_id: string; content_json: string; name: string } | undefined;
   if (req.portfolio_id) {
-    const p = store.portfolios.get(req.portfolio_id);
-    if (!p) {
+    if (!target) {
       throw new EngineError('NOT_FOUND', `portfolio ${req.portfolio_id} does not exist`, [
         { path: 'portfolio_id', message: 'no such portfolio' },
       ]);
@@ -190,18 +168,19 @@ export async function importPriceFile(store: Store, req: PricesIn, actor: string
         ],
       );
     }
-    const next = RebalanceRequest.safeParse({
-      ...(JSON.parse(p.content_json) as object),
-      price_history: sel.price_history,
-    });
-    if (!next.success) {
+    const next = parsed.attached;
+    if (!next?.ok) {
       throw new EngineError(
         'BAD_REQUEST',
         'the portfolio with these prices is not a valid rebalance request',
-        next.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+        next?.details ?? [],
       );
     }
-    attach = { portfolio_id: p.portfolio_id, content_json: canonicalJson(next.data), name: p.name };
+    attach = {
+      portfolio_id: target.portfolio_id,
+      content_json: next.content_json,
+      name: target.name,
+    };
   }
   const rec = store.imports.record({
     kind: 'prices',

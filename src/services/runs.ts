@@ -1,16 +1,19 @@
 import { EngineError } from '../contract/common';
 import { ENGINE_VERSION } from '../contract/operations';
-import { RebalanceRequest, type RebalanceResponse } from '../contract/rebalance';
-import { canonicalJson, inputHash, type Sha256Parts } from '../domain/canonical';
+import type { RebalanceRequest, RebalanceResponse } from '../contract/rebalance';
+import { canonicalJson, type Sha256Parts } from '../domain/canonical';
 import { diffJson, type Difference } from '../domain/diff';
 import type { RunKind, RunRecord, RunSummary, Store } from '../ports/store';
 import type { QpSolverPort } from '../optimize/qp/types';
-import type { EngineOptions, PolicyInForce } from '../agents/context';
 import { agentVersions } from '../agents/registry';
 import type { StressLibrary } from '../risk/stress';
 import { assertExportable, exportRefusal } from './approvals';
+import type { ComputePort } from './compute/env';
+import { createInProcessCompute } from './compute/inProcess';
+import { TIMING_FIELDS } from './compute/replay';
+import { storedOutput, type DeriveKind } from './compute/run';
 import { policyInForce, policyVersion } from './policy';
-import { runRebalance, type Clock } from './rebalance';
+import type { Clock } from './rebalance';
 
 /** Versions of the models behind a run, stored with it so a later difference can be explained. */
 export const MODEL_VERSIONS: Record<string, string> = {
@@ -30,36 +33,36 @@ export interface RunDeps {
   solver?: QpSolverPort;
   /** Proxy series for the historical stress windows (loaded by the adapter). */
   stressLibrary?: StressLibrary | null;
+  /** Where computations run (a worker pool in the adapters); default: this thread. */
+  compute?: ComputePort;
 }
 
-/** The engine options of a run under a given policy. */
-export const engineOptions = (deps: RunDeps, policy: PolicyInForce): EngineOptions => ({
-  ...(deps.sha256 ? { sha256: deps.sha256 } : {}),
-  ...(deps.solver ? { solver: deps.solver } : {}),
-  ...(deps.stressLibrary ? { stressLibrary: deps.stressLibrary } : {}),
-  policy,
-  monotonicMs: () => deps.clock.monotonicMs(),
-});
-
-/** A run's kind-specific additions to the rebalance output (the tandem view, the copilot brief). */
-export type Derive = (
-  out: RebalanceResponse,
-  durationMs: number,
-) => Promise<Record<string, unknown>> | Record<string, unknown>;
+/** The port that runs a computation: the adapter's pool, or this thread with the deps' ports. */
+export const computeOf = (deps: RunDeps): ComputePort =>
+  deps.compute ?? createInProcessCompute(deps);
 
 /**
- * Runs the agent pipeline under the policy in force, adds what the run's kind derives from it,
- * then saves input, output, versions, hash, decision and duration in one short write transaction;
- * the caller is answered only after COMMIT returned. The computation happens before and outside
- * the transaction. An engine error after validation (a data-health block, an infeasible plan) is
- * saved as a failed run.
+ * Changes to a computed output made on the owner's side before it is saved (the copilot's
+ * optional model rephrasing, which calls out over the network and is not computation).
+ */
+export type Amend = (
+  out: RebalanceResponse & Record<string, unknown>,
+) => Promise<Record<string, unknown>>;
+
+/**
+ * Runs the agent pipeline under the policy in force and what the run's kind derives from it
+ * (on the compute port: a pool worker in the adapters), then saves input, output, versions, hash,
+ * decision and duration in one short write transaction; the caller is answered only after COMMIT
+ * returned. An engine error after validation (a data-health block, an infeasible plan) is saved
+ * as a failed run and then thrown.
  */
 export async function computeAndSave(
   kind: RunKind,
   input: RebalanceRequest,
   deps: RunDeps,
   actor: string,
-  derive?: Derive,
+  derive: DeriveKind = null,
+  amend?: Amend,
 ): Promise<{ run_id: string; output: RebalanceResponse & Record<string, unknown> }> {
   let portfolio_version: number | null = null;
   if (input.portfolio_id) {
@@ -72,50 +75,35 @@ export async function computeAndSave(
     portfolio_version = p.version;
   }
   const policy = policyInForce(deps.store);
+  const done = await computeOf(deps).run('run', { input, policy, derive });
   const base = {
     kind,
     portfolio_id: input.portfolio_id ?? null,
     portfolio_version,
     engine_version: ENGINE_VERSION,
     model_versions_json: canonicalJson(MODEL_VERSIONS),
-    input_json: canonicalJson(input),
+    input_json: done.input_json,
+    input_hash: done.input_hash,
+    duration_ms: done.duration_ms,
     actor,
   };
-  const t0 = deps.clock.monotonicMs();
-  let out: RebalanceResponse & Record<string, unknown>;
-  try {
-    const run = await runRebalance(input, deps.clock, engineOptions(deps, policy));
-    out = derive ? { ...run, ...(await derive(run, deps.clock.monotonicMs() - t0)) } : run;
-  } catch (e) {
-    if (e instanceof EngineError) {
-      deps.store.runs.save({
-        ...base,
-        status: 'failed',
-        output_json: canonicalJson({
-          error: { code: e.code, message: e.message, details: e.details },
-        }),
-        // The same input hash a successful run of this input would carry.
-        input_hash: inputHash(input, deps.sha256),
-        duration_ms: deps.clock.monotonicMs() - t0,
-      });
-    }
-    throw e;
+  if (done.status === 'failed') {
+    deps.store.runs.save({ ...base, status: 'failed', output_json: done.output_json });
+    throw new EngineError(done.error.code, done.error.message, done.error.details);
+  }
+  let out = done.output;
+  let output_json = done.output_json;
+  if (amend) {
+    out = { ...out, ...(await amend(out)) };
+    output_json = storedOutput(out);
   }
   const saved = deps.store.runs.save({
     ...base,
     status: 'succeeded',
-    output_json: storedOutput(out),
-    input_hash: out.metadata.input_hash,
-    duration_ms: deps.clock.monotonicMs() - t0,
+    output_json,
     decision: out.decision,
   });
   return { run_id: saved.run_id, output: out };
-}
-
-/** What is stored: the response without its run_id (the run_id is the record's key). */
-function storedOutput(out: Record<string, unknown>): string {
-  const { run_id: _drop, ...rest } = out;
-  return canonicalJson(rest);
 }
 
 /** POST /api/rebalance: the pipeline, saved as a `rebalance` run. */
@@ -178,58 +166,22 @@ export function runDetail(store: Store, run_id: string) {
   };
 }
 
-/** Measurements (wall times) that a replay does not compare; listed in `ignored_fields`. */
-export const TIMING_FIELDS = [
-  'metadata.timestamp_utc (pinned to the original)',
-  'optimization.solver.solve_time_ms',
-  'agent_steps.*.started_at, ended_at, duration_ms',
-  'tandem.orchestration.total_duration_ms, steps_duration_ms; tandem.timeline.*.duration_ms',
-  'copilot.narrative when a model rephrased it, and copilot.warnings about the model call (a model is not replayed)',
-] as const;
-
-type Json = Record<string, unknown>;
-const obj = (x: unknown): Json | null =>
-  x !== null && typeof x === 'object' && !Array.isArray(x) ? (x as Json) : null;
-
-/** A copy of a stored output with every measurement in TIMING_FIELDS blanked. */
-export function withoutTimings(output: Json): Json {
-  const o = JSON.parse(JSON.stringify(output)) as Json;
-  const solver = obj(obj(o.optimization)?.solver);
-  if (solver && 'solve_time_ms' in solver) solver.solve_time_ms = 0;
-  for (const step of Array.isArray(o.agent_steps) ? o.agent_steps : []) {
-    const s = obj(step);
-    if (s) Object.assign(s, { started_at: '', ended_at: '', duration_ms: 0 });
-  }
-  const tandem = obj(o.tandem);
-  const orch = obj(tandem?.orchestration);
-  if (orch) Object.assign(orch, { total_duration_ms: 0, steps_duration_ms: 0 });
-  for (const t of Array.isArray(tandem?.timeline) ? tandem.timeline : []) {
-    const e = obj(t);
-    if (e) e.duration_ms = 0;
-  }
-  const copilot = obj(o.copilot);
-  if (copilot?.rephrased === true) copilot.narrative = '';
-  if (copilot && Array.isArray(copilot.warnings))
-    copilot.warnings = copilot.warnings.filter(
-      (w) => !String(obj(w)?.code ?? '').startsWith('COPILOT_REPHRASE'),
-    );
-  if (copilot) copilot.rephrased = false;
-  return o;
-}
-
 /** Kinds whose input is a rebalance request and whose output a rebalance response. */
 export const REPLAYABLE: readonly RunKind[] = ['rebalance', 'copilot', 'tandem'];
 
+/** What a run's kind adds to the rebalance output (a replay derives it again). */
+export const DERIVE_OF: Partial<Record<RunKind, DeriveKind>> = {
+  tandem: 'tandem',
+  copilot: 'copilot',
+};
+
 /**
- * Re-runs the stored input with today's engine, under the policy version the run was checked
- * against, with the clock pinned to the original timestamp, and compares canonical JSON with the
- * measurements of TIMING_FIELDS set aside: `identical` means byte-identical results.
+ * Re-runs the stored input with today's engine (on the compute port), under the policy version
+ * the run was checked against, with the clock pinned to the original timestamp, and compares
+ * canonical JSON with the measurements of TIMING_FIELDS set aside: `identical` means
+ * byte-identical results.
  */
-export async function replayRun(
-  deps: RunDeps,
-  run_id: string,
-  derivers: Partial<Record<RunKind, Derive>> = {},
-) {
+export async function replayRun(deps: RunDeps, run_id: string) {
   const { store } = deps;
   const r = getRunOrThrow(store, run_id);
   if (!REPLAYABLE.includes(r.kind)) {
@@ -238,7 +190,7 @@ export async function replayRun(
       `replay supports ${REPLAYABLE.join(', ')} runs; this run is a ${r.kind} run`,
     );
   }
-  const stored = JSON.parse(r.output_json) as Json & {
+  const stored = JSON.parse(r.output_json) as {
     metadata?: { timestamp_utc?: string };
     supervisor?: { policy_version?: number };
   };
@@ -248,13 +200,6 @@ export async function replayRun(
     engine_version_then: r.engine_version,
     engine_version_now: ENGINE_VERSION,
   };
-  const parsed = RebalanceRequest.safeParse(JSON.parse(r.input_json));
-  if (!parsed.success)
-    return {
-      ...head,
-      identical: false,
-      differences: [{ path: 'input', a: 'valid then', b: 'rejected by this engine version' }],
-    };
   const version = stored.supervisor?.policy_version ?? 0;
   const policy = policyVersion(store, version);
   if (!policy)
@@ -263,21 +208,14 @@ export async function replayRun(
       identical: false,
       differences: [{ path: 'supervisor.policy_version', a: version, b: 'not stored' }],
     };
-  const when = stored.metadata?.timestamp_utc ?? r.created_at;
-  const clock = { now: () => new Date(when), monotonicMs: () => deps.clock.monotonicMs() };
-  let fresh: Json;
-  try {
-    const out = await runRebalance(parsed.data, clock, engineOptions({ ...deps, clock }, policy));
-    const derive = derivers[r.kind];
-    fresh = derive ? { ...out, ...(await derive(out, 0)) } : out;
-  } catch (e) {
-    if (!(e instanceof EngineError)) throw e;
-    fresh = { error: { code: e.code, message: e.message, details: e.details } };
-  }
-  const then = withoutTimings(stored);
-  const now = withoutTimings(JSON.parse(storedOutput(fresh)) as Json);
-  const identical = canonicalJson(then) === canonicalJson(now);
-  return { ...head, identical, differences: identical ? [] : diffJson(then, now) };
+  const result = await computeOf(deps).run('replay', {
+    input_json: r.input_json,
+    output_json: r.output_json,
+    policy,
+    derive: DERIVE_OF[r.kind] ?? null,
+    pinnedNow: stored.metadata?.timestamp_utc ?? r.created_at,
+  });
+  return { ...head, ...result };
 }
 
 type Out = Partial<RebalanceResponse>;

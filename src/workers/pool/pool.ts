@@ -1,0 +1,92 @@
+/**
+ * The adapters' ComputePort: a piscina pool of worker threads, sized to the machine, with a
+ * bounded queue. Rebalances, replays, imports and run analytics are computed there, so the thread
+ * that answers HTTP requests (and, in the desktop app, the Electron main process) only validates,
+ * reads and writes. When every thread is busy and the queue is full, a task is refused at once
+ * with EngineError('TOO_MANY_REQUESTS') — HTTP 429 with Retry-After — instead of waiting.
+ *
+ * Under tsx/vitest the worker entry is TypeScript (tsx-bootstrap.mjs registers tsx's loader in
+ * the thread); a bundled build runs compute-worker.js, built beside the main bundle.
+ */
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Piscina } from 'piscina';
+import { EngineError } from '../../contract/common';
+import type { ComputeArg, ComputeOp, ComputePort, ComputeResult } from '../../services/compute/env';
+import type { PoolReply, PoolTask } from './protocol';
+
+export interface PoolOptions {
+  /** Repository or app root (resources/ lives there): the workers read the stress library. */
+  root: string;
+  /** Worker threads; default: the machine's available parallelism. */
+  threads?: number;
+  /** Tasks that may wait for a thread; more are refused with 429. Default: 4 per thread. */
+  maxQueue?: number;
+  /** Seconds a refused caller is told to wait (Retry-After). Default 1. */
+  retryAfterSeconds?: number;
+}
+
+export interface PoolCompute extends ComputePort {
+  /** Threads, tasks accepted and not yet answered, and the queue bound (tests, benchmarks). */
+  stats(): { threads: number; inFlight: number; maxQueue: number };
+}
+
+function workerFile(): string {
+  const self = import.meta.url;
+  const name = self.endsWith('.ts') ? './tsx-bootstrap.mjs' : './compute-worker.js';
+  return fileURLToPath(new URL(name, self));
+}
+
+/**
+ * Starts the pool. Threads start on demand and stop after a minute idle (never keeping the
+ * process alive); HiGHS is loaded once per thread, on its first optimizing task.
+ * Example: `const compute = createPoolCompute({ root: ROOT }); await compute.run('run', task);
+ * await compute.close();`
+ */
+export function createPoolCompute(opts: PoolOptions): PoolCompute {
+  const threads = Math.max(1, opts.threads ?? availableParallelism());
+  const maxQueue = opts.maxQueue ?? 4 * threads;
+  const retryAfter = opts.retryAfterSeconds ?? 1;
+  const pool = new Piscina<PoolTask, PoolReply>({
+    filename: workerFile(),
+    minThreads: 0,
+    maxThreads: threads,
+    // The bound is enforced above (inFlight), where the refusal carries its code.
+    idleTimeout: 60_000,
+    // One task at a time per thread: a computation is CPU-bound, sharing a thread only delays.
+    concurrentTasksPerWorker: 1,
+    workerData: { root: opts.root },
+  });
+  // Tasks accepted and not yet answered (running + waiting): at most threads + maxQueue.
+  let inFlight = 0;
+  let closed = false;
+
+  const busy = () =>
+    new EngineError(
+      'TOO_MANY_REQUESTS',
+      `the compute pool is full (${threads} running, ${maxQueue} waiting); retry in ${retryAfter} s`,
+      [{ path: 'retry_after', message: String(retryAfter) }],
+    );
+
+  return {
+    async run<K extends ComputeOp>(op: K, arg: ComputeArg<K>): Promise<ComputeResult<K>> {
+      if (closed) throw new EngineError('INTERNAL', 'the compute pool is shut down');
+      if (inFlight >= threads + maxQueue) throw busy();
+      inFlight++;
+      let reply: PoolReply;
+      try {
+        reply = await pool.run({ op, arg });
+      } finally {
+        inFlight--;
+      }
+      if (!reply.ok)
+        throw new EngineError(reply.error.code, reply.error.message, reply.error.details);
+      return reply.value as ComputeResult<K>;
+    },
+    stats: () => ({ threads, inFlight, maxQueue }),
+    async close() {
+      closed = true;
+      await pool.destroy();
+    },
+  };
+}

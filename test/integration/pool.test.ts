@@ -1,0 +1,125 @@
+/**
+ * Heavy work runs on the worker pool (issue #10): the pool computes what this thread would, a
+ * full pool answers 429 with Retry-After at once, and /api/health answers while every thread is
+ * busy. Latency figures are measured by `npm run bench` (suite `pool`), not asserted here.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { benchRequest } from '../../bench/data';
+import { RebalanceRequest } from '../../src/contract/rebalance';
+import { DEFAULT_POLICY_IN_FORCE } from '../../src/agents/registry';
+import { createInProcessCompute } from '../../src/services/compute/inProcess';
+import { withoutTimings } from '../../src/services/compute/replay';
+import { startApp, type App } from '../../src/server/app';
+import { loadStressLibrary } from '../../src/server/stressData';
+import { sha256Parts } from '../../src/store';
+import { createInThreadQpSolver } from '../../src/workers/highs-solver';
+import { createPoolCompute } from '../../src/workers/pool/pool';
+
+const ROOT = join(import.meta.dirname, '../..');
+const clock = { now: () => new Date(), monotonicMs: () => performance.now() };
+
+interface Reply {
+  status: number;
+  headers: Headers;
+  body: unknown;
+  at: number;
+}
+
+async function call(app: App, method: string, path: string, body?: unknown): Promise<Reply> {
+  const res = await fetch(`${app.server.url}${path}`, {
+    method,
+    headers: {
+      Authorization: `Bearer ${app.token}`,
+      ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  return {
+    status: res.status,
+    headers: res.headers,
+    body: await res.json(),
+    at: performance.now(),
+  };
+}
+
+describe('compute pool', () => {
+  it('computes byte-identical outputs to this thread (timings aside)', async () => {
+    const pool = createPoolCompute({ root: ROOT, threads: 1 });
+    const here = createInProcessCompute({
+      clock,
+      sha256: sha256Parts,
+      solver: await createInThreadQpSolver(),
+      stressLibrary: loadStressLibrary(ROOT),
+    });
+    try {
+      for (const method of ['threshold', 'min_variance'] as const) {
+        const input = RebalanceRequest.parse({ ...benchRequest(12, 260), method });
+        const task = {
+          input,
+          policy: DEFAULT_POLICY_IN_FORCE,
+          derive: 'tandem' as const,
+          pinnedNow: '2026-01-02T00:00:00.000Z',
+        };
+        const [a, b] = [await pool.run('run', task), await here.run('run', task)];
+        expect(a.status).toBe('succeeded');
+        expect(a.input_json).toBe(b.input_json);
+        expect(a.input_hash).toBe(b.input_hash);
+        const blank = (j: string) => JSON.stringify(withoutTimings(JSON.parse(j) as never));
+        expect(blank(a.output_json)).toBe(blank(b.output_json));
+      }
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('carries an engine error across the thread with its code and details', async () => {
+    const pool = createPoolCompute({ root: ROOT, threads: 1 });
+    try {
+      await expect(
+        pool.run('frontier', { run_id: 'r1', input_json: '{}', output_json: '{}', points: 5 }),
+      ).rejects.toMatchObject({ name: 'EngineError', code: 'BAD_REQUEST' });
+    } finally {
+      await pool.close();
+    }
+  });
+});
+
+describe('a saturated server', () => {
+  let app: App;
+  const heavy = benchRequest(2000, 250);
+
+  beforeAll(async () => {
+    app = await startApp({
+      dataDir: mkdtempSync(join(tmpdir(), 'spr-pool-')),
+      port: 0,
+      threads: 1,
+      maxQueue: 1,
+    });
+  });
+  afterAll(() => app.close());
+
+  it('refuses beyond threads + queue with 429 and Retry-After, and keeps answering health', async () => {
+    const heavies = Array.from({ length: 4 }, () => call(app, 'POST', '/api/rebalance', heavy));
+    // Let the requests reach the pool, then ask for health while it is busy.
+    await new Promise((r) => setTimeout(r, 300));
+    const health = await call(app, 'GET', '/api/health');
+    const results = await Promise.all(heavies);
+    expect(health.status).toBe(200);
+    const ok = results.filter((r) => r.status === 200);
+    const refused = results.filter((r) => r.status === 429);
+    // One running + one waiting are accepted; the other two are refused at once.
+    expect(ok).toHaveLength(2);
+    expect(refused).toHaveLength(2);
+    for (const r of refused) {
+      expect(Number(r.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      expect(r.body).toMatchObject({ error: { code: 'TOO_MANY_REQUESTS' } });
+      // Refused before the accepted ones finished: the refusal does not wait for the pool.
+      expect(r.at).toBeLessThan(Math.min(...ok.map((o) => o.at)));
+    }
+    // Health was answered while the pool was still computing.
+    expect(health.at).toBeLessThan(Math.max(...ok.map((o) => o.at)));
+  });
+});

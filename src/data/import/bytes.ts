@@ -68,6 +68,26 @@ export function utf8(text: string): Uint8Array {
   return utf8ToBytes(text);
 }
 
+/** Characters encoded at a time by sha256HexOfText (at most 3 MB of UTF-8 held at once). */
+const HASH_CHUNK = 1 << 20;
+
+/**
+ * sha256Hex(utf8(text)) without the whole UTF-8 copy: a 50 MB text is encoded and hashed 1 Mi
+ * characters at a time. A chunk never ends between the two halves of a surrogate pair, so the
+ * bytes are exactly those of utf8(text) (a lone surrogate still becomes U+FFFD, as there).
+ */
+export function sha256HexOfText(text: string): string {
+  const h = sha256.create();
+  for (let i = 0; i < text.length;) {
+    let end = Math.min(text.length, i + HASH_CHUNK);
+    const last = text.charCodeAt(end - 1);
+    if (end < text.length && last >= 0xd800 && last <= 0xdbff) end--;
+    h.update(utf8ToBytes(text.slice(i, end)));
+    i = end;
+  }
+  return bytesToHex(h.digest());
+}
+
 interface TextDecoderLike {
   decode(bytes: Uint8Array): string;
 }

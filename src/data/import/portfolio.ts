@@ -6,7 +6,7 @@ import { WEIGHT_SUM_TOLERANCE } from '../../domain/weights';
 import { RebalanceRequest, LIMITS } from '../../contract/rebalance';
 import type { AssetClass } from '../../contract/common';
 import { detectColumns } from './columns';
-import { locateJsonPath, lineAt } from './json-locate';
+import { lineAt, locateJsonLines, locateJsonPath } from './json-locate';
 import { INTERNAL_PREFIX, ReportBuilder, parseOptions, prepare } from './report';
 import { errorText, readCsv, readXlsx } from './table';
 import type { Table } from './table';
@@ -614,25 +614,31 @@ function readJsonPortfolio(text: string, rb: ReportBuilder): ImportedPortfolio |
   rb.rowsRead = Array.isArray(assetsRaw) ? assetsRaw.length : 0;
   const r = RebalanceRequest.safeParse(parsed);
   if (!r.success) {
-    for (const issue of r.error.issues) {
-      const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
+    const paths = r.error.issues.map((issue) =>
+      issue.path.filter((p): p is string | number => typeof p !== 'symbol'),
+    );
+    // Every problem's line from one walk over the text (one walk per problem was quadratic).
+    const lines = locateJsonLines(t, paths);
+    r.error.issues.forEach((issue, k) => {
+      const path = paths[k] as (string | number)[];
       const missing = valueAt(parsed, path) === undefined;
       rb.reject(
-        path.length ? locateJsonPath(t, path) : 1,
+        path.length ? (lines[k] as number) : 1,
         path.length ? path.join('.') : '(root)',
         jsonReason(issue.code, issue.message, path, missing),
         issue.message,
       );
-    }
+    });
     return null;
   }
   const req = r.data;
+  let assetsLine: number | undefined;
   for (const field of ['target_weight', 'current_weight'] as const) {
     let s = 0;
     for (const a of req.assets) s += a[field];
     if (Math.abs(s - 1) > WEIGHT_SUM_TOLERANCE)
       rb.reject(
-        locateJsonPath(t, ['assets']),
+        (assetsLine ??= locateJsonPath(t, ['assets'])),
         `assets.*.${field}`,
         'WEIGHTS_NOT_SUMMING',
         `${field} values sum to ${round6(s)}; expected 1 ± ${WEIGHT_SUM_TOLERANCE}`,
@@ -654,10 +660,11 @@ function readJsonPortfolio(text: string, rb: ReportBuilder): ImportedPortfolio |
   return { assets, portfolio_value: req.portfolio_value, request: req };
 }
 
+/** The value at path, own properties only: a member named `constructor` is not inherited. */
 function valueAt(root: unknown, path: readonly (string | number)[]): unknown {
   let v: unknown = root;
   for (const p of path) {
-    if (v === null || typeof v !== 'object') return undefined;
+    if (v === null || typeof v !== 'object' || !Object.hasOwn(v, p)) return undefined;
     v = (v as Record<string | number, unknown>)[p];
   }
   return v;

@@ -10,7 +10,8 @@ import { detectColumns } from './columns';
 import { INTERNAL_PREFIX, ReportBuilder, parseOptions, prepare } from './report';
 import { errorText, readCsv, readXlsx } from './table';
 import type { Table } from './table';
-import { PRICE_FIELDS, PriceImportOptions } from './types';
+import { earlierSamePair } from './pairs';
+import { MAX_PRICE_CELLS, PRICE_FIELDS, PriceImportOptions } from './types';
 import type { ImportResult, ImportedPrices, PriceField, PriceMapping, SeriesInfo } from './types';
 import {
   clip,
@@ -211,9 +212,26 @@ function readDates(
 
 /** Checks a symbol name (wide-form header or long-form cell); returns an error message or null. */
 function badSymbol(s: string): string | null {
+  // Any other name is accepted, `__proto__` and `constructor` included: series are held in Maps
+  // and null-prototype objects, never in a plain object where such a key would be special.
   if (s.length > 128) return 'symbol longer than 128 characters';
-  if (s === '__proto__') return 'reserved name "__proto__"';
   return null;
+}
+
+/**
+ * The imported prices are a dense symbols × dates array (null where a series has no price), so
+ * its size is not bounded by the file's: a long file whose every row has a new date, or a wide
+ * header above many short rows, would ask for billions of cells. Rejects above MAX_PRICE_CELLS.
+ */
+function tooManyCells(symbols: number, dates: number, what: string, rb: ReportBuilder): boolean {
+  if (symbols * dates <= MAX_PRICE_CELLS) return false;
+  rb.reject(
+    0,
+    null,
+    'BAD_VALUE',
+    `${symbols} symbols × ${dates} ${what} = ${symbols * dates} prices; at most ${MAX_PRICE_CELLS} (import fewer symbols or a shorter range)`,
+  );
+  return true;
 }
 
 /** Reads one price cell into out[k]; missing → null; returns false when rejected. */
@@ -248,6 +266,34 @@ function readPriceCell(
   return false;
 }
 
+/**
+ * For each unnamed header column, the first data row with a value in it (-1: none, or the column
+ * is named). One pass over the cells: a search per unnamed column was rows × columns, which a
+ * header of many trailing delimiters above many short rows made quadratic in the file size.
+ * Each row is read once, and the scan stops when every unnamed column has a value.
+ * Example: header ['date', 'A', ''], rows [['d1', '1'], ['d2', '2', 'x']] → [-1, -1, 1].
+ */
+export function firstValueRows(t: Table, dateIdx: number): Int32Array {
+  const first = new Int32Array(t.header.length).fill(-1);
+  let open = 0;
+  for (let j = 0; j < t.header.length; j++) if (t.header[j] === '' && j !== dateIdx) open++;
+  for (let k = 0; k < t.rows.length && open > 0; k++) {
+    const r = t.rows[k] as string[];
+    const n = Math.min(r.length, t.header.length);
+    for (let j = 0; j < n; j++)
+      if (
+        first[j] === -1 &&
+        t.header[j] === '' &&
+        j !== dateIdx &&
+        (r[j] as string).trim() !== ''
+      ) {
+        first[j] = k;
+        open--;
+      }
+  }
+  return first;
+}
+
 function readWide(
   t: Table,
   dateIdx: number,
@@ -260,12 +306,13 @@ function readWide(
   const seen = new Map<string, number>();
   // Date rejections are already counted: stop early only for problems found in the header here.
   const before = rb.rejectedCount;
+  const firstValue = firstValueRows(t, dateIdx);
   for (let j = 0; j < t.header.length; j++) {
     if (j === dateIdx) continue;
     const h = t.header[j] as string;
     if (h === '') {
       // A trailing delimiter makes an unnamed empty column: harmless unless it holds values.
-      const k = t.rows.findIndex((r) => (r[j] ?? '').trim() !== '');
+      const k = firstValue[j] as number;
       if (k >= 0)
         rb.reject(
           t.lines[k] as number,
@@ -301,6 +348,7 @@ function readWide(
       `${symbols.length} symbols; at most ${LIMITS.maxSeries}`,
     );
   if (rb.rejectedCount > before) return null;
+  if (tooManyCells(symbols.length, t.rows.length, 'rows', rb)) return null;
 
   const n = t.rows.length;
   const cols: (number | null)[][] = symbols.map(() => new Array<number | null>(n));
@@ -362,26 +410,55 @@ function readLong(
   const symHeader = t.header[symIdx] || 'symbol';
   const priceHeader = t.header[priceIdx] || 'price';
   const n = t.rows.length;
+  // Symbols and dates as small integers, in first-appearance order (the pivot's order too).
   const syms = new Array<string>(n);
+  const symbolIndex = new Map<string, number>();
+  const symbols: string[] = [];
+  const dateIndex = new Map<string, number>();
+  const uniq: string[] = [];
+  const si = new Int32Array(n);
+  const di = new Int32Array(n);
+  // The symbol of rows that take part in the duplicate check (a date and a valid symbol), else -1.
+  const pairGroup = new Int32Array(n);
+  for (let k = 0; k < n; k++) {
+    const s = fixedSymbol ?? ((t.rows[k] as string[])[symIdx] ?? '').trim();
+    syms[k] = s;
+    let x = symbolIndex.get(s);
+    if (x === undefined) {
+      x = symbols.length;
+      symbolIndex.set(s, x);
+      symbols.push(s);
+    }
+    si[k] = x;
+    const d = dates[k] as string;
+    let y = dateIndex.get(d);
+    if (y === undefined) {
+      y = uniq.length;
+      dateIndex.set(d, y);
+      uniq.push(d);
+    }
+    di[k] = y;
+    pairGroup[k] = d !== '' && s !== '' && badSymbol(s) === null ? x : -1;
+  }
+  const earlier = earlierSamePair(pairGroup, di, symbols.length, uniq.length);
+
   const vals: (number | null)[] = new Array<number | null>(n);
-  const seen = new Map<string, number>();
   const markers = { n: 0, example: '' };
   for (let k = 0; k < n; k++) {
     const r = t.rows[k] as string[];
     const line = t.lines[k] as number;
-    const s = fixedSymbol ?? (r[symIdx] ?? '').trim();
-    syms[k] = s;
+    const s = syms[k] as string;
     const bad = s === '' ? 'the symbol is empty' : badSymbol(s);
     if (bad) rb.reject(line, symHeader, 'BAD_VALUE', bad);
     readPriceCell(r[priceIdx] ?? '', decimal, line, priceHeader, rb, vals, k, markers);
-    const d = dates[k] as string;
-    if (d !== '' && !bad) {
-      const key = `${d}\u0000${s}`;
-      const prev = seen.get(key);
-      if (prev !== undefined)
-        rb.reject(line, symHeader, 'DUPLICATE_SYMBOL', `${s} on ${d} is already on line ${prev}`);
-      else seen.set(key, line);
-    }
+    const prev = earlier[k] as number;
+    if (prev >= 0)
+      rb.reject(
+        line,
+        symHeader,
+        'DUPLICATE_SYMBOL',
+        `${s} on ${dates[k] as string} is already on line ${t.lines[prev] as number}`,
+      );
   }
   if (rb.failed) return null;
   if (markers.n > 0)
@@ -390,29 +467,14 @@ function readLong(
       `${markers.n} cell(s) such as "${clip(markers.example)}" read as missing`,
     );
   // Pivot to wide: symbols in first-appearance order, one row per distinct date.
-  const symbolIndex = new Map<string, number>();
-  const symbols: string[] = [];
-  for (const s of syms)
-    if (!symbolIndex.has(s)) {
-      symbolIndex.set(s, symbols.length);
-      symbols.push(s);
-    }
-  const dateIndex = new Map<string, number>();
-  const uniq: string[] = [];
-  for (const d of dates)
-    if (!dateIndex.has(d)) {
-      dateIndex.set(d, uniq.length);
-      uniq.push(d);
-    }
   if (symbols.length > LIMITS.maxSeries) {
     rb.reject(0, symHeader, 'BAD_VALUE', `${symbols.length} symbols; at most ${LIMITS.maxSeries}`);
     return null;
   }
+  if (tooManyCells(symbols.length, uniq.length, 'distinct dates', rb)) return null;
   const cols = symbols.map(() => new Array<number | null>(uniq.length).fill(null));
-  for (let k = 0; k < n; k++) {
-    const c = cols[symbolIndex.get(syms[k] as string) as number] as (number | null)[];
-    c[dateIndex.get(dates[k] as string) as number] = vals[k] ?? null;
-  }
+  for (let k = 0; k < n; k++)
+    (cols[si[k] as number] as (number | null)[])[di[k] as number] = vals[k] ?? null;
   return assemble(uniq, symbols, cols, rb, false);
 }
 

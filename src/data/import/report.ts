@@ -5,15 +5,20 @@
 import type { z } from 'zod';
 import { EngineError, zodDetails } from '../../contract/common';
 import type { Warning } from '../../contract/common';
-import { decodeBase64, decodeText, sha256Hex, utf8 } from './bytes';
-import { MAX_LISTED_REJECTIONS } from './types';
+import { decodeBase64, decodeText, sha256Hex, sha256HexOfText } from './bytes';
+import { MAX_LISTED_REJECTIONS, MAX_LISTED_WARNINGS } from './types';
 import type { ImportFormat, ImportReport, ImportResult, ReasonCode, Rejection } from './types';
 
-/** Collects rejections (listing the first MAX_LISTED_REJECTIONS) and warnings. */
+/**
+ * Collects rejections (listing the first MAX_LISTED_REJECTIONS) and warnings (the first
+ * MAX_LISTED_WARNINGS): a report's size is bounded whatever the file.
+ */
 export class ReportBuilder {
   readonly rejected: Rejection[] = [];
   rejectedCount = 0;
   readonly warnings: Warning[] = [];
+  /** Warnings past MAX_LISTED_WARNINGS are counted, not listed (a file can warn once per row). */
+  private warningCount = 0;
   rowsRead = 0;
   detectedMapping: Record<string, string> = {};
   layout: 'long' | 'wide' | undefined;
@@ -36,7 +41,9 @@ export class ReportBuilder {
   }
 
   warn(code: string, message: string, path?: string): void {
-    this.warnings.push(path === undefined ? { code, message } : { code, message, path });
+    this.warningCount++;
+    if (this.warnings.length < MAX_LISTED_WARNINGS)
+      this.warnings.push(path === undefined ? { code, message } : { code, message, path });
   }
 
   get failed(): boolean {
@@ -44,11 +51,17 @@ export class ReportBuilder {
   }
 
   report(ok: boolean): ImportReport {
+    // The truncation notes are always listed, past the cap.
+    if (this.warningCount > this.warnings.length)
+      this.warnings.push({
+        code: 'WARNINGS_TRUNCATED',
+        message: `${this.warningCount} warnings; the first ${this.warnings.length} are listed`,
+      });
     if (this.rejectedCount > this.rejected.length)
-      this.warn(
-        'REJECTIONS_TRUNCATED',
-        `${this.rejectedCount} rejections; the first ${this.rejected.length} are listed`,
-      );
+      this.warnings.push({
+        code: 'REJECTIONS_TRUNCATED',
+        message: `${this.rejectedCount} rejections; the first ${this.rejected.length} are listed`,
+      });
     const r: ImportReport = {
       kind: this.kind,
       filename: this.filename,
@@ -81,20 +94,31 @@ export function parseOptions<S extends z.ZodType>(schema: S, input: unknown): z.
   return r.data;
 }
 
-const EXTENSIONS: Record<string, ImportFormat> = {
-  csv: 'csv',
-  tsv: 'csv',
-  txt: 'csv',
-  xlsx: 'xlsx',
-  xlsm: 'xlsx',
-  json: 'json',
-};
+// A Map: `format` is caller text, and "constructor" must not find Object.prototype's.
+const EXTENSIONS = new Map<string, ImportFormat>([
+  ['csv', 'csv'],
+  ['tsv', 'csv'],
+  ['txt', 'csv'],
+  ['xlsx', 'xlsx'],
+  ['xlsm', 'xlsx'],
+  ['json', 'json'],
+]);
 
 /** The decoded content ready for a reader, or the file-level rejection that stops the import. */
 export type Prepared =
   | { ok: true; format: 'csv' | 'json'; text: string }
   | { ok: true; format: 'xlsx'; bytes: Uint8Array }
   | { ok: false };
+
+/** The format as named: explicit, else the filename's extension; lowercase ('' when neither). */
+function formatName(rb: ReportBuilder, format: string | undefined): string {
+  const ext = /\.([A-Za-z0-9]+)$/.exec(rb.filename)?.[1]?.toLowerCase();
+  return (format ?? ext ?? '').toLowerCase();
+}
+
+function resolveFormat(rb: ReportBuilder, format: string | undefined): ImportFormat | undefined {
+  return EXTENSIONS.get(formatName(rb, format));
+}
 
 /**
  * Resolves the format (explicit, else from the filename extension), decodes the content and sets
@@ -107,11 +131,12 @@ export function prepare(
   content: string | Uint8Array,
   allowed: readonly ImportFormat[],
 ): Prepared {
-  const raw = typeof content === 'string' ? utf8(content) : content;
-  rb.contentHash = sha256Hex(raw);
-  const ext = /\.([A-Za-z0-9]+)$/.exec(rb.filename)?.[1]?.toLowerCase();
-  const name = (format ?? ext ?? '').toLowerCase();
-  const f = EXTENSIONS[name];
+  // Hashed once: base64 XLSX text by its decoded bytes below, anything else here.
+  const base64Xlsx = typeof content === 'string' && resolveFormat(rb, format) === 'xlsx';
+  if (!base64Xlsx)
+    rb.contentHash = typeof content === 'string' ? sha256HexOfText(content) : sha256Hex(content);
+  const name = formatName(rb, format);
+  const f = EXTENSIONS.get(name);
   if (!f || !allowed.includes(f)) {
     const hint =
       name === 'xls'
@@ -130,6 +155,7 @@ export function prepare(
     if (typeof content !== 'string') return { ok: true, format: f, bytes: content };
     const bytes = decodeBase64(content);
     if (bytes === null) {
+      rb.contentHash = sha256HexOfText(content);
       rb.reject(0, null, 'UNSUPPORTED_FORMAT', 'XLSX content must be base64 text');
       return { ok: false };
     }

@@ -6,7 +6,9 @@
 import Papa from 'papaparse';
 import type * as ExcelNs from 'exceljs';
 import type { CellValue } from 'exceljs';
+import { MAX_XLSX_EXPANDED } from './types';
 import type { Rejection } from './types';
+import { expandedSize } from './zip';
 
 export interface Table {
   /** Header cells, trimmed. */
@@ -163,6 +165,19 @@ export async function readXlsx(bytes: Uint8Array, sheet?: string | number): Prom
     };
   if (!(bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04))
     return { ok: false, rejections: [unsupported(0, 'not an XLSX file (no ZIP signature)')] };
+  const expansion = await expandedSize(bytes, MAX_XLSX_EXPANDED);
+  if (!expansion.ok && expansion.over) {
+    const mb = (n: number) => Math.round(n / (1024 * 1024));
+    return {
+      ok: false,
+      rejections: [
+        unsupported(
+          0,
+          `the workbook unzips to more than ${mb(MAX_XLSX_EXPANDED)} MB (${mb(expansion.bytes)} MB counted before stopping); save the sheet as CSV, which has no such limit`,
+        ),
+      ],
+    };
+  }
   const Excel = await loadExcel();
   const wb = new Excel.Workbook();
   try {

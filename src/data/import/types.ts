@@ -25,6 +25,21 @@ export type ReasonCode = z.infer<typeof ReasonCode>;
 /** At most this many rejections are listed in a report; `rejected_count` keeps the total. */
 export const MAX_LISTED_REJECTIONS = 1000;
 
+/** At most this many warnings are listed in a report; a last WARNINGS_TRUNCATED gives the total. */
+export const MAX_LISTED_WARNINGS = 1000;
+
+/**
+ * Largest price array an import builds (symbols × dates, 10 million cells: at most ~240 MB of
+ * numbers in the engine's heap). A file asking for more is rejected instead of exhausting memory.
+ */
+export const MAX_PRICE_CELLS = 10_000_000;
+
+/**
+ * Largest XLSX workbook read, measured unzipped (64 MiB, counted by inflating, not by what the
+ * archive declares): exceljs needs ~15 bytes of memory per byte of sheet XML. CSV has no such limit.
+ */
+export const MAX_XLSX_EXPANDED = 64 * 1024 * 1024;
+
 export const Rejection = z.object({
   line: z
     .number()
@@ -206,7 +221,11 @@ export interface ImportedPrices {
   dates: string[];
   /** Symbols in file order (object keys that look like integers would lose that order). */
   symbols: string[];
-  /** Per symbol, aligned with `dates`; null where the file has no price. */
+  /**
+   * Per symbol, aligned with `dates`; null where the file has no price. A null-prototype object,
+   * so a symbol such as `__proto__` is an own key like any other (a structured clone keeps every
+   * key and gains Object.prototype: look keys up through `symbols`, never by `in`).
+   */
   prices: Record<string, (number | null)[]>;
   series: SeriesInfo[];
 }

@@ -16,6 +16,7 @@ import {
   ipcMain,
   Menu,
   protocol,
+  safeStorage,
   session,
   type IpcMainInvokeEvent,
   type MenuItemConstructorOptions,
@@ -25,7 +26,9 @@ import { extname, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Result } from '../src/contract/common';
 import { startApp, type App as Engine } from '../src/server/app';
+import { defaultHeadKeyFile } from '../src/store/headKey';
 import { parseDesktopArgs } from './args';
+import { loadOrCreateDesktopHeadKey } from './headKey';
 
 const SCHEME = 'app';
 const HOST = 'workstation';
@@ -266,8 +269,16 @@ async function onReady(): Promise<void> {
   registerAppProtocol();
   const dataDir = app.getPath('userData');
   try {
+    // The audit head's MAC key, sealed by the OS keychain (safeStorage needs app 'ready').
+    const headKey = loadOrCreateDesktopHeadKey({
+      safeStorage,
+      userDataDir: dataDir,
+      fallbackKeyFile: defaultHeadKeyFile(),
+      log: (m) => console.error(m),
+    });
     engine = await startApp({
       dataDir,
+      headKey,
       port: args.port,
       staticDir: RENDERER_DIR,
       log: (m) => console.error(m),

@@ -30,9 +30,10 @@ export const RUN_DECISIONS: readonly RunDecision[] = ['APPROVED', 'REVIEW_REQUIR
 export type ApprovalDecision = 'approved' | 'rejected';
 export const APPROVAL_DECISIONS: readonly ApprovalDecision[] = ['approved', 'rejected'];
 
-/** Audit actions known to schema v5. Adding one is a migration (a row in `audit_actions`). */
+/** Audit actions known to schema v6. Adding one is a migration (a row in `audit_actions`). */
 export type AuditAction =
   | 'run.created'
+  | 'run.bound'
   | 'run.approved'
   | 'run.rejected'
   | 'portfolio.imported'
@@ -44,6 +45,7 @@ export type AuditAction =
   | 'audit.correction';
 export const AUDIT_ACTIONS: readonly AuditAction[] = [
   'run.created',
+  'run.bound',
   'run.approved',
   'run.rejected',
   'portfolio.imported',
@@ -355,13 +357,91 @@ export interface CorrectionInput {
   detail?: JsonValue;
 }
 
+/**
+ * What verify found wrong, one entry per finding:
+ * - `chain`: an event breaks the hash chain (seq = the first bad one);
+ * - `head`: the chain's end differs from the head file, or the head file is missing/unreadable;
+ * - `head_mac`: the head file's keyed MAC is missing or does not verify with the store's key
+ *   (now, or when the store was opened — then an evidence file keeps it, as below);
+ * - `head_evidence`: a head mismatch found when the store was opened (this or an earlier
+ *   session; an `audit-head.mismatch-*.json` file holds the evidence until it is removed);
+ * - `known_head`: the chain no longer holds a previously exported head (rollback/truncation);
+ * - `run_without_event`: a stored run has no `run.created` event;
+ * - `event_without_run`: a `run.created`/`run.bound` event names a run that is not stored;
+ * - `run_mismatch`: a stored run differs from what its event recorded (`fields` says where);
+ * - `run_unbound`: the run's events do not cover every bound field (`fields` lists the gaps);
+ * - `duplicate_event`: a run has more than one `run.created` (or `run.bound`) event.
+ */
+export type VerifyProblemKind =
+  | 'chain'
+  | 'head'
+  | 'head_mac'
+  | 'head_evidence'
+  | 'known_head'
+  | 'run_without_event'
+  | 'event_without_run'
+  | 'run_mismatch'
+  | 'run_unbound'
+  | 'duplicate_event';
+
+export interface VerifyProblem {
+  kind: VerifyProblemKind;
+  /** The audit event concerned, when there is one. */
+  seq?: number;
+  /** The run concerned, when there is one. */
+  run_id?: string;
+  /** Stored fields that differ or are not bound, by column name (e.g. `output_json`). */
+  fields?: string[];
+  message: string;
+}
+
 export interface VerifyResult {
+  /** True only when `problems_total` is 0. */
   ok: boolean;
   /** Number of events walked. */
   events: number;
   /** First seq at which the chain is wrong (for a truncated tail: the first missing seq). */
   first_bad_seq: number | null;
+  /** The first problem's message, or null. */
   reason: string | null;
+  /** Stored runs compared with their audit events. */
+  runs_checked: number;
+  /** Whether the head file was checked with a key (false: the store was opened without one). */
+  head_keyed: boolean;
+  /** The first problems found (at most 100, chain and head first, then runs in run_id order). */
+  problems: VerifyProblem[];
+  /** Every problem found, including those beyond the list. */
+  problems_total: number;
+}
+
+/** A head the user exported earlier (exportHead), to check the chain still contains it. */
+export interface KnownHead {
+  seq: number;
+  hash: string;
+  /** The export's MAC; checked when given and the store has a key. */
+  mac?: string;
+}
+
+export interface VerifyOptions {
+  known_head?: KnownHead;
+}
+
+/** The chain's last event, for the user to keep outside the data directory. */
+export interface ExportedHead {
+  format: 'spr-audit-head-export/1';
+  /** seq of the last event (0 for an empty chain); equals the number of events. */
+  seq: number;
+  /** Its chain hash (64 zeros for an empty chain). */
+  hash: string;
+  events: number;
+  /** Timestamp of that event, or null for an empty chain. */
+  event_ts: string | null;
+  exported_at: string;
+  /**
+   * HMAC-SHA256 over (seq, hash) with the store's head key, or null when the store has none:
+   * verify then knows this export came from this installation.
+   */
+  mac: string | null;
 }
 
 export interface AuditLog {
@@ -372,8 +452,19 @@ export interface AuditLog {
   list(query?: AuditListQuery): AuditEvent[];
   /** The last committed (seq, hash); seq 0 and 64 zeros for an empty log. */
   head(): { seq: number; hash: string };
-  /** Walks the whole chain and compares its end with the head kept outside the database. */
-  verify(): VerifyResult;
+  /** The last event as an exportable record (see ExportedHead). */
+  exportHead(): ExportedHead;
+  /**
+   * Walks the whole chain, compares its end with the head kept outside the database (and its
+   * MAC), checks every stored run against its audit events, and, when given, that the chain
+   * still contains `known_head`. Reads in pages: memory does not grow with the log.
+   */
+  verify(options?: VerifyOptions): VerifyResult;
+  /**
+   * The same check without stalling the process: it pauses every ~10 ms so other work (HTTP
+   * requests) is served meanwhile, and checks the chain as it was when it started.
+   */
+  verifyAsync(options?: VerifyOptions): Promise<VerifyResult>;
 }
 
 // ─────────────────────────────── store ───────────────────────────────

@@ -1,26 +1,26 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ensurePrivateDir, tightenFile, writePrivateFile } from '../store/fileModes';
 
 export const TOKEN_FILE = 'api-token';
 
 /**
- * Per-install bearer token: 256 random bits as 64 hex characters in `<dataDir>/api-token`,
- * mode 0600. Created once; later starts reuse it so the user's scripts keep working.
+ * Per-install bearer token: 256 random bits as 64 hex characters in `<dataDir>/api-token`.
+ * Created once; later starts reuse it so the user's scripts keep working. The data directory
+ * is made (or tightened to) 0700 and the token file 0600, also when an older version left them
+ * more open: the token grants the whole API.
  */
 export function loadOrCreateToken(dataDir: string): string {
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  ensurePrivateDir(dataDir);
   const file = join(dataDir, TOKEN_FILE);
   if (existsSync(file)) {
+    tightenFile(file);
     const token = readFileSync(file, 'utf8').trim();
-    if (/^[0-9a-f]{64}$/.test(token)) {
-      chmodSync(file, 0o600);
-      return token;
-    }
+    if (/^[0-9a-f]{64}$/.test(token)) return token;
   }
   const token = randomBytes(32).toString('hex');
-  writeFileSync(file, `${token}\n`, { mode: 0o600 });
-  chmodSync(file, 0o600); // the umask may have masked bits off, never on; chmod states it exactly
+  writePrivateFile(file, `${token}\n`);
   return token;
 }
 

@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
 import { EngineError } from '../contract/common';
@@ -10,16 +9,38 @@ import type {
   AuditListQuery,
   AuditLog,
   CorrectionInput,
+  ExportedHead,
   JsonValue,
+  VerifyOptions,
   VerifyResult,
 } from '../ports/store';
 import { AUDIT_ACTIONS } from '../ports/store';
+import {
+  HEAD_MAC_ABSENT,
+  HEAD_MAC_BAD,
+  MISMATCH_PREFIX,
+  SELECT_COLS,
+  compareWithHead,
+  samePoint,
+} from './chain';
+import type { HeadIssue, Row } from './chain';
+import { writePrivateFile } from './fileModes';
 import { GENESIS_HASH, canonicalJson, chainHash, sha256Hex } from './hash';
-import { HeadWriter, readHeadFile, removeStaleTemp, writeHeadFile } from './headFile';
-import type { ChainPoint, HeadFile, HeadRead } from './headFile';
+import {
+  HeadWriter,
+  exportHeadMac,
+  readHeadFile,
+  removeStaleTemp,
+  writeHeadFile,
+} from './headFile';
+import type { ChainPoint, HeadFile } from './headFile';
+import { SLICE_MS, runSteps, runStepsCooperatively } from './steps';
+import { verifySteps } from './verify';
+
+export { MISMATCH_PREFIX, compareWithHead, verifyChain, walkChain } from './chain';
+export type { ChainResult, ChainWalk, HeadIssue } from './chain';
 
 const ACTIONS = new Set<string>(AUDIT_ACTIONS);
-export const MISMATCH_PREFIX = 'audit-head.mismatch-';
 
 /** An event validated and serialized, waiting for its seq and hashes. */
 export interface PreparedEvent {
@@ -80,8 +101,6 @@ export function isJson(text: string): boolean {
   }
 }
 
-type Row = [number, string, string, string, string, string, string, string, string];
-
 function rowToEvent(r: Row): AuditEvent {
   return {
     seq: r[0],
@@ -96,105 +115,16 @@ function rowToEvent(r: Row): AuditEvent {
   };
 }
 
-const SELECT_COLS = 'seq, ts, actor, action, subject, payload_json, payload_hash, prev_hash, hash';
-
-/**
- * Walks `audit_events` in seq order and checks, for every event k:
- *   seq_k = k (contiguous from 1);  payload_hash_k = SHA-256(payload_json_k);
- *   prev_hash_k = hash_{k−1} (hash_0 = 64 zeros);
- *   hash_k = SHA-256(JSON.stringify([seq, ts, actor, action, subject, payload_hash, prev_hash])).
- * Then compares the end of the chain (n, hash_n) with the head kept outside the database:
- * it must equal `committed`, or `pending` (a crash between COMMIT and the head rewrite).
- * `head` null means "no head file"; that is only valid for an empty chain.
- * Pure with respect to files: the caller reads the head (tests pass in-memory copies).
- */
-export function verifyChain(db: Database.Database, head: HeadRead): VerifyResult {
-  const stmt = db.prepare(`SELECT ${SELECT_COLS} FROM audit_events ORDER BY seq`).raw(true);
-  let expected = 1;
-  let prev = GENESIS_HASH;
-  for (const raw of stmt.iterate()) {
-    const r = raw as Row;
-    const seq = r[0];
-    const bad = (reason: string): VerifyResult => ({
-      ok: false,
-      events: expected - 1,
-      first_bad_seq: expected,
-      reason,
-    });
-    if (seq !== expected) {
-      return bad(
-        seq > expected
-          ? `seq ${expected} is missing (the next stored event is seq ${seq})`
-          : `seq ${seq} is out of order (expected ${expected})`,
-      );
-    }
-    if (sha256Hex(r[5]) !== r[6])
-      return bad(`seq ${seq}: payload_hash does not match payload_json`);
-    if (r[7] !== prev) {
-      return bad(
-        seq === 1
-          ? 'seq 1: prev_hash is not the genesis value (64 zeros)'
-          : `seq ${seq}: prev_hash does not match the hash of seq ${seq - 1}`,
-      );
-    }
-    if (chainHash(seq, r[1], r[2], r[3], r[4], r[6], r[7]) !== r[8]) {
-      return bad(`seq ${seq}: hash does not match the event's contents`);
-    }
-    prev = r[8];
-    expected++;
-  }
-  const n = expected - 1;
-  return compareWithHead(n, { seq: n, hash: prev }, head);
-}
-
-function samePoint(a: ChainPoint, b: ChainPoint): boolean {
-  return a.seq === b.seq && a.hash === b.hash;
-}
-
-/** Compares the chain's last point with the head file; `events` = n. */
-export function compareWithHead(events: number, last: ChainPoint, head: HeadRead): VerifyResult {
-  const ok: VerifyResult = { ok: true, events, first_bad_seq: null, reason: null };
-  const fail = (first_bad_seq: number | null, reason: string): VerifyResult => ({
-    ok: false,
-    events,
-    first_bad_seq,
-    reason,
-  });
-  if (head.state === 'missing') {
-    return last.seq === 0
-      ? ok
-      : fail(null, `the audit head file is missing but the chain has ${last.seq} events`);
-  }
-  if (head.state === 'invalid') return fail(null, 'the audit head file is not valid');
-  const { committed, pending } = head.head;
-  if (samePoint(last, committed) || (pending !== null && samePoint(last, pending))) return ok;
-  const known = pending !== null && pending.seq > committed.seq ? pending : committed;
-  if (last.seq < committed.seq) {
-    return fail(
-      last.seq + 1,
-      `the chain ends at seq ${last.seq} but the head file records seq ${committed.seq}: ` +
-        `events ${last.seq + 1}..${committed.seq} were removed`,
-    );
-  }
-  if (last.seq > known.seq) {
-    return fail(
-      known.seq + 1,
-      `the chain has events after seq ${known.seq}, the last one the head file records; ` +
-        `seq ${known.seq + 1}..${last.seq} were not written by the store`,
-    );
-  }
-  return fail(
-    null,
-    `the hash of seq ${last.seq} differs from the head file: the chain was rewritten at or before seq ${last.seq}`,
-  );
-}
-
-/** What the store found at open when it compared the database with the head file. */
-export interface HeadIssue {
-  detected_at: string;
-  first_bad_seq: number | null;
-  reason: string;
-  evidence_file: string;
+/** How the audit log treats the head file's keyed MAC. */
+export interface HeadKeyOptions {
+  /** The head key (kept apart from the data directory), or null to write and check no MAC. */
+  key: Buffer | null;
+  /**
+   * Accept, once, a head file that carries no MAC although a key is set, and re-write it with
+   * one. True only for the open that upgraded the database to schema v6, when the head file
+   * was necessarily written without a key; at any other open a MAC-less head is reported.
+   */
+  adoptUnkeyedHead: boolean;
 }
 
 /**
@@ -211,9 +141,11 @@ export class SqliteAuditLog implements AuditLog {
   private readonly insert: Database.Statement;
   private readonly lastStmt: Database.Statement;
   private readonly existsStmt: Database.Statement;
+  private readonly tsStmt: Database.Statement;
   private readonly tx: Database.Transaction<(work: () => unknown) => unknown>;
   private issue: HeadIssue | null = null;
   private readonly headWriter: HeadWriter;
+  private readonly key: Buffer | null;
   /** Count of post-commit head rewrites that failed (harmless: `pending` covers them). */
   head_write_failures = 0;
 
@@ -221,12 +153,15 @@ export class SqliteAuditLog implements AuditLog {
     private readonly db: Database.Database,
     private readonly dir: string,
     private readonly now: () => number,
+    private readonly keyOptions: HeadKeyOptions = { key: null, adoptUnkeyedHead: false },
   ) {
+    this.key = keyOptions.key;
     this.insert = db.prepare(
       `INSERT INTO audit_events (${SELECT_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.lastStmt = db.prepare('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1');
     this.existsStmt = db.prepare('SELECT 1 FROM audit_events WHERE seq = ?').pluck();
+    this.tsStmt = db.prepare('SELECT ts FROM audit_events WHERE seq = ?').pluck();
     this.tx = db.transaction((work: () => unknown) => work());
     this.current = this.readLast();
     this.headWriter = this.recoverHead();
@@ -237,31 +172,42 @@ export class SqliteAuditLog implements AuditLog {
     return row ? { seq: row.seq, hash: row.hash } : { seq: 0, hash: GENESIS_HASH };
   }
 
+  /** Writes a fresh head file (counter `counter`, slot 0) and opens the writer on it. */
+  private freshHead(last: ChainPoint, counter = 1): HeadWriter {
+    writeHeadFile(this.dir, { format: 1, committed: last, pending: null }, counter, this.key);
+    return new HeadWriter(this.dir, { counter, slot: 0 }, this.key);
+  }
+
   /**
    * At open: bring the head file in line with the database when the difference is one a
-   * crash can cause (last = pending, or a pending that never committed). Anything else is kept
-   * as evidence (`audit-head.mismatch-<stamp>.json`, reported by verify() until an operator
-   * removes it) and the head file is re-based on the database so work can continue.
+   * crash can cause (last = pending, or a pending that never committed) and its MAC verifies
+   * (or it has none on the open that upgraded to v6: it is then re-written with one).
+   * Anything else is kept as evidence (`audit-head.mismatch-<stamp>.json`, 0600, reported by
+   * verify() until an operator removes it) and the head file is re-based on the database so
+   * work can continue.
    */
   private recoverHead(): HeadWriter {
     removeStaleTemp(this.dir);
-    const read = readHeadFile(this.dir);
+    const read = readHeadFile(this.dir, this.key);
     const last = this.current;
-    if (read.state === 'missing' && last.seq === 0) {
-      writeHeadFile(this.dir, { format: 1, committed: last, pending: null });
-      return new HeadWriter(this.dir, { counter: 1, slot: 0 });
-    }
+    if (read.state === 'missing' && last.seq === 0) return this.freshHead(last);
+    let macProblem: string | null = null;
     if (read.state === 'ok') {
       const { committed, pending } = read.head;
       const accepted = samePoint(last, committed) || (pending !== null && samePoint(last, pending));
-      if (accepted) {
+      const adopt = read.mac === 'absent' && this.keyOptions.adoptUnkeyedHead;
+      if (read.mac === 'bad') macProblem = HEAD_MAC_BAD;
+      else if (read.mac === 'absent' && !adopt) macProblem = HEAD_MAC_ABSENT;
+      // Adopted as a whole new file (temp + rename): neither slot keeps the MAC-less record,
+      // so a torn write later cannot fall back to it.
+      if (accepted && adopt) return this.freshHead(last, read.counter + 1);
+      if (accepted && macProblem === null) {
         let w: HeadWriter;
         try {
-          w = new HeadWriter(this.dir, read);
+          w = new HeadWriter(this.dir, read, this.key);
         } catch {
           // Readable but not the current layout (e.g. cut short): rewrite it whole.
-          writeHeadFile(this.dir, { format: 1, committed: last, pending: null }, read.counter);
-          return new HeadWriter(this.dir, { counter: read.counter, slot: 0 });
+          return this.freshHead(last, read.counter);
         }
         if (pending !== null) w.write({ format: 1, committed: last, pending: null }, true);
         return w;
@@ -274,9 +220,10 @@ export class SqliteAuditLog implements AuditLog {
       `${MISMATCH_PREFIX}${detected_at.replace(/[-:.]/g, '')}.json`,
     );
     this.issue = {
+      kind: result.ok ? 'head_mac' : 'head_evidence',
       detected_at,
       first_bad_seq: result.first_bad_seq,
-      reason: result.reason ?? 'audit head mismatch',
+      reason: [result.reason, macProblem].filter((r) => r !== null).join('; ') || 'mismatch',
       evidence_file: evidence,
     };
     const body = {
@@ -284,9 +231,8 @@ export class SqliteAuditLog implements AuditLog {
       database_last: last,
       head_file: read.state === 'ok' ? read.head : read.state === 'invalid' ? read.text : null,
     };
-    fs.writeFileSync(evidence, JSON.stringify(body, null, 2) + '\n');
-    writeHeadFile(this.dir, { format: 1, committed: last, pending: null });
-    return new HeadWriter(this.dir, { counter: 1, slot: 0 });
+    writePrivateFile(evidence, JSON.stringify(body, null, 2) + '\n');
+    return this.freshHead(last);
   }
 
   /** Runs `work` in one write transaction; see the class comment. */
@@ -451,50 +397,37 @@ export class SqliteAuditLog implements AuditLog {
     return { ...this.current };
   }
 
+  /** The last committed event, to be saved by the user (see ExportedHead). */
+  exportHead(): ExportedHead {
+    const { seq, hash } = this.current;
+    const ts = seq === 0 ? undefined : (this.tsStmt.get(seq) as string | undefined);
+    return {
+      format: 'spr-audit-head-export/1',
+      seq,
+      hash,
+      events: seq,
+      event_ts: ts ?? null,
+      exported_at: new Date(this.now()).toISOString(),
+      mac: this.key === null ? null : exportHeadMac(this.key, seq, hash),
+    };
+  }
+
+  /** Full check at once; see verifySteps. */
+  verify(options: VerifyOptions = {}): VerifyResult {
+    return runSteps(this.verifySteps(options));
+  }
+
   /**
-   * Full check: the chain walk and the head file (verifyChain), then any head mismatch found
-   * at open (this session) or kept as evidence by an earlier session.
+   * The same check, giving the event loop a turn every `sliceMs` (default ~10 ms): what the
+   * HTTP handler runs, so a long check does not stall other requests.
    */
-  verify(): VerifyResult {
-    const result = verifyChain(this.db, readHeadFile(this.dir));
-    if (!result.ok) return result;
-    if (this.issue) {
-      return {
-        ok: false,
-        events: result.events,
-        first_bad_seq: this.issue.first_bad_seq,
-        reason: `at open: ${this.issue.reason} (evidence: ${path.basename(this.issue.evidence_file)})`,
-      };
-    }
-    const evidence = fs
-      .readdirSync(this.dir)
-      .filter((f) => f.startsWith(MISMATCH_PREFIX))
-      .sort();
-    const first = evidence[0];
-    if (first !== undefined) {
-      let firstBad: number | null = null;
-      let reason = 'audit head mismatch recorded by an earlier session';
-      try {
-        const body = JSON.parse(fs.readFileSync(path.join(this.dir, first), 'utf8')) as {
-          first_bad_seq?: unknown;
-          reason?: unknown;
-          detected_at?: unknown;
-        };
-        if (typeof body.first_bad_seq === 'number') firstBad = body.first_bad_seq;
-        if (typeof body.reason === 'string') {
-          reason = `at open on ${String(body.detected_at)}: ${body.reason}`;
-        }
-      } catch {
-        // keep the generic reason
-      }
-      return {
-        ok: false,
-        events: result.events,
-        first_bad_seq: firstBad,
-        reason: `${reason} (evidence: ${first}; remove it once reviewed)`,
-      };
-    }
-    return result;
+  verifyAsync(options: VerifyOptions = {}, sliceMs = SLICE_MS): Promise<VerifyResult> {
+    return runStepsCooperatively(this.verifySteps(options), sliceMs);
+  }
+
+  private verifySteps(options: VerifyOptions) {
+    const ctx = { db: this.db, dir: this.dir, key: this.key, issue: this.issue };
+    return verifySteps({ ...ctx, upTo: this.current.seq }, options);
   }
 }
 

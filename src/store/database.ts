@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { StoreError } from './errors';
+import { ensurePrivateDir, ensurePrivateFile, tightenFile } from './fileModes';
 import { APPLICATION_ID, LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations';
 import type { Migration } from './migrations';
 
@@ -14,7 +15,10 @@ export const WAL_AUTOCHECKPOINT_PAGES = 1000;
 const PROBE_TIMEOUT_MS = 250;
 
 export interface OpenDatabaseOptions {
-  /** Data directory; created if missing. The database is `<dir>/rebalancer.sqlite`. */
+  /**
+   * Data directory; created if missing and set to 0700 (tightened if it exists). The database
+   * is `<dir>/rebalancer.sqlite`, mode 0600 like its `-wal` and `-shm` files.
+   */
   dir: string;
   /** Migrate up to this version (tests build older schemas with it). Default: latest. */
   migrateTo?: number;
@@ -98,8 +102,9 @@ function checkProbe(p: Probe, file: string, latest: number): void {
  *    application_id); newer than the app → StoreError SCHEMA_TOO_NEW, file untouched;
  * 2. the read-write connection takes `locking_mode=EXCLUSIVE` and a write lock at once
  *    (single writer, and a second process fails fast with DATA_DIR_IN_USE);
- * 3. pragmas: journal_mode=WAL, synchronous=FULL, foreign_keys=ON, busy_timeout=5000,
- *    wal_autocheckpoint=1000;
+ * 3. pragmas: journal_mode=WAL, synchronous=FULL, foreign_keys=ON, recursive_triggers=ON,
+ *    busy_timeout=5000, wal_autocheckpoint=1000; the directory is 0700 and the database,
+ *    -wal and -shm files 0600 (see fileModes);
  * 4. if user_version < target and the database is not empty: `VACUUM INTO`
  *    `<dir>/backups/rebalancer-v<old>-<yyyymmddThhmmssmmmZ>.sqlite`, then each migration in its
  *    own transaction together with `PRAGMA user_version = n`; then `PRAGMA foreign_key_check`.
@@ -112,7 +117,7 @@ export function openDatabase(options: OpenDatabaseOptions): OpenedDatabase {
     throw new RangeError(`migrateTo must be an integer in [0, ${latest}]`);
   }
   const now = options.now ?? Date.now;
-  fs.mkdirSync(options.dir, { recursive: true });
+  ensurePrivateDir(options.dir);
   const file = path.resolve(options.dir, DB_FILE_NAME);
 
   if (fs.existsSync(file)) {
@@ -128,6 +133,9 @@ export function openDatabase(options: OpenDatabaseOptions): OpenedDatabase {
     }
   }
 
+  // Created 0600 before SQLite opens it (SQLite gives -wal/-shm the database file's mode);
+  // an existing file is tightened. Only reached once the probe accepted the file.
+  ensurePrivateFile(file);
   const db = new Database(file, { timeout: BUSY_TIMEOUT_MS });
   try {
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
@@ -153,6 +161,13 @@ export function openDatabase(options: OpenDatabaseOptions): OpenedDatabase {
     // it). A deferred checkpoint after COMMIT was tried and gave no measurable p99 gain here.
     db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
     db.pragma('foreign_keys = ON');
+    // A REPLACE conflict deletes the old row; with recursive_triggers the append-only tables'
+    // BEFORE DELETE triggers see that delete too. Only this connection: the tables' own
+    // no-replace triggers (migration 006) hold for any connection.
+    db.pragma('recursive_triggers = ON');
+    // Files SQLite made before this open (or an older version made 0644) are tightened too.
+    tightenFile(`${file}-wal`);
+    tightenFile(`${file}-shm`);
 
     let backup: string | null = null;
     if (p.version < target) {
@@ -208,10 +223,11 @@ function backupBeforeMigrate(
   nowMs: number,
 ): string {
   const backups = path.resolve(dir, BACKUP_DIR_NAME);
-  fs.mkdirSync(backups, { recursive: true });
+  ensurePrivateDir(backups);
   const base = `rebalancer-v${version}-${fileStamp(nowMs)}`;
   let target = path.join(backups, `${base}.sqlite`);
   for (let i = 1; fs.existsSync(target); i++) target = path.join(backups, `${base}-${i}.sqlite`);
   db.prepare('VACUUM INTO ?').run(target);
+  tightenFile(target);
   return target;
 }

@@ -7,9 +7,26 @@ export { LATEST_SCHEMA_VERSION, MIGRATIONS, APPLICATION_ID } from './migrations'
 export type { Migration } from './migrations';
 export { StoreError } from './errors';
 export type { StoreErrorCode } from './errors';
-export { verifyChain, compareWithHead, SqliteAuditLog } from './audit';
-export { readHeadFile, writeHeadFile, parseHeadFile, HEAD_FILE_NAME } from './headFile';
-export type { HeadFile, HeadRead, ChainPoint } from './headFile';
+export { verifyChain, walkChain, compareWithHead, SqliteAuditLog } from './audit';
+export type { ChainResult, ChainWalk } from './audit';
+export { verifySteps } from './verify';
+export { runSteps, runStepsCooperatively } from './steps';
+export {
+  loadOrCreateHeadKeyFile,
+  defaultHeadKeyFile,
+  parseHeadKey,
+  HEAD_KEY_ENV,
+  HEAD_KEY_BYTES,
+} from './headKey';
+export { ensurePrivateDir, ensurePrivateFile, tightenFile, writePrivateFile } from './fileModes';
+export {
+  readHeadFile,
+  writeHeadFile,
+  parseHeadFile,
+  exportHeadMac,
+  HEAD_FILE_NAME,
+} from './headFile';
+export type { HeadFile, HeadRead, HeadMacState, ChainPoint } from './headFile';
 export { sha256Hex, sha256Parts, canonicalJson, chainHash, GENESIS_HASH } from './hash';
 export { UlidGenerator, encodeUlidTime, decodeUlidTime } from './ids';
 export { encodeCursor, decodeCursor, listRunsSql, SqliteRunRepository } from './runs';

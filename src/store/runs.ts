@@ -96,6 +96,7 @@ interface PreparedRun {
   duration_ms: number;
   actor: string;
   output_hash: string;
+  input_json_hash: string;
   decision: RunDecision | null;
 }
 
@@ -161,6 +162,7 @@ function validate(input: SaveRunInput): PreparedRun {
     duration_ms: input.duration_ms,
     actor,
     output_hash: sha256Hex(input.output_json),
+    input_json_hash: sha256Hex(input.input_json),
     decision,
   };
 }
@@ -189,10 +191,14 @@ export class SqliteRunRepository implements RunRepository {
 
   /**
    * Hashes are computed before the transaction; inside it: INSERT run, INSERT `run.created`
-   * event (payload: run_id, kind, status, portfolio, engine_version, input_hash, output_hash,
-   * model_versions_hash, and `decision` only when there is one, so the payloads of runs without
-   * a decision keep the pre-v5 shape), head file, COMMIT. created_at = the transaction's timestamp (UTC, ms);
-   * run_id = a monotonic ULID of the same clock reading.
+   * event, head file, COMMIT. created_at = the transaction's timestamp (UTC, ms), which is also
+   * the event's `ts`; run_id = a monotonic ULID of the same clock reading.
+   *
+   * The event binds every column of the row (runBinding.ts): run_id, kind, status, portfolio,
+   * engine_version, input_hash, duration_ms, and the SHA-256 of the stored input_json
+   * (`input_json_hash`, from v6), output_json (`output_hash`) and model_versions_json;
+   * `decision` only when there is one, so the payloads of runs without a decision keep the
+   * pre-v5 shape. verify() recomputes these from the stored row.
    */
   save(input: SaveRunInput): SavedRun {
     const r = validate(input);
@@ -240,6 +246,8 @@ export class SqliteRunRepository implements RunRepository {
         input_hash: r.input_hash,
         output_hash: r.output_hash,
         model_versions_hash,
+        input_json_hash: r.input_json_hash,
+        duration_ms: r.duration_ms,
         ...(r.decision !== null ? { decision: r.decision } : {}),
       });
       const event: PreparedEvent = {

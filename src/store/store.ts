@@ -3,14 +3,24 @@ import { SqliteApprovalRepository } from './approvals';
 import { SqliteAuditLog } from './audit';
 import { openDatabase } from './database';
 import type { OpenDatabaseOptions } from './database';
+import { MIN_HEAD_KEY_BYTES } from './headKey';
 import { SqliteImportRepository } from './imports';
+import { bindLegacyRuns } from './legacyBinding';
 import { SqlitePolicyRepository } from './policies';
 import { SqlitePortfolioRepository } from './portfolios';
 import { SqliteRunRepository } from './runs';
 
 export interface CreateStoreOptions {
-  /** Data directory: holds rebalancer.sqlite, audit-head.json and backups/. */
+  /** Data directory (0700): holds rebalancer.sqlite, audit-head.json and backups/. */
   dir: string;
+  /**
+   * Key of the head file's MAC (≥ 16 bytes), kept apart from `dir`: browser mode reads it with
+   * loadOrCreateHeadKeyFile(defaultHeadKeyFile()), the desktop app from Electron safeStorage
+   * (electron/headKey.ts). Without it the head file carries no MAC and verify reports
+   * `head_keyed: false`; a data directory once opened with a key then reports its next keyed
+   * open as `head_mac` (the head was written by something without the key).
+   */
+  headKey?: Buffer;
   /** Clock in ms since epoch (tests). Default Date.now. */
   now?: () => number;
 }
@@ -33,7 +43,8 @@ export interface SqliteStore extends Store {
  * Opens the store in `dir` (creating and migrating as needed; see openDatabase) over ONE
  * connection, which is the only writer. Throws StoreError SCHEMA_TOO_NEW / DATA_DIR_IN_USE /
  * NOT_A_REBALANCER_DATABASE / MIGRATION_FAILED. If the audit log cannot be set up, the
- * connection is closed before the error is rethrown.
+ * connection is closed before the error is rethrown. After an upgrade from before v6, the runs
+ * stored until then are bound to the chain by `run.bound` events (legacyBinding.ts).
  *
  * Example:
  *   const store = createStore({ dir: '/data' });
@@ -44,16 +55,25 @@ export interface SqliteStore extends Store {
  */
 export function createStore(options: CreateStoreOptions): SqliteStore {
   const now = options.now ?? Date.now;
+  const key = options.headKey ?? null;
+  if (key !== null && (!Buffer.isBuffer(key) || key.length < MIN_HEAD_KEY_BYTES)) {
+    throw new RangeError(`headKey must be a Buffer of at least ${MIN_HEAD_KEY_BYTES} bytes`);
+  }
   const openOpts: OpenDatabaseOptions = { dir: options.dir, now };
   const opened = openDatabase(openOpts);
   const { db } = opened;
+  let audit: SqliteAuditLog | undefined;
   try {
-    const audit = new SqliteAuditLog(db, options.dir, now);
+    // The open that upgrades to v6 finds a head file written without a key: adopt it once.
+    const upgraded = opened.from_version >= 1 && opened.from_version < 6 && opened.version >= 6;
+    audit = new SqliteAuditLog(db, options.dir, now, { key, adoptUnkeyedHead: upgraded });
+    const log = audit;
     const runs = new SqliteRunRepository(db, audit);
     const portfolios = new SqlitePortfolioRepository(db, audit);
     const imports = new SqliteImportRepository(db, audit, portfolios);
     const policies = new SqlitePolicyRepository(db, audit);
     const approvals = new SqliteApprovalRepository(db, audit);
+    bindLegacyRuns(db, audit);
     let closed = false;
     return {
       portfolios,
@@ -69,13 +89,14 @@ export function createStore(options: CreateStoreOptions): SqliteStore {
         if (closed) return;
         closed = true;
         try {
-          audit.close();
+          log.close();
         } finally {
           db.close();
         }
       },
     };
   } catch (e) {
+    audit?.close();
     db.close();
     throw e;
   }

@@ -3,10 +3,12 @@ import { migration002 } from './002_portfolios';
 import { migration003 } from './003_runs';
 import { migration004 } from './004_imports';
 import { migration005 } from './005_policy_approvals';
+import { migration006 } from './006_chain_binding';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
 export { APPLICATION_ID } from './001_audit_log';
+export { BIND_LEGACY_RUNS_TASK } from './006_chain_binding';
 
 /** Every migration, in order. Append only; `MIGRATIONS[i].version === i + 1`. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -15,6 +17,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration003,
   migration004,
   migration005,
+  migration006,
 ];
 
 /** The schema version this build of the app writes. */

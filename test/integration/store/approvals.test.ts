@@ -82,7 +82,7 @@ describe('approvals: one final human decision per run, bound to the audit chain'
 
     expect(store.runs.get(run.run_id)).toMatchObject({ approval: 'approved', decision: null });
     expect(store.runs.list().items[0]).toMatchObject({ run_id: run.run_id, approval: 'approved' });
-    expect(store.audit.verify()).toEqual({
+    expect(store.audit.verify()).toMatchObject({
       ok: true,
       events: 2,
       first_bad_seq: null,
@@ -341,7 +341,7 @@ describe('direct SQL writes cannot alter runs, decisions or the other records', 
       expect(again.portfolios.get(p.portfolio_id)).toEqual(p);
       expect(again.policies.current()).toEqual(policy);
       expect(again.audit.head()).toEqual(head);
-      expect(again.audit.verify()).toEqual({
+      expect(again.audit.verify()).toMatchObject({
         ok: true,
         events: head.seq,
         first_bad_seq: null,

@@ -88,8 +88,8 @@ function names(db: Database.Database, type: 'index' | 'trigger', table: string):
 }
 
 describe('migration 005_policy_approvals (v4 → v5)', () => {
-  it('is the latest migration', () => {
-    expect(LATEST_SCHEMA_VERSION).toBe(5);
+  it('is followed only by 006_chain_binding', () => {
+    expect(LATEST_SCHEMA_VERSION).toBe(6);
   });
 
   it('keeps every run byte for byte with decision NULL, backs up v4, and the chain verifies', () => {
@@ -100,15 +100,20 @@ describe('migration 005_policy_approvals (v4 → v5)', () => {
 
     const store = createStore({ dir: d, now: clock.now });
     try {
-      expect(store.schema_version).toBe(5);
+      expect(store.schema_version).toBe(6);
       expect(path.basename(store.backup_file!)).toBe('rebalancer-v4-20260601T070005000Z.sqlite');
       const b = new Database(store.backup_file!, { readonly: true });
       expect(b.pragma('user_version', { simple: true })).toBe(4);
       expect(b.prepare(`SELECT ${V4_COLS} FROM runs ORDER BY run_id`).all()).toEqual(rows);
       b.close();
 
-      expect(store.audit.head()).toEqual(head);
-      expect(store.audit.verify()).toMatchObject({ ok: true, events: head.seq });
+      // Reaching v6 bound both pre-v6 runs with a run.bound event each.
+      expect(store.audit.head().seq).toBe(head.seq + RUN_IDS.length);
+      expect(store.audit.verify()).toMatchObject({
+        ok: true,
+        events: head.seq + RUN_IDS.length,
+        runs_checked: RUN_IDS.length,
+      });
       for (const [i, run_id] of RUN_IDS.entries()) {
         expect(store.runs.get(run_id)).toEqual({
           ...(rows[i] as object),
@@ -133,7 +138,10 @@ describe('migration 005_policy_approvals (v4 → v5)', () => {
       };
       expect(a.run_output_hash).toBe(created.output_hash);
       store.policies.put({ document_json: '{"v":1}', actor: 'alice', expected_version: 0 });
-      expect(store.audit.verify()).toMatchObject({ ok: true, events: head.seq + 2 });
+      expect(store.audit.verify()).toMatchObject({
+        ok: true,
+        events: head.seq + RUN_IDS.length + 2,
+      });
     } finally {
       store.close();
     }
@@ -187,6 +195,7 @@ describe('migration 005_policy_approvals (v4 → v5)', () => {
         'audit_actions',
         'audit_events',
         'imports',
+        'pending_tasks',
         'policies',
         'portfolio_versions',
         'portfolios',

@@ -107,7 +107,7 @@ describe('migrations', () => {
     expect(MIGRATIONS.map((m) => m.version)).toEqual(
       Array.from({ length: MIGRATIONS.length }, (_, i) => i + 1),
     );
-    expect(LATEST_SCHEMA_VERSION).toBe(5);
+    expect(LATEST_SCHEMA_VERSION).toBe(6);
   });
 
   it('a new database opens with the required pragmas at the latest version', () => {
@@ -127,6 +127,7 @@ describe('migrations', () => {
         'audit_actions',
         'audit_events',
         'imports',
+        'pending_tasks',
         'policies',
         'portfolio_versions',
         'portfolios',
@@ -209,7 +210,12 @@ describe('migrations', () => {
 
       // New actions are known now and portfolio_versions are immutable.
       const log2 = new SqliteAuditLog(v2.db, d, clock.now);
-      expect(log2.verify()).toEqual({ ok: true, events: 2, first_bad_seq: null, reason: null });
+      expect(log2.verify()).toMatchObject({
+        ok: true,
+        events: 2,
+        first_bad_seq: null,
+        reason: null,
+      });
       log2.append({ actor: 'alice', action: 'portfolio.created', subject: 'p1', payload: {} });
       v2.db
         .prepare("INSERT INTO portfolios VALUES ('p1', 'Core', '2026-03-01T08:30:00.250Z')")
@@ -267,7 +273,12 @@ describe('migrations', () => {
       const portfolios = new SqlitePortfolioRepository(v3.db, audit);
       expect(portfolios.get('p1')).toMatchObject({ version: 2, content_json: '{"v":2}' });
       expect(portfolios.get('p1', 1)).toMatchObject({ version: 1, content_json: '{"v":1}' });
-      expect(audit.verify()).toEqual({ ok: true, events: 2, first_bad_seq: null, reason: null });
+      expect(audit.verify()).toMatchObject({
+        ok: true,
+        events: 2,
+        first_bad_seq: null,
+        reason: null,
+      });
       const run = saveRunBeforeV5(v3.db, audit, '01JC0000000000000000000003', {
         portfolio_id: 'p1',
         portfolio_version: 1,
@@ -303,7 +314,7 @@ describe('migrations', () => {
     clock.tick(1000);
     const store = createStore({ dir: d, now: clock.now });
     try {
-      expect(store.schema_version).toBe(5);
+      expect(store.schema_version).toBe(6);
       expect(path.basename(store.backup_file!)).toBe('rebalancer-v3-20260503T110001000Z.sqlite');
       const b = new Database(store.backup_file!, { readonly: true });
       expect(b.pragma('user_version', { simple: true })).toBe(3);
@@ -313,7 +324,10 @@ describe('migrations', () => {
 
       expect(store.runs.get(r.run_id)).toMatchObject({ input_json: r.input_json });
       expect(store.portfolios.get(p.portfolio_id)).toEqual(p);
-      expect(store.audit.head()).toEqual(head);
+      // The open that reached v6 bound the pre-v6 run with one run.bound event (seq 3).
+      expect(store.audit.head().seq).toBe(head.seq + 1);
+      const [bound] = store.audit.list({ after_seq: head.seq });
+      expect(bound).toMatchObject({ action: 'run.bound', subject: r.run_id });
       const imp = store.imports.record({
         kind: 'prices',
         filename: 'prices.csv',
@@ -328,13 +342,15 @@ describe('migrations', () => {
       expect(imp).toMatchObject({
         portfolio_id: p.portfolio_id,
         portfolio_version: 2,
-        audit_seq: 3,
+        audit_seq: 4,
       });
-      expect(store.audit.verify()).toEqual({
+      expect(store.audit.verify()).toMatchObject({
         ok: true,
-        events: 3,
+        events: 4,
         first_bad_seq: null,
         reason: null,
+        runs_checked: 1,
+        problems: [],
       });
     } finally {
       store.close();
@@ -355,7 +371,7 @@ describe('migrations', () => {
     createStore({ dir: d }).close();
     const file = path.join(d, DB_FILE_NAME);
     const raw = new Database(file);
-    raw.pragma('user_version = 7');
+    raw.pragma('user_version = 8');
     raw.pragma('journal_mode = DELETE');
     raw.close();
     const before = fs.readFileSync(file);
@@ -370,7 +386,7 @@ describe('migrations', () => {
     expect(err).toBeInstanceOf(StoreError);
     expect((err as StoreError).code).toBe('SCHEMA_TOO_NEW');
     expect((err as Error).message).toBe(
-      'database schema v7 is newer than this app (v5); upgrade the app or restore a backup',
+      'database schema v8 is newer than this app (v6); upgrade the app or restore a backup',
     );
     expect(fs.readFileSync(file).equals(before)).toBe(true);
     expect(fs.readdirSync(d).sort()).toEqual(filesBefore);
@@ -382,11 +398,11 @@ describe('migrations', () => {
     createStore({ dir: d }).close();
     const file = path.join(d, DB_FILE_NAME);
     const raw = new Database(file);
-    raw.pragma('user_version = 6');
+    raw.pragma('user_version = 7');
     raw.close();
     const before = fs.readFileSync(file);
     expect(() => openDatabase({ dir: d })).toThrow(
-      'database schema v6 is newer than this app (v5); upgrade the app or restore a backup',
+      'database schema v7 is newer than this app (v6); upgrade the app or restore a backup',
     );
     expect(fs.readFileSync(file).equals(before)).toBe(true);
   });
@@ -422,7 +438,7 @@ describe('migrations', () => {
     const broken = [
       ...MIGRATIONS,
       {
-        version: 6,
+        version: 7,
         name: 'broken',
         up(db: Database.Database) {
           db.exec('CREATE TABLE half_done (x INTEGER) STRICT');
@@ -431,10 +447,10 @@ describe('migrations', () => {
       },
     ];
     expect(() => openDatabase({ dir: d, migrations: broken })).toThrow(
-      /migration 006_broken failed: .*a backup is at .*rebalancer-v5-/,
+      /migration 007_broken failed: .*a backup is at .*rebalancer-v6-/,
     );
     const o = openDatabase({ dir: d });
-    expect(o.version).toBe(5);
+    expect(o.version).toBe(6);
     expect(tables(o.db)).not.toContain('half_done');
     o.db.close();
     expect(backups(d)).toHaveLength(1);

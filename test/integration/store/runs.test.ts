@@ -69,6 +69,8 @@ describe('runs: save and get', () => {
         input_hash: sha256Hex(input_json),
         output_hash: sha256Hex(output_json),
         model_versions_hash: sha256Hex('{"forecast":"1.0.0","risk":"1.0.0"}'),
+        input_json_hash: sha256Hex(input_json),
+        duration_ms: 12.5,
       }),
     );
     expect(store.runs.get('01ZZZZZZZZZZZZZZZZZZZZZZZZ')).toBeNull();

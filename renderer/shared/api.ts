@@ -78,6 +78,7 @@ const STATUS_CODE: Record<number, ErrorCode> = {
   415: 'UNSUPPORTED_MEDIA_TYPE',
   422: 'INFEASIBLE',
   429: 'TOO_MANY_REQUESTS',
+  503: 'UNAVAILABLE',
 };
 
 function isErrorCode(x: unknown): x is ErrorCode {

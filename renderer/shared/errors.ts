@@ -21,7 +21,11 @@ export const CODE_TITLE: Record<ErrorCode, string> = {
   INFEASIBLE: 'The constraints cannot all be met',
   DATA_BLOCKED: 'Blocked by a data-health check',
   TOO_MANY_REQUESTS: 'The engine is busy',
+  REQUEST_TIMEOUT: 'The request took too long to arrive',
+  HEADERS_TOO_LARGE: 'The request headers are too large',
+  SOLVER_LIMIT: 'The optimizer stopped at a limit',
   INTERNAL: 'The engine failed',
+  UNAVAILABLE: 'The optimizer is not answering',
 };
 
 /** Request fields in a PM's words; fields not listed read as their name with spaces. */

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { ExecutionQueue } from '../contract/agents';
 import { percent } from '../domain/format';
+import { own } from '../domain/names';
 import { buildExecutionQueue } from '../execution/queue';
 import { forecastAlignment } from '../services/rebalance/alignment';
 import type { BookForecasts } from '../services/rebalance/forecasts';
@@ -44,7 +45,7 @@ export interface Executed {
 function lastPrices(ctx: RunContext): (security: string) => number | null {
   const ph = ctx.req.price_history;
   return (security) => {
-    const s = ph?.prices[security];
+    const s = own(ph?.prices, security);
     return s && s.length > 0 ? (s[s.length - 1] as number) : null;
   };
 }

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { StressResult } from '../contract/agents';
 import type { RebalanceResponse, RiskMetrics } from '../contract/rebalance';
 import { percentOrNa as fmt } from '../domain/format';
+import { mergeByName } from '../domain/names';
 import { runStressTests, worstStress } from '../risk/stress';
 import { buildDrilldown } from '../services/rebalance/drilldown';
 import type { BookForecasts } from '../services/rebalance/forecasts';
@@ -116,7 +117,7 @@ export function assessProposed(
     valueProposed: valueAfterCosts,
     scale: book.scale,
     shocks: ctx.policy.document.stress.shocks,
-    proxies: { ...ctx.policy.document.stress.proxies, ...(req.stress_proxies ?? {}) },
+    proxies: mergeByName(ctx.policy.document.stress.proxies, req.stress_proxies),
     library: ctx.options.stressLibrary ?? null,
   });
   warnings.push(...stress.warnings);

@@ -19,6 +19,44 @@ export const Warning = z.object({
 });
 export type Warning = z.infer<typeof Warning>;
 
+/**
+ * Control characters (Unicode category Cc: U+0000–U+001F, U+007F–U+009F). A NUL cut a name short
+ * inside SQLite (`length()` stops at it, so a CHECK on the length failed with a 500); the others
+ * are invisible on screen, break a CSV or log line, or let a name pass for another. Refused rather
+ * than stripped: the caller learns which field to fix, and what is stored is what was sent.
+ */
+const NO_CONTROL = /^\P{Cc}*$/u;
+/** The same, but tab, line feed and carriage return pass: a free-text note may carry them. */
+const NO_CONTROL_BUT_LINE_BREAKS = /^[\P{Cc}\t\n\r]*$/u;
+
+/**
+ * A one-line text a user names things with (portfolio and asset names, filenames, ids, series
+ * keys): the given string schema, refusing every control character (tab and line breaks included,
+ * so a name stays one cell of a table or a CSV). Keeps the schema's own trim/min/max; a 400 at the
+ * field's path otherwise.
+ */
+export function plainText<T extends z.ZodString>(s: T): T {
+  return s.regex(
+    NO_CONTROL,
+    'must not contain control characters (U+0000–U+001F, U+007F–U+009F), tab and line breaks included',
+  ) as T;
+}
+
+/** Free text over several lines (a note): tab, LF and CR pass; NUL and every other control do not. */
+export function noteText<T extends z.ZodString>(s: T): T {
+  return s.regex(
+    NO_CONTROL_BUT_LINE_BREAKS,
+    'must not contain control characters other than tab and line breaks (U+0000–U+001F, U+007F–U+009F)',
+  ) as T;
+}
+
+/** An opaque id in a path, query or body: letters, digits, `_` and `-`, at most 64. */
+export const Identifier = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/, 'not an id');
+
 /** One problem with the input: a dotted path such as `assets.2.price` and what is wrong. */
 export const ErrorDetail = z.object({ path: z.string(), message: z.string() });
 export type ErrorDetail = z.infer<typeof ErrorDetail>;
@@ -33,9 +71,13 @@ export const ERROR_CODES = [
   'PAYLOAD_TOO_LARGE',
   'UNSUPPORTED_MEDIA_TYPE',
   'TOO_MANY_REQUESTS',
+  'REQUEST_TIMEOUT',
+  'HEADERS_TOO_LARGE',
   'INFEASIBLE',
   'DATA_BLOCKED',
+  'SOLVER_LIMIT',
   'INTERNAL',
+  'UNAVAILABLE',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -50,10 +92,21 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   TOO_MANY_REQUESTS: 429,
+  /** The connection sent its request too slowly (Node's headers/request timeout). */
+  REQUEST_TIMEOUT: 408,
+  /** The request's header block is larger than Node's limit (16 KiB by default). */
+  HEADERS_TOO_LARGE: 431,
   INFEASIBLE: 422,
   /** A data-health finding the policy sets to `block`: no figure is produced. */
   DATA_BLOCKED: 422,
+  /**
+   * The optimizer stopped at a limit (optimizer_time_limit_seconds, or an iteration or
+   * branch-and-bound node limit) before proving an answer: no weights; the message names the limit.
+   */
+  SOLVER_LIMIT: 422,
   INTERNAL: 500,
+  /** The solver's worker gave no answer within its time limit plus a grace period; restarted. */
+  UNAVAILABLE: 503,
 };
 
 export interface RpcError {

@@ -22,7 +22,9 @@ import {
   RunDetail,
   RunIdRequest,
   SavePortfolioRequest,
+  VerifyAuditRequest,
   VerifyAuditResponse,
+  AuditHeadResponse,
 } from './store';
 
 /**
@@ -325,11 +327,23 @@ export const operations = {
   verifyAudit: def({
     method: 'GET',
     path: '/api/audit/verify',
-    summary: 'Walk the hash chain and compare its head with the copy kept outside the database.',
-    input: z.object({}),
+    summary:
+      'Walk the hash chain, compare its head with the keyed copy kept outside the database, check every stored run against its audit events, and (given head_seq/head_hash from GET /api/audit/head) that the chain still holds that event.',
+    input: VerifyAuditRequest,
     output: VerifyAuditResponse,
     auth: true,
     heavy: true,
+    tag: 'audit',
+  }),
+  exportAuditHead: def({
+    method: 'GET',
+    path: '/api/audit/head',
+    summary:
+      'The last audit event (seq, hash) to save outside the data directory; pass it back to /api/audit/verify to detect a rollback or truncation.',
+    input: z.object({}),
+    output: AuditHeadResponse,
+    auth: true,
+    heavy: false,
     tag: 'audit',
   }),
 } as const;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { AssetClass, Warning } from './common';
+import { AssetClass, plainText, Warning } from './common';
+import { nameRecord } from './names';
 
 /**
  * Request fields and the response block of the constrained optimizer (issue #4). The lead merges
@@ -19,7 +20,7 @@ export const REBALANCE_METHODS = [
 export const RebalanceMethod = z.enum(REBALANCE_METHODS);
 export type RebalanceMethod = z.infer<typeof RebalanceMethod>;
 
-const assetName = z.string().trim().min(1).max(128);
+const assetName = plainText(z.string().trim().min(1).max(128));
 
 export const AssetBound = z
   .object({
@@ -84,14 +85,12 @@ export const OptimizeRequestFields = {
     .max(1e4)
     .default(1)
     .describe('λ in mean_variance: max (μ − r_f)ᵀw − λ/2 wᵀΣw − costs.'),
-  risk_budgets: z
-    .record(assetName, z.number().min(0).max(1e6))
+  risk_budgets: nameRecord(assetName, z.number().min(0).max(1e6))
     .optional()
     .describe(
       'risk_parity budgets per asset (normalized to sum 1); assets not listed get 0 (excluded). Default: equal.',
     ),
-  bounds: z
-    .record(assetName, AssetBound)
+  bounds: nameRecord(assetName, AssetBound)
     .optional()
     .describe('Per-asset post-trade weight bounds; default {min: 0, max: 1} (long-only).'),
   class_bounds: z
@@ -114,8 +113,7 @@ export const OptimizeRequestFields = {
     .describe(
       'Restricted assets: held at their current weight by every method (their orders have status restricted).',
     ),
-  asset_cost_bps: z
-    .record(assetName, z.number().min(0).max(1000))
+  asset_cost_bps: nameRecord(assetName, z.number().min(0).max(1000))
     .optional()
     .describe('Per-asset linear cost overriding transaction_cost_bps.'),
   whole_lots: z

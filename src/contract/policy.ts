@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { AssetClass, ASSET_CLASSES } from './common';
+import { AssetClass, ASSET_CLASSES, plainText } from './common';
+import { nameRecord } from './names';
 
 /**
  * The supervisor's policy: every limit the agents check, stored as data (GET/PUT /api/policy),
@@ -50,16 +51,15 @@ const limit = (inner: z.ZodNumber, on: BreachAction) =>
     .nullable()
     .describe('null turns the check off.');
 
-const assetName = z.string().trim().min(1).max(128);
+const assetName = plainText(z.string().trim().min(1).max(128));
 
 export const StressShock = z.object({
-  name: z.string().trim().min(1).max(128),
+  name: plainText(z.string().trim().min(1).max(128)),
   by_class: z
     .partialRecord(AssetClass, z.number().min(-1).max(10))
     .default({})
     .describe('Return applied to every asset of a class, e.g. {"Stocks": -0.2}.'),
-  by_asset: z
-    .record(assetName, z.number().min(-1).max(10))
+  by_asset: nameRecord(assetName, z.number().min(-1).max(10))
     .default({})
     .describe('Return applied to one asset; wins over by_class.'),
 });
@@ -78,7 +78,7 @@ const SEVERITY_DEFAULTS: Record<DataHealthCheck, Severity> = {
 };
 
 export const PolicyDocument = z.object({
-  name: z.string().trim().min(1).max(128).default('Default policy'),
+  name: plainText(z.string().trim().min(1).max(128)).default('Default policy'),
   require_sign_off: z
     .boolean()
     .default(false)
@@ -176,8 +176,7 @@ export const PolicyDocument = z.object({
             by_asset: {},
           },
         ]),
-      proxies: z
-        .record(assetName, z.string().trim().min(1).max(64))
+      proxies: nameRecord(assetName, plainText(z.string().trim().min(1).max(64)))
         .default({})
         .describe('Asset → proxy series name for historical windows (see /api/policy docs).'),
     })

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AssetClass, ASSET_CLASSES, IsoDate, Warning } from './common';
+import { AssetClass, ASSET_CLASSES, IsoDate, plainText, Warning } from './common';
 import {
   AgentStep,
   DataHealth,
@@ -8,6 +8,7 @@ import {
   StressResult,
   SupervisorReport,
 } from './agents';
+import { nameRecord } from './names';
 import { numberArray } from './numbers';
 import { OptimizationResult, OptimizeRequestFields, refineOptimizeFields } from './optimize';
 
@@ -26,11 +27,13 @@ export const LIMITS = {
 } as const;
 
 const name = (what: string) =>
-  z
-    .string()
-    .trim()
-    .min(1, `${what} must not be empty`)
-    .max(128, `${what} must be at most 128 characters`);
+  plainText(
+    z
+      .string()
+      .trim()
+      .min(1, `${what} must not be empty`)
+      .max(128, `${what} must be at most 128 characters`),
+  );
 
 const weight = z.number().min(0, 'must be >= 0').max(1, 'must be <= 1');
 
@@ -132,12 +135,10 @@ export type AssetInput = z.infer<typeof AssetInput>;
 
 export const PriceHistory = z.object({
   dates: z.array(IsoDate).min(2).max(LIMITS.maxHistory),
-  prices: z
-    .record(
-      z.string().min(1).max(128),
-      numberArray({ gt: 0, max: 1e12, messages: { gt: 'prices must be > 0' } }),
-    )
-    .describe('Series keyed by asset or holding name, each aligned with `dates`.'),
+  prices: nameRecord(
+    plainText(z.string().min(1).max(128)),
+    numberArray({ gt: 0, max: 1e12, messages: { gt: 'prices must be > 0' } }),
+  ).describe('Series keyed by asset or holding name, each aligned with `dates`.'),
 });
 export type PriceHistory = z.infer<typeof PriceHistory>;
 
@@ -168,17 +169,17 @@ export type MonteCarloSettings = z.infer<typeof MonteCarloSettings>;
 
 export const RebalanceRequest = z
   .object({
-    portfolio_id: z
-      .string()
-      .max(64)
+    portfolio_id: plainText(z.string().max(64))
       .optional()
       .describe('Saved portfolio this request belongs to (links the run to it).'),
     portfolio_value: z.number().positive('must be > 0').max(LIMITS.maxPortfolioValue),
     as_of: IsoDate.optional().describe(
       'Valuation date. The Market Data agent checks that the history is not older than the policy allows relative to it; without it staleness is not checked (a warning says so).',
     ),
-    stress_proxies: z
-      .record(z.string().min(1).max(128), z.string().min(1).max(64))
+    stress_proxies: nameRecord(
+      plainText(z.string().min(1).max(128)),
+      plainText(z.string().min(1).max(64)),
+    )
       .optional()
       .describe(
         'Asset → proxy series for the historical stress windows (e.g. {"Gold fund": "XOM"}); adds to and wins over the policy’s proxies.',
@@ -760,7 +761,7 @@ export const RebalanceResponse = z.object({
   monte_carlo: MonteCarloResult.nullable().describe(
     'Simulated for the proposed portfolio (after the trades); null without enough history.',
   ),
-  asset_drilldown: z.record(z.string(), Drilldown),
+  asset_drilldown: nameRecord(z.string(), Drilldown),
   method: z.enum([
     'threshold',
     'track_target',

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Decision } from './agents';
+import { plainText } from './common';
 import { RunApproval } from './tandem';
 import {
   ImportFormat,
@@ -42,7 +43,7 @@ export const PortfolioDetail = z.object({
 export type PortfolioDetail = z.infer<typeof PortfolioDetail>;
 
 export const SavePortfolioRequest = z.object({
-  name: z.string().trim().min(1).max(200),
+  name: plainText(z.string().trim().min(1).max(200)),
   portfolio_id: Id.optional().describe('Given: saves a new version of that portfolio.'),
   content: RebalanceRequest.describe(
     'A complete rebalance request: holdings, targets, classes, lots, constraints, price history.',
@@ -60,17 +61,13 @@ export const GetPortfolioRequest = z.object({
 const MAX_CONTENT = 48 * 1024 * 1024;
 
 export const ImportPortfolioRequest = z.object({
-  filename: z.string().min(1).max(1024),
+  filename: plainText(z.string().min(1).max(1024)),
   format: ImportFormat,
   content: z.string().max(MAX_CONTENT).describe('Text for CSV/JSON, base64 for XLSX.'),
   mapping: PortfolioMapping.optional(),
   decimal_separator: z.enum(['.', ',']).default('.'),
   sheet: z.union([z.string().min(1), z.number().int().min(1)]).optional(),
-  name: z
-    .string()
-    .trim()
-    .min(1)
-    .max(200)
+  name: plainText(z.string().trim().min(1).max(200))
     .optional()
     .describe('Portfolio name; default: the filename.'),
   portfolio_id: Id.optional().describe(
@@ -89,7 +86,7 @@ export const ImportPortfolioRequest = z.object({
 });
 
 export const ImportPricesRequest = z.object({
-  filename: z.string().min(1).max(1024),
+  filename: plainText(z.string().min(1).max(1024)),
   format: ImportFormat.exclude(['json']),
   content: z.string().max(MAX_CONTENT),
   mapping: PriceMapping.optional(),
@@ -98,7 +95,7 @@ export const ImportPricesRequest = z.object({
   layout: z.enum(['long', 'wide']).optional(),
   date_format: z.enum(DATE_FORMATS).optional(),
   symbols: z
-    .array(z.string().min(1).max(128))
+    .array(plainText(z.string().min(1).max(128)))
     .min(1)
     .max(LIMITS.maxSeries)
     .optional()
@@ -299,9 +296,74 @@ export const ListAuditResponse = z.object({
   next_after_seq: z.number().int().nullable(),
 });
 
+const Hash64 = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex characters');
+
+export const VerifyAuditRequest = z
+  .object({
+    head_seq: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .optional()
+      .describe('seq of a head exported earlier (GET /api/audit/head).'),
+    head_hash: Hash64.optional().describe('hash of that exported head.'),
+    head_mac: Hash64.optional().describe(
+      "the export's mac, checked against this installation's key.",
+    ),
+  })
+  .refine((q) => (q.head_seq === undefined) === (q.head_hash === undefined), {
+    message: 'head_seq and head_hash go together',
+    path: ['head_hash'],
+  })
+  .refine((q) => q.head_mac === undefined || q.head_seq !== undefined, {
+    message: 'head_mac needs head_seq and head_hash',
+    path: ['head_mac'],
+  });
+
+export const VerifyProblem = z.object({
+  kind: z
+    .enum([
+      'chain',
+      'head',
+      'head_mac',
+      'head_evidence',
+      'known_head',
+      'run_without_event',
+      'event_without_run',
+      'run_mismatch',
+      'run_unbound',
+      'duplicate_event',
+    ])
+    .describe('What is wrong (docs/security.md lists each kind).'),
+  seq: z.number().int().optional().describe('The audit event concerned.'),
+  run_id: z.string().optional().describe('The run concerned.'),
+  fields: z
+    .array(z.string())
+    .optional()
+    .describe('Stored columns that differ from (or are not bound by) the audit events.'),
+  message: z.string(),
+});
+
 export const VerifyAuditResponse = z.object({
-  ok: z.boolean(),
+  ok: z.boolean().describe('True only when no problem was found.'),
   events: z.number().int(),
   first_bad_seq: z.number().int().nullable(),
-  reason: z.string().nullable(),
+  reason: z.string().nullable().describe("The first problem's message, or null."),
+  runs_checked: z.number().int().describe('Stored runs compared with their audit events.'),
+  head_keyed: z.boolean().describe("Whether the head file's MAC was checked with a key."),
+  problems: z.array(VerifyProblem).describe('The first 100 problems.'),
+  problems_total: z.number().int(),
+});
+
+export const AuditHeadResponse = z.object({
+  format: z.literal('spr-audit-head-export/1'),
+  seq: z.number().int().describe('The last event (0: empty chain); equals `events`.'),
+  hash: z.string().describe('Its chain hash.'),
+  events: z.number().int(),
+  event_ts: z.string().nullable(),
+  exported_at: z.string(),
+  mac: z
+    .string()
+    .nullable()
+    .describe("HMAC-SHA256 over (seq, hash) with this installation's head key, or null."),
 });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AgentName, Decision, Evidence } from './agents';
-import { Warning } from './common';
+import { Identifier, noteText, plainText, Warning } from './common';
 import { PolicyResponse } from './policy';
 
 /**
@@ -94,19 +94,10 @@ export const BlueprintResponse = z.object({
 export type BlueprintResponse = z.infer<typeof BlueprintResponse>;
 
 export const RunDecisionRequest = z.object({
-  run_id: z.string().min(1).max(64),
-  note: z
-    .string()
-    .trim()
-    .min(1, 'a note is required: say why')
-    .max(2000)
-    .refine((s) => !s.includes('\u0000'), 'must not contain NUL characters'),
-  actor: z
-    .string()
-    .trim()
-    .min(1)
-    .max(200)
-    .refine((s) => !s.includes('\u0000'), 'must not contain NUL characters')
+  run_id: Identifier,
+  // A note may span lines (tab, LF, CR); every other control character is refused.
+  note: noteText(z.string().trim().min(1, 'a note is required: say why').max(2000)),
+  actor: plainText(z.string().trim().min(1).max(200))
     .optional()
     .describe('Who decides; default: the caller (api or the desktop user).'),
 });

@@ -1,4 +1,5 @@
 import { canonicalJson } from './canonical';
+import { own } from './names';
 
 export interface Difference {
   path: string;
@@ -9,7 +10,9 @@ export interface Difference {
 /** Numeric arrays longer than this are compared as a whole and summarized, not element-wise. */
 const SUMMARIZE_ARRAYS_OVER = 16;
 
+/** A side's value as reported; absent (undefined) is null, so it survives JSON. */
 function summarize(v: unknown): unknown {
+  if (v === undefined) return null;
   if (Array.isArray(v) && v.length > SUMMARIZE_ARRAYS_OVER) {
     return `[${v.length} values]`;
   }
@@ -52,5 +55,7 @@ function walk(a: unknown, b: unknown, path: string, out: Difference[], limit: nu
   const ao = a as Record<string, unknown>;
   const bo = b as Record<string, unknown>;
   const keys = [...new Set([...Object.keys(ao), ...Object.keys(bo)])].sort();
-  for (const k of keys) walk(ao[k], bo[k], path ? `${path}.${k}` : k, out, limit);
+  // Own values only: a key on one side alone ("constructor", "__proto__") is absent on the other,
+  // never a value inherited from Object.prototype.
+  for (const k of keys) walk(own(ao, k), own(bo, k), path ? `${path}.${k}` : k, out, limit);
 }

@@ -7,6 +7,8 @@
  * that bound; `MAX_MINOR` is that bound and callers reject portfolios that could exceed it.
  */
 
+import { own } from '../domain/names';
+
 /**
  * Currencies whose minor unit is not 1/100. The product's rule: two decimals for every ISO 4217
  * code except the ones listed here. (ISO 4217 has further exceptions, e.g. CLP/VND 0 and
@@ -30,7 +32,7 @@ export const MAX_MINOR = Number.MAX_SAFE_INTEGER;
  * @example minorUnits('JPY') // 0
  */
 export function minorUnits(currency: string): number {
-  return MINOR_UNIT_EXCEPTIONS[currency] ?? DEFAULT_MINOR_UNITS;
+  return own(MINOR_UNIT_EXCEPTIONS, currency) ?? DEFAULT_MINOR_UNITS;
 }
 
 /**

@@ -12,6 +12,7 @@ import type { AssetClass } from '../contract/common';
 import { PRE_TRADE_CONTROLS, type PreTradeControl } from '../contract/policy';
 import type { OrderRow } from '../contract/rebalance';
 import { checkOrder, countOrderKeys, orderSide, type ControlContext } from './controls';
+import { own } from '../domain/names';
 import { lotSpec, unitsForLots } from './lots';
 import { fromMinor, toMinor } from './money';
 
@@ -265,7 +266,7 @@ export function buildExecutionQueue(input: ExecutionQueueInput): ExecutionQueue 
       p.stage === 'funds_at_cutoff' || !exactLots
         ? 1
         : childCount(lots, p.valueMinor, lot * o.price * scale, maxChildMinor);
-    const bps = input.assetCostBps?.[o.asset] ?? input.costBps;
+    const bps = own(input.assetCostBps, o.asset) ?? input.costBps;
     const children = splitOrder({
       lots,
       lotSize: lot,

@@ -1,11 +1,16 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { extname, join, normalize, sep } from 'node:path';
-import { HTTP_STATUS, type ErrorCode, type ErrorDetail } from '../contract/common';
 import { buildOpenApi } from '../contract/openapi';
-import { ENGINE_VERSION, operations, type OperationDef } from '../contract/operations';
 import type { Dispatch } from '../rpc/dispatch';
+import { readJsonObject } from './http/body';
+import { onClientError, onConnect } from './http/clientError';
+import { createRateLimiter, type ClientClass } from './http/rateLimit';
+import { baseHeaders, sendError, sendJson } from './http/respond';
+import { matchRoute } from './http/routes';
+import { serveStatic } from './http/static';
+import { isTargetError, parseTarget } from './http/url';
 import { tokenMatches } from './token';
+
+export { errorBody } from './http/respond';
 
 export interface HttpOptions {
   dispatch: Dispatch;
@@ -14,10 +19,17 @@ export interface HttpOptions {
   port: number;
   /** Largest accepted request body in bytes (413 above). */
   maxBodyBytes?: number;
-  /** Largest number of heavy operations running at once (429 above). */
-  maxConcurrentHeavy?: number;
-  /** Requests per second allowed (token bucket, burst = 2 s worth); 429 above. */
+  /**
+   * Requests per second for clients with the API token (token bucket, burst = 2 s worth); 429
+   * above. Default 2000.
+   */
   rateLimitPerSecond?: number;
+  /**
+   * Requests per second for everything else — no token or a wrong one: health, the OpenAPI
+   * document, static files, refused requests. A bucket of its own, so this traffic never spends
+   * the authenticated clients' allowance. Default: `rateLimitPerSecond`, at most 500.
+   */
+  anonymousRateLimitPerSecond?: number;
   /** Built renderer (browser mode). Absent → API only. */
   staticDir?: string;
   log?: (msg: string) => void;
@@ -30,122 +42,40 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-interface Route {
-  name: string;
-  def: OperationDef;
-  regex: RegExp;
-  params: string[];
+/** True when the request carries `Authorization: Bearer <the API token>`. */
+function hasToken(req: IncomingMessage, token: string): boolean {
+  const m = /^Bearer (.+)$/.exec(req.headers.authorization ?? '');
+  return m !== null && tokenMatches(m[1] as string, token);
 }
 
-const ROUTES: Route[] = Object.entries(operations).map(([name, d]) => {
-  const def = d as OperationDef;
-  const params: string[] = [];
-  const pattern = def.path
-    .split(/(\{\w+\})/)
-    .map((part) => {
-      const m = /^\{(\w+)\}$/.exec(part);
-      if (!m) return part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-      params.push(m[1] as string);
-      return '([^/]+)';
-    })
-    .join('');
-  return { name, def, regex: new RegExp(`^${pattern}$`), params };
-});
-// Literal segments must win over parameters (/api/runs/compare vs /api/runs/{run_id}).
-ROUTES.sort((a, b) => a.params.length - b.params.length);
-
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-};
-
-const CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
-
-function baseHeaders(res: ServerResponse): void {
-  res.setHeader('X-Content-Type-Options', 'nosniff');
-  res.setHeader('Cache-Control', 'no-store');
-  res.setHeader('Referrer-Policy', 'no-referrer');
-  res.setHeader('X-Frame-Options', 'DENY');
-}
-
-function sendJson(
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  extra?: Record<string, string>,
-): void {
-  const text = JSON.stringify(body);
-  baseHeaders(res);
-  res.writeHead(status, {
-    'Content-Type': 'application/json; charset=utf-8',
-    'Content-Length': Buffer.byteLength(text),
-    ...extra,
-  });
-  res.end(text);
-}
-
-export function errorBody(code: ErrorCode, message: string, details: ErrorDetail[] = []) {
-  return {
-    error: message,
-    code,
-    details,
-    metadata: { timestamp_utc: new Date().toISOString(), version: ENGINE_VERSION },
-  };
-}
-
-function sendError(
-  res: ServerResponse,
-  code: ErrorCode,
-  message: string,
-  details: ErrorDetail[] = [],
-  extra?: Record<string, string>,
-): void {
-  // A request whose body we refuse to read must not keep the socket busy with it.
-  if (code === 'PAYLOAD_TOO_LARGE' || code === 'FORBIDDEN' || code === 'UNAUTHORIZED') {
+/**
+ * Asks for the connection to close after this answer when the request announced a body that is
+ * left unread (Node would otherwise read and discard all of it to keep the connection). A request
+ * without a body keeps its keep-alive connection: closing cost a flood of refused GETs a new TCP
+ * connection per request, and the event loop time that goes with it.
+ */
+function closeIfBodyUnread(req: IncomingMessage, res: ServerResponse): void {
+  const length = Number(req.headers['content-length'] ?? 0);
+  if (req.headers['transfer-encoding'] !== undefined || length !== 0) {
     res.setHeader('Connection', 'close');
   }
-  sendJson(res, HTTP_STATUS[code], errorBody(code, message, details), extra);
-}
-
-class BodyTooLarge extends Error {}
-
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > limit) {
-        reject(new BodyTooLarge());
-        req.pause();
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
 }
 
 /**
  * The local API. Order of checks matters: Host and Origin are refused (403) before anything
- * else, so a DNS-rebinding page or a foreign site never reaches auth or the body; auth (401)
- * comes before reading the body; size (413) is checked from Content-Length and while reading.
+ * else, so a DNS-rebinding page or a foreign site never reaches auth or the body; then the rate
+ * limit of the caller's class (429), the request target (400 for a malformed escape), the route
+ * (404/405), auth (401) before the body is read, and size (413) from Content-Length and while
+ * reading. Heavy operations are bounded by the compute pool behind dispatch, which answers
+ * TOO_MANY_REQUESTS (429 with Retry-After) when its queue is full.
  */
 export function startHttpServer(opts: HttpOptions): Promise<RunningServer> {
   const maxBody = opts.maxBodyBytes ?? 64 * 1024 * 1024;
-  const maxHeavy = opts.maxConcurrentHeavy ?? 4;
-  const rate = opts.rateLimitPerSecond ?? 2000;
-  let tokens = rate * 2;
-  let lastRefill = Date.now();
-  let heavyRunning = 0;
+  const authenticatedRate = opts.rateLimitPerSecond ?? 2000;
+  const limiter = createRateLimiter({
+    authenticated: authenticatedRate,
+    anonymous: opts.anonymousRateLimitPerSecond ?? Math.min(authenticatedRate, 500),
+  });
   let port = opts.port;
   const openapiText = JSON.stringify(buildOpenApi());
 
@@ -166,8 +96,23 @@ export function startHttpServer(opts: HttpOptions): Promise<RunningServer> {
     if (origin !== undefined && !allowedOrigins().has(origin.toLowerCase())) {
       return sendError(res, 'FORBIDDEN', 'Cross-origin requests are not allowed');
     }
-    const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
-    const path = url.pathname;
+
+    const authenticated = hasToken(req, opts.token);
+    const cls: ClientClass = authenticated ? 'authenticated' : 'anonymous';
+    const wait = limiter.take(cls);
+    if (wait > 0) {
+      closeIfBodyUnread(req, res);
+      return sendError(res, 'TOO_MANY_REQUESTS', 'rate limit exceeded', [
+        { path: 'retry_after', message: String(wait) },
+      ]);
+    }
+
+    const target = parseTarget(req.url ?? '/');
+    if (isTargetError(target)) {
+      closeIfBodyUnread(req, res);
+      return sendError(res, 'BAD_REQUEST', 'malformed request URL', [target]);
+    }
+    const { path } = target;
     const method = (req.method ?? 'GET').toUpperCase();
 
     if (path === '/api/openapi.json') {
@@ -179,153 +124,86 @@ export function startHttpServer(opts: HttpOptions): Promise<RunningServer> {
       return;
     }
 
-    if (!path.startsWith('/api/')) return serveStatic(res, method, path);
+    if (!path.startsWith('/api/')) return serveStatic(res, opts.staticDir, method, path);
 
-    const candidates = ROUTES.filter((r) => r.regex.test(path));
-    if (candidates.length === 0) return sendError(res, 'NOT_FOUND', `no route ${path}`);
-    const route = candidates.find((r) => r.def.method === method);
-    if (!route) {
-      const allow = [...new Set(candidates.map((r) => r.def.method))].join(', ');
+    const match = matchRoute(path, method);
+    if (match.kind !== 'found') closeIfBodyUnread(req, res);
+    if (match.kind === 'not_found') return sendError(res, 'NOT_FOUND', `no route ${path}`);
+    if (match.kind === 'method_not_allowed') {
       return sendError(res, 'METHOD_NOT_ALLOWED', `${method} is not allowed on ${path}`, [], {
-        Allow: allow,
+        Allow: match.allow,
+      });
+    }
+    const { route, params } = match;
+
+    if (route.def.auth && !authenticated) {
+      return sendError(res, 'UNAUTHORIZED', 'missing or wrong bearer token', [], {
+        'WWW-Authenticate': 'Bearer realm="smart-portfolio-rebalancer"',
       });
     }
 
-    if (route.def.auth) {
-      const auth = req.headers.authorization ?? '';
-      const m = /^Bearer (.+)$/.exec(auth);
-      if (!m || !tokenMatches(m[1] as string, opts.token)) {
-        return sendError(res, 'UNAUTHORIZED', 'missing or wrong bearer token', [], {
-          'WWW-Authenticate': 'Bearer realm="smart-portfolio-rebalancer"',
-        });
-      }
-    }
-
-    const now = Date.now();
-    tokens = Math.min(rate * 2, tokens + ((now - lastRefill) / 1000) * rate);
-    lastRefill = now;
-    if (tokens < 1)
-      return sendError(res, 'TOO_MANY_REQUESTS', 'rate limit exceeded', [], { 'Retry-After': '1' });
-    tokens -= 1;
-
-    let input: Record<string, unknown> = {};
+    let input: Record<string, unknown>;
     if (method === 'POST' || method === 'PUT') {
-      const declared = Number(req.headers['content-length'] ?? NaN);
-      if (Number.isFinite(declared) && declared > maxBody) {
-        return sendError(res, 'PAYLOAD_TOO_LARGE', `body exceeds ${maxBody} bytes`);
+      const body = await readJsonObject(req, maxBody);
+      if (!body.ok) {
+        // 415 is decided from the headers alone: the body is still unread.
+        if (body.problem.code === 'UNSUPPORTED_MEDIA_TYPE') closeIfBodyUnread(req, res);
+        return sendError(res, body.problem.code, body.problem.message, body.problem.details);
       }
-      const ctype = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
-      if (ctype !== 'application/json') {
-        return sendError(res, 'UNSUPPORTED_MEDIA_TYPE', 'Content-Type must be application/json', [
-          { path: '(headers).content-type', message: `got "${ctype || '(none)'}"` },
-        ]);
-      }
-      let raw: Buffer;
-      try {
-        raw = await readBody(req, maxBody);
-      } catch (e) {
-        if (e instanceof BodyTooLarge)
-          return sendError(res, 'PAYLOAD_TOO_LARGE', `body exceeds ${maxBody} bytes`);
-        return sendError(res, 'BAD_REQUEST', 'could not read the request body');
-      }
-      try {
-        const parsed: unknown = JSON.parse(raw.toString('utf8'));
-        if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-          return sendError(res, 'BAD_REQUEST', 'the body must be a JSON object', [
-            { path: '(root)', message: 'expected a JSON object' },
-          ]);
-        }
-        input = parsed as Record<string, unknown>;
-      } catch (e) {
-        return sendError(res, 'BAD_REQUEST', 'malformed JSON', [
-          { path: '(body)', message: e instanceof SyntaxError ? e.message : 'not JSON' },
-        ]);
-      }
+      input = body.value;
     } else {
-      for (const [k, v] of url.searchParams) input[k] = v;
+      // Entries become own data properties: a query name like `__proto__` is just a key.
+      input = Object.fromEntries(target.query);
     }
-    const match = route.regex.exec(path);
-    route.params.forEach((p, i) => {
-      input[p] = decodeURIComponent(match?.[i + 1] ?? '');
-    });
+    for (const [p, v] of params) input[p] = v;
 
-    if (route.def.heavy) {
-      if (heavyRunning >= maxHeavy) {
-        return sendError(
-          res,
-          'TOO_MANY_REQUESTS',
-          'too many heavy jobs running; retry shortly',
-          [],
-          {
-            'Retry-After': '1',
-          },
-        );
-      }
-      heavyRunning++;
-    }
     const started = performance.now();
-    try {
-      const result = await opts.dispatch(route.name, input, {
-        actor: 'local-api',
-        transport: 'http',
-      });
-      const ms = (performance.now() - started).toFixed(2);
-      if (!result.ok) {
-        return sendError(res, result.error.code, result.error.message, result.error.details ?? [], {
-          'Server-Timing': `engine;dur=${ms}`,
-        });
-      }
-      if (route.def.contentType) {
-        const text = String(result.value);
-        baseHeaders(res);
-        res.writeHead(200, {
-          'Content-Type': `${route.def.contentType}; charset=utf-8`,
-          'Content-Length': Buffer.byteLength(text),
-          'Server-Timing': `engine;dur=${ms}`,
-        });
-        res.end(text);
-        return;
-      }
-      sendJson(res, 200, result.value, { 'Server-Timing': `engine;dur=${ms}` });
-    } finally {
-      if (route.def.heavy) heavyRunning--;
-    }
-  };
-
-  const serveStatic = (res: ServerResponse, method: string, path: string): void => {
-    if (method !== 'GET' && method !== 'HEAD') {
-      return sendError(res, 'METHOD_NOT_ALLOWED', `${method} is not allowed on ${path}`, [], {
-        Allow: 'GET',
-      });
-    }
-    const root = opts.staticDir;
-    if (!root || !existsSync(join(root, 'index.html'))) {
-      return sendError(res, 'NOT_FOUND', 'the workstation UI is not built; run `npm run build`');
-    }
-    const rel = normalize(decodeURIComponent(path === '/' ? '/index.html' : path)).replace(
-      /^([/\\])+/,
-      '',
-    );
-    const file = join(root, rel);
-    if (!file.startsWith(root + sep) || !existsSync(file) || !statSync(file).isFile()) {
-      return sendError(res, 'NOT_FOUND', `no file ${path}`);
-    }
-    baseHeaders(res);
-    res.setHeader('Content-Security-Policy', CSP);
-    const body = readFileSync(file);
-    res.writeHead(200, {
-      'Content-Type': MIME[extname(file)] ?? 'application/octet-stream',
-      'Content-Length': body.length,
+    const result = await opts.dispatch(route.name, input, {
+      actor: 'local-api',
+      transport: 'http',
     });
-    res.end(method === 'HEAD' ? undefined : body);
+    const timing = { 'Server-Timing': `engine;dur=${(performance.now() - started).toFixed(2)}` };
+    if (!result.ok) {
+      // TOO_MANY_REQUESTS here is the compute pool's full queue; sendError adds Retry-After.
+      return sendError(
+        res,
+        result.error.code,
+        result.error.message,
+        result.error.details ?? [],
+        timing,
+      );
+    }
+    if (route.def.contentType) {
+      const text = String(result.value);
+      baseHeaders(res);
+      res.writeHead(200, {
+        'Content-Type': `${route.def.contentType}; charset=utf-8`,
+        'Content-Length': Buffer.byteLength(text),
+        ...timing,
+      });
+      res.end(text);
+      return;
+    }
+    sendJson(res, 200, result.value, timing);
   };
 
   const server = createServer((req, res) => {
     handle(req, res).catch((e: unknown) => {
+      // One line, the message only: the stack stays out of the log line and of the answer.
       opts.log?.(`internal error: ${e instanceof Error ? e.message : String(e)}`);
       if (!res.headersSent) sendError(res, 'INTERNAL', 'internal error');
       else res.destroy();
     });
+  });
+  server.on('clientError', onClientError);
+  server.on('connect', onConnect);
+  // An `Expect` other than 100-continue: Node's default is an empty 417; answer the JSON error.
+  server.on('checkExpectation', (_req, res) => {
+    // The body the client holds back is never read: close after answering.
+    res.setHeader('Connection', 'close');
+    sendError(res, 'BAD_REQUEST', 'unsupported Expect header: only 100-continue is understood', [
+      { path: 'headers.expect', message: 'only 100-continue is supported' },
+    ]);
   });
   server.keepAliveTimeout = 5000;
   server.headersTimeout = 10000;

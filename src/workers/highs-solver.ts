@@ -1,11 +1,20 @@
 /**
  * Node implementations of the optimizer's QpSolverPort.
  *
- * - `createWorkerQpSolver()`: one warm worker thread (a pool of 1) running HiGHS; requests are
- *   queued in order, the worker is unref'd after 1 s idle so it never keeps the process alive, a
- *   crashed or hung worker (no reply within the time limit + 10 s) is terminated, its pending
- *   requests rejected with EngineError('INTERNAL'), and a fresh worker started on the next solve.
- * - `createInThreadQpSolver()`: the same adapter on this thread (tests, benchmarks, CLI).
+ * - `createWorkerQpSolver()`: one warm worker thread (a pool of 1) running HiGHS. The worker
+ *   solves one request at a time, so requests wait here, in order, and the worker holds at most
+ *   one: the request it is solving. Only that request's clock runs: its deadline (time limit +
+ *   grace) is armed when it is sent, which is when the request before it was answered. A queued
+ *   request therefore never times out while it waits, and never stops the solve ahead of it.
+ *   - A worker that gives no answer by the deadline is stuck (HiGHS honours `time_limit` itself):
+ *     it is terminated, only the request it was solving fails — EngineError('UNAVAILABLE'),
+ *     HTTP 503, with the reason — and the waiting requests go to a fresh worker.
+ *   - A worker that dies while solving fails that request (INTERNAL) and the rest go to a fresh
+ *     worker; one that dies before it has loaded HiGHS fails every waiting request (a new one
+ *     would fail the same way).
+ *   - The worker is unref'd after 1 s idle, so it never keeps the process alive.
+ * - `createInThreadQpSolver()`: the same adapter on this thread (tests, benchmarks, CLI, and each
+ *   compute-pool worker).
  *
  * Under tsx/vitest the worker file is TypeScript (see `defaultWorker`); a bundled build points
  * `workerUrl` at the compiled highs-worker.js.
@@ -23,14 +32,34 @@ import type { SolveRequest, WorkerReply } from './highs-worker';
 export interface WorkerQpSolver extends QpSolverPort {
   /** Resolves once the worker has loaded HiGHS (solves queue until then anyway). */
   ready(): Promise<string>;
-  /** Terminates the worker; pending solves are rejected. */
+  /** Terminates the worker; the running and the waiting solves are rejected (INTERNAL). */
   close(): Promise<void>;
 }
 
-interface Pending {
+export interface WorkerQpSolverOptions {
+  /** Worker script speaking the highs-worker protocol; default: highs-worker next to this file. */
+  workerUrl?: URL;
+  /**
+   * Milliseconds a solve may run past its `timeLimitSeconds` before its worker counts as stuck
+   * (default 10,000: HiGHS checks its limit between iterations, and a first request also waits
+   * for the worker to load HiGHS, ~0.1–0.5 s).
+   */
+  graceMs?: number;
+}
+
+interface Job {
+  id: number;
+  model: QpModel;
+  options: SolveOptions;
   resolve: (s: QpSolution) => void;
   reject: (e: Error) => void;
-  timer: ReturnType<typeof setTimeout>;
+}
+
+/** The request the worker is solving and the deadline armed when it was sent. */
+interface Running {
+  job: Job;
+  worker: Worker;
+  deadline: ReturnType<typeof setTimeout>;
 }
 
 /**
@@ -50,28 +79,25 @@ function defaultWorker(): { script: URL | string; eval: boolean } {
   return { script: code, eval: true };
 }
 
+/** Seconds for a message: up to 6 significant digits. */
+const seconds = (ms: number) => `${+(ms / 1000).toPrecision(6)} s`;
+
 /**
  * Starts one warm HiGHS worker.
  *
  * Example: `const solver = createWorkerQpSolver(); const r = await optimizePortfolio(p, solver);
  * await solver.close();`
  */
-export function createWorkerQpSolver(
-  opts: { workerUrl?: URL; graceMs?: number } = {},
-): WorkerQpSolver {
+export function createWorkerQpSolver(opts: WorkerQpSolverOptions = {}): WorkerQpSolver {
+  const grace = opts.graceMs ?? 10_000;
   let worker: Worker | null = null;
+  let loaded = false;
   let readyPromise: Promise<string> | null = null;
   let nextId = 1;
-  const pending = new Map<number, Pending>();
-  const grace = opts.graceMs ?? 10_000;
-
-  const failAll = (err: Error) => {
-    for (const [id, p] of pending) {
-      clearTimeout(p.timer);
-      p.reject(err);
-      pending.delete(id);
-    }
-  };
+  const waiting: Job[] = [];
+  let running: Running | null = null;
+  /** Workers this side stopped on purpose: their exit fails nothing. */
+  const retired = new WeakSet<Worker>();
 
   // Unref the worker after a second without work, not at once: toggling ref/unref per request
   // added 2–12 ms of message latency to about one call in three.
@@ -80,9 +106,57 @@ export function createWorkerQpSolver(
     if (idleTimer) clearTimeout(idleTimer);
     idleTimer = setTimeout(() => {
       idleTimer = null;
-      if (pending.size === 0) w.unref();
+      if (!running && waiting.length === 0) w.unref();
     }, 1000);
     idleTimer.unref();
+  };
+
+  const retire = (w: Worker) => {
+    retired.add(w);
+    if (worker === w) worker = null;
+    void w.terminate();
+  };
+
+  /** Ends the running request (if it is `job`) and sends the next one. */
+  const finish = (job: Job, outcome: { solution: QpSolution } | { error: Error }) => {
+    if (running?.job !== job) return;
+    clearTimeout(running.deadline);
+    running = null;
+    if ('solution' in outcome) job.resolve(outcome.solution);
+    else job.reject(outcome.error);
+    pump();
+  };
+
+  const onReply = (w: Worker, msg: WorkerReply) => {
+    if (msg.type === 'ready') {
+      if (worker === w) loaded = true;
+      return;
+    }
+    if (running?.worker !== w || running.job.id !== msg.id) return;
+    finish(
+      running.job,
+      msg.ok
+        ? { solution: msg.solution }
+        : { error: new EngineError('INTERNAL', `solver worker error: ${msg.error.message}`) },
+    );
+  };
+
+  const onDeath = (w: Worker, err: Error, readyReject: (e: Error) => void) => {
+    readyReject(err);
+    if (retired.has(w)) return;
+    retired.add(w);
+    if (worker === w) worker = null;
+    if (!loaded) {
+      // It died loading HiGHS: a fresh worker would too, so nothing waits for one.
+      const error = new EngineError('INTERNAL', `solver worker failed to start: ${err.message}`);
+      if (running?.worker === w) finish(running.job, { error });
+      for (const job of waiting.splice(0)) job.reject(error);
+      return;
+    }
+    if (running?.worker === w)
+      finish(running.job, {
+        error: new EngineError('INTERNAL', `solver worker stopped: ${err.message}`),
+      });
   };
 
   const start = (): Worker => {
@@ -90,6 +164,7 @@ export function createWorkerQpSolver(
     const def = opts.workerUrl ? { script: opts.workerUrl, eval: false } : defaultWorker();
     const w = new Worker(def.script, { eval: def.eval });
     worker = w;
+    loaded = false;
     let readyResolve!: (v: string) => void;
     let readyReject!: (e: Error) => void;
     readyPromise = new Promise<string>((res, rej) => {
@@ -98,28 +173,47 @@ export function createWorkerQpSolver(
     });
     readyPromise.catch(() => undefined);
     w.on('message', (msg: WorkerReply) => {
-      if (msg.type === 'ready') {
-        readyResolve(msg.version);
-        if (pending.size === 0) scheduleIdle(w);
-        return;
-      }
-      const p = pending.get(msg.id);
-      if (!p) return;
-      pending.delete(msg.id);
-      clearTimeout(p.timer);
-      if (pending.size === 0) scheduleIdle(w);
-      if (msg.ok) p.resolve(msg.solution);
-      else p.reject(new EngineError('INTERNAL', `solver worker error: ${msg.error.message}`));
+      if (msg.type === 'ready') readyResolve(msg.version);
+      onReply(w, msg);
+      if (!running && waiting.length === 0 && worker === w) scheduleIdle(w);
     });
-    const onDeath = (err: Error) => {
-      if (worker === w) worker = null;
-      readyReject(err);
-      failAll(new EngineError('INTERNAL', `solver worker stopped: ${err.message}`));
-    };
-    w.on('error', onDeath);
-    w.on('exit', (code) => onDeath(new Error(`exit code ${code}`)));
+    w.on('error', (err) => onDeath(w, err, readyReject));
+    w.on('exit', (code) => onDeath(w, new Error(`exit code ${code}`), readyReject));
     // Referenced while loading (someone is waiting for it); unref'd once idle.
     return w;
+  };
+
+  /** Sends the next waiting request when the worker is free, and arms its deadline. */
+  const pump = () => {
+    if (running) return;
+    const job = waiting.shift();
+    if (!job) return;
+    const w = start();
+    const limitMs = job.options.timeLimitSeconds * 1000;
+    const deadline = setTimeout(() => {
+      if (running?.job !== job) return;
+      // HiGHS stops itself at time_limit; no answer this late means the worker is stuck.
+      retire(w);
+      finish(job, {
+        error: new EngineError(
+          'UNAVAILABLE',
+          `the solver gave no answer within its time limit of ${seconds(limitMs)} plus ${seconds(grace)} grace; its worker was stopped and restarted, so the request can be retried`,
+          [{ path: 'optimizer_time_limit_seconds', message: 'solver worker stuck' }],
+        ),
+      });
+    }, limitMs + grace);
+    deadline.unref();
+    running = { job, worker: w, deadline };
+    if (idleTimer) {
+      clearTimeout(idleTimer);
+      idleTimer = null;
+    }
+    w.ref();
+    try {
+      w.postMessage({ id: job.id, model: job.model, options: job.options } satisfies SolveRequest);
+    } catch (e) {
+      finish(job, { error: e instanceof Error ? e : new Error(String(e)) });
+    }
   };
 
   return {
@@ -129,40 +223,21 @@ export function createWorkerQpSolver(
       return readyPromise as Promise<string>;
     },
     solve(model: QpModel, options: SolveOptions): Promise<QpSolution> {
-      const w = start();
-      const id = nextId++;
       return new Promise<QpSolution>((resolve, reject) => {
-        const timer = setTimeout(
-          () => {
-            if (!pending.has(id)) return;
-            // HiGHS honours time_limit; a reply this late means the worker is stuck.
-            pending.delete(id);
-            reject(
-              new EngineError(
-                'INTERNAL',
-                `solver worker gave no answer within ${options.timeLimitSeconds} s + grace; restarted`,
-              ),
-            );
-            if (worker === w) worker = null;
-            void w.terminate();
-          },
-          options.timeLimitSeconds * 1000 + grace,
-        );
-        timer.unref();
-        pending.set(id, { resolve, reject, timer });
-        if (idleTimer) {
-          clearTimeout(idleTimer);
-          idleTimer = null;
-        }
-        w.ref();
-        w.postMessage({ id, model, options } satisfies SolveRequest);
+        waiting.push({ id: nextId++, model, options, resolve, reject });
+        pump();
       });
     },
     async close() {
       const w = worker;
-      worker = null;
-      failAll(new EngineError('INTERNAL', 'solver worker closed'));
-      if (w) await w.terminate();
+      const error = new EngineError('INTERNAL', 'solver worker closed');
+      const jobs = waiting.splice(0);
+      if (running) finish(running.job, { error });
+      for (const job of jobs) job.reject(error);
+      if (w) {
+        retire(w);
+        await w.terminate();
+      }
     },
   };
 }

@@ -4,7 +4,9 @@
  *
  * Protocol: the worker posts {type: 'ready', version} once loaded; then for each
  * {id, model, options} it replies {id, ok: true, solution} or {id, ok: false, error}.
- * Solution buffers are transferred, not copied.
+ * Solution buffers are transferred, not copied. The owner (highs-solver.ts) sends the next request
+ * only after this reply, so a request's deadline there runs from the start of its own solve.
+ * test/fixtures/workers/ holds scripted workers speaking the same protocol.
  */
 import { parentPort } from 'node:worker_threads';
 import loadHighs from 'highs';

@@ -182,19 +182,22 @@ export function parsePaste(text: string, startColumn: ColumnKey = 'asset'): Past
 export function matchClass(raw: string): (typeof ASSET_CLASSES)[number] | null {
   const t = raw.trim().toLowerCase();
   for (const c of ASSET_CLASSES) if (c.toLowerCase() === t) return c;
-  const alias: Record<string, (typeof ASSET_CLASSES)[number]> = {
-    stock: 'Stocks',
-    equity: 'Stocks',
-    equities: 'Stocks',
-    'mutual funds': 'Mutual Fund',
-    fund: 'Mutual Fund',
-    etfs: 'ETF',
-    commodities: 'Commodity',
-    currency: 'FX',
-    currencies: 'FX',
-    cryptocurrency: 'Crypto',
-  };
-  return alias[t] ?? null;
+  // A Map: a cell reading "constructor" or "__proto__" must not find Object.prototype's members.
+  const alias = new Map<string, (typeof ASSET_CLASSES)[number]>(
+    Object.entries({
+      stock: 'Stocks',
+      equity: 'Stocks',
+      equities: 'Stocks',
+      'mutual funds': 'Mutual Fund',
+      fund: 'Mutual Fund',
+      etfs: 'ETF',
+      commodities: 'Commodity',
+      currency: 'FX',
+      currencies: 'FX',
+      cryptocurrency: 'Crypto',
+    } as const),
+  );
+  return alias.get(t) ?? null;
 }
 
 /** A pasted value that could not be used: it stays a draft at its cell with the reason. */

@@ -12,6 +12,7 @@ import {
   type PolicyDocument,
 } from '../../contract/policy';
 import type { RebalanceRequest } from '../../contract/rebalance';
+import { own } from '../../domain/names';
 import { neumaierSum } from '../../domain/sums';
 
 type HealthPolicy = PolicyDocument['data_health'];
@@ -212,7 +213,7 @@ function checkPrices(req: RebalanceRequest, policy: HealthPolicy, label: Label, 
   const prices = req.price_history?.prices;
   const tol = policy.price_tolerance;
   const mismatch = (path: string, what: string, price: number, key: string) => {
-    const s = prices?.[key];
+    const s = own(prices, key);
     const last = s?.[s.length - 1];
     if (last === undefined || !(last > 0) || !Number.isFinite(price)) return;
     const d = price / last - 1;
@@ -406,7 +407,7 @@ function checkOutliers(
       report(s.path, label(i), returnExtreme(s.values, bound), false);
     }
     for (const h of a.holdings ?? []) {
-      const hs = ph?.prices[h.holding];
+      const hs = own(ph?.prices, h.holding);
       if (!hs || scanned.has(h.holding)) continue;
       scanned.add(h.holding);
       report(
@@ -465,7 +466,7 @@ function record(m: Extreme, r: number, t: number, bound: number): void {
 /** price_history.prices[asset] wins over historical_returns (services/rebalance/history.ts). */
 function seriesOf(req: RebalanceRequest, i: number): AssetSeries {
   const a = req.assets[i];
-  const prices = a ? req.price_history?.prices[a.asset] : undefined;
+  const prices = a ? own(req.price_history?.prices, a.asset) : undefined;
   if (a && prices)
     return {
       kind: 'prices',

@@ -16,6 +16,7 @@
  */
 import { EngineError, type ErrorDetail } from '../../contract/common';
 import { buildW, type Layout } from './build';
+import { solverLimitError } from './limits';
 import type { Normalized } from './normalize';
 import type { QpSolution, QpSolverPort } from './types';
 
@@ -270,10 +271,13 @@ export async function diagnoseInfeasible(
     );
   }
   if (sol.status !== 'optimal')
-    return new EngineError(
-      'INTERNAL',
-      `infeasibility diagnosis failed: ${sol.message ?? sol.modelStatus}`,
-      [{ path: 'solver', message: sol.modelStatus }],
+    return (
+      solverLimitError(sol, N.timeLimit, 'the infeasibility diagnosis') ??
+      new EngineError(
+        'INTERNAL',
+        `infeasibility diagnosis failed: ${sol.message ?? sol.modelStatus}`,
+        [{ path: 'solver', message: sol.modelStatus }],
+      )
     );
   const tmin = sol.objective / (2 * phase1.layout.wScale);
   if (N.tau !== null && tmin > N.tau + 1e-9) {

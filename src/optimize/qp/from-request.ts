@@ -5,6 +5,7 @@
  */
 import { EngineError } from '../../contract/common';
 import type { CovarianceSpec, RebalanceMethod } from '../../contract/optimize';
+import { byName, own } from '../../domain/names';
 import { estimateCovariance } from './covariance-model';
 import type { OptimizeContext } from './optimize';
 import type { ClassBound, OptimizationProblem } from './types';
@@ -69,7 +70,7 @@ export function buildOptimizationProblem(input: BuildProblemInput): {
       { path: 'price_history', message: `${input.returns.length} series for ${n} assets` },
     ]);
   const est = estimateCovariance(input.returns, fields.covariance, input.factorReturns);
-  const classBounds: Record<string, ClassBound> = {};
+  const classBounds = byName<ClassBound>();
   for (const [k, v] of Object.entries(fields.class_bounds ?? {}))
     if (v)
       classBounds[k] = {
@@ -85,17 +86,17 @@ export function buildOptimizationProblem(input: BuildProblemInput): {
     targetWeights: input.targetWeights ?? assets.map((a) => a.target_weight),
     riskFreeRate: input.riskFreeRate,
     riskAversion: fields.risk_aversion ?? 1,
-    bounds: assets.map((a) => fields.bounds?.[a.asset]),
+    bounds: assets.map((a) => own(fields.bounds, a.asset)),
     classBounds,
     turnoverCap: input.turnoverLimit,
-    costBps: assets.map((a) => fields.asset_cost_bps?.[a.asset] ?? input.transactionCostBps),
+    costBps: assets.map((a) => own(fields.asset_cost_bps, a.asset) ?? input.transactionCostBps),
     portfolioValue: input.portfolioValue,
     minTradeValue: assets.map((a) => a.min_trade_value ?? 0),
     timeLimitSeconds: fields.optimizer_time_limit_seconds ?? 10,
   };
   if (input.expectedReturns) problem.expectedReturns = input.expectedReturns;
   if (fields.risk_budgets)
-    problem.riskBudgets = assets.map((a) => fields.risk_budgets?.[a.asset] ?? 0);
+    problem.riskBudgets = assets.map((a) => own(fields.risk_budgets, a.asset) ?? 0);
   if (fields.cash_floor !== undefined) problem.cashFloor = fields.cash_floor;
   if (fields.no_trade) problem.noTrade = fields.no_trade;
   if (fields.whole_lots) {

@@ -11,6 +11,7 @@
 import { EngineError } from '../../contract/common';
 import { buildW } from './build';
 import { structuralConflicts } from './diagnose';
+import { solverLimitError } from './limits';
 import { normalize, quad, type Normalized } from './normalize';
 import { optimizePortfolio } from './optimize';
 import type { OptimizationProblem, QpSolverPort } from './types';
@@ -64,7 +65,8 @@ export function evaluatePortfolio(N: Normalized, w: ArrayLike<number>): Frontier
 /**
  * The minimum-variance weights with expected return at least `target` (annual):
  * min wᵀΣw s.t. (μ − r_f)ᵀw ≥ target − r_f and the frontier constraints; null when the solver
- * does not reach an optimum (e.g. a target above the largest attainable return).
+ * does not reach an optimum (e.g. a target above the largest attainable return); throws
+ * EngineError('SOLVER_LIMIT') when the solve stopped at its time or iteration limit.
  */
 export async function minVarianceAt(
   N: Normalized,
@@ -73,6 +75,12 @@ export async function minVarianceAt(
 ): Promise<Float64Array | null> {
   const built = buildW(N, 'variance', { minExcessReturn: target - N.rf });
   const sol = await solver.solve(built.model, { timeLimitSeconds: N.timeLimit });
+  const limit = solverLimitError(
+    sol,
+    N.timeLimit,
+    `the frontier point at expected return ${target}`,
+  );
+  if (limit) throw limit;
   if (sol.status !== 'optimal') return null;
   const sc = built.layout.wScale;
   return Float64Array.from({ length: N.n }, (_, i) => (sol.x[i] as number) / sc);

@@ -18,6 +18,7 @@ import type { CovarianceInfo, OptimizationResult } from '../../contract/optimize
 import { buildSharpe, buildW, legPairs, type Built, type Objective } from './build';
 import { diagnoseInfeasible, structuralConflicts } from './diagnose';
 import { kktCheck, refineDuals } from './kkt';
+import { solverLimitError } from './limits';
 import { covTimes, denseCov, normalize, quad, type Normalized } from './normalize';
 import { riskContributions, riskParityWeights, type RiskParityResult } from './risk-parity';
 import type { OptimizationProblem, QpSolution, QpSolverPort } from './types';
@@ -224,15 +225,18 @@ async function solveChecked(
       [{ path: 'solver', message: sol.modelStatus }],
     );
   }
-  throw new EngineError(
-    'INTERNAL',
-    `the optimizer did not reach a verified optimum: ${sol.message ?? sol.modelStatus} (status ${sol.status}); no weights are returned`,
-    [
-      {
-        path: 'solver',
-        message: `${sol.modelStatus}; retries with user_bound_scale: ${sol.retries}`,
-      },
-    ],
+  throw (
+    solverLimitError(sol, N.timeLimit) ??
+    new EngineError(
+      'INTERNAL',
+      `the optimizer did not reach a verified optimum: ${sol.message ?? sol.modelStatus} (status ${sol.status}); no weights are returned`,
+      [
+        {
+          path: 'solver',
+          message: `${sol.modelStatus}; retries with user_bound_scale: ${sol.retries}`,
+        },
+      ],
+    )
   );
 }
 

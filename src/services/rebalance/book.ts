@@ -5,6 +5,7 @@
  */
 import type { AssetClass, Warning } from '../../contract/common';
 import type { RebalanceRequest } from '../../contract/rebalance';
+import { own } from '../../domain/names';
 import { WEIGHT_SUM_TOLERANCE, normalizeWeights, resolveAssetClass } from '../../domain/weights';
 import { lotSizeFor, lotSpec } from '../../execution/lots';
 import { minorScale } from '../../execution/money';
@@ -97,7 +98,7 @@ export function readBook(req: RebalanceRequest, warnings: Warning[]): Book {
   req.assets.forEach((a, i) => {
     const cls = classes[i] as AssetClass;
     const assetMinor = (current[i] as number) * V * scale;
-    const bps = req.asset_cost_bps?.[a.asset] ?? req.transaction_cost_bps;
+    const bps = own(req.asset_cost_bps, a.asset) ?? req.transaction_cost_bps;
     const ids: number[] = [];
     const hs = a.holdings ?? [];
     if (hs.length === 0) {

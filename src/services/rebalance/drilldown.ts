@@ -11,6 +11,7 @@ import type {
   TradeRow,
 } from '../../contract/rebalance';
 import { forecastHolding } from '../../forecast';
+import { byName, own } from '../../domain/names';
 import { roundToMinor } from '../../execution/money';
 import { simpleReturns } from '../../risk/returns';
 import type { Book, BookSecurity } from './book';
@@ -30,7 +31,8 @@ export function buildDrilldown(
   trades: readonly TradeRow[],
   orders: readonly OrderRow[],
 ): RebalanceResponse['asset_drilldown'] {
-  const out: RebalanceResponse['asset_drilldown'] = {};
+  // Keyed by asset name: a null-prototype object stores an asset named __proto__ like any other.
+  const out = byName<RebalanceResponse['asset_drilldown'][string]>();
   const ph = req.price_history;
   req.assets.forEach((a, i) => {
     const trade = trades[i] as TradeRow;
@@ -46,7 +48,7 @@ export function buildDrilldown(
           book.value * (book.current[i] as number) * sec.share,
           book.currency,
         );
-        const series = ph?.prices[sec.id];
+        const series = own(ph?.prices, sec.id);
         const hf = forecastHolding({
           holdingReturns: series ? simpleReturns(series) : null,
           assetForecast: f,

@@ -4,6 +4,7 @@
  */
 import type { Warning } from '../../contract/common';
 import type { HistorySource, RebalanceRequest } from '../../contract/rebalance';
+import { own } from '../../domain/names';
 import { simpleReturns } from '../../risk/returns';
 
 export interface AssetHistory {
@@ -36,7 +37,7 @@ export const tail = (a: Float64Array, t: number) => a.subarray(a.length - t);
 export function readHistory(req: RebalanceRequest, warnings: Warning[]): BookHistory {
   const ph = req.price_history;
   const assets: AssetHistory[] = req.assets.map((a, i) => {
-    const series = ph?.prices[a.asset];
+    const series = own(ph?.prices, a.asset);
     if (series)
       return {
         returns: simpleReturns(series),

@@ -6,6 +6,7 @@
 import { EngineError, type AssetClass } from '../../contract/common';
 import type { OptimizationResult } from '../../contract/optimize';
 import type { RebalanceRequest } from '../../contract/rebalance';
+import { own } from '../../domain/names';
 import { lotSizeFor } from '../../execution/lots';
 import { buildOptimizationProblem, optimizePortfolio } from '../../optimize/qp';
 import type { QpSolverPort } from '../../optimize/qp/types';
@@ -58,7 +59,11 @@ export function runProblem(
     expectedReturns: ensemble,
     returns: aligned,
     ...(factorNames && ph
-      ? { factorReturns: factorNames.map((f) => tail(simpleReturns(ph.prices[f] as number[]), T0)) }
+      ? {
+          factorReturns: factorNames.map((f) =>
+            tail(simpleReturns(own(ph.prices, f) as number[]), T0),
+          ),
+        }
       : {}),
   });
 }

@@ -9,8 +9,9 @@ import {
   OptimizeRequestFields,
   refineOptimizeFields,
 } from '../../../src/contract/optimize';
+import { EngineError, HTTP_STATUS } from '../../../src/contract/common';
 import { optimizePortfolio } from '../../../src/optimize/qp/optimize';
-import type { OptimizationProblem } from '../../../src/optimize/qp/types';
+import type { OptimizationProblem, QpModel, QpSolution } from '../../../src/optimize/qp/types';
 import { createWorkerQpSolver } from '../../../src/workers/highs-solver';
 import { getSolver, loadStock20, weightsOf } from './helpers';
 
@@ -95,6 +96,122 @@ describe('worker-thread solver port', () => {
     expect(await pending).toMatchObject({ code: 'INTERNAL' });
     const again = await optimizePortfolio(problem, w);
     expect(again.solver.status).toBe('optimal');
+    await w.close();
+  });
+});
+
+/** Scripted stand-ins for the HiGHS worker (test/fixtures/workers/README.md). */
+const SCRIPTED = new URL('../../fixtures/workers/scripted-solver.mjs', import.meta.url);
+const BROKEN = new URL('../../fixtures/workers/broken-solver.mjs', import.meta.url);
+
+/** A fake model whose `offset` scripts the worker: block that many ms, −1 stuck, −2 crash. */
+function scripted(offset: number): QpModel {
+  const none = new Float64Array(0);
+  return {
+    numCols: 0,
+    numRows: 0,
+    colCost: none,
+    colLower: none,
+    colUpper: none,
+    rowLower: none,
+    rowUpper: none,
+    matrix: { starts: Int32Array.of(0), indices: new Int32Array(0), values: none },
+    offset,
+  };
+}
+
+/** The solution, or the error it was rejected with. */
+const settle = (p: Promise<QpSolution>): Promise<QpSolution | EngineError> =>
+  p.then(
+    (s) => s,
+    (e: unknown) => e as EngineError,
+  );
+
+describe('worker-thread solver port: deadlines, stuck and dead workers', () => {
+  it('runs a queued request’s clock from the end of the solve ahead of it, never killing that solve', async () => {
+    // The first solve takes 1 s of its 1 s + 0.5 s; each queued one may take 0.1 s + 0.5 s. Timed
+    // from the enqueue (the old behaviour), the queued requests expired at 0.6 s, while the first
+    // was still solving, and their timers terminated the worker under it.
+    const w = createWorkerQpSolver({ workerUrl: SCRIPTED, graceMs: 500 });
+    await w.ready();
+    const rs = await Promise.all([
+      settle(w.solve(scripted(1000), { timeLimitSeconds: 1 })),
+      settle(w.solve(scripted(20), { timeLimitSeconds: 0.1 })),
+      settle(w.solve(scripted(30), { timeLimitSeconds: 0.1 })),
+    ]);
+    await w.close();
+    expect(rs.map((r) => (r instanceof Error ? r.message : (r.x[0] as number)))).toEqual([
+      1000, 20, 30,
+    ]);
+    // One worker answered all three: none was restarted.
+    expect(new Set(rs.map((r) => (r as QpSolution).modelStatus)).size).toBe(1);
+  });
+
+  it('a stuck worker fails only the running request, with 503 UNAVAILABLE and the reason; the queued ones go to a fresh worker', async () => {
+    const w = createWorkerQpSolver({ workerUrl: SCRIPTED, graceMs: 200 });
+    const first = await w.solve(scripted(0), { timeLimitSeconds: 1 });
+    const [stuck, next, last] = await Promise.all([
+      settle(w.solve(scripted(-1), { timeLimitSeconds: 0.1 })),
+      settle(w.solve(scripted(5), { timeLimitSeconds: 1 })),
+      settle(w.solve(scripted(6), { timeLimitSeconds: 1 })),
+    ]);
+    await w.close();
+    expect(stuck).toBeInstanceOf(EngineError);
+    expect(stuck).toMatchObject({ code: 'UNAVAILABLE' });
+    expect((stuck as EngineError).message).toContain('time limit of 0.1 s plus 0.2 s grace');
+    expect(HTTP_STATUS.UNAVAILABLE).toBe(503);
+    expect([next, last].map((r) => (r as QpSolution).x[0])).toEqual([5, 6]);
+    expect((next as QpSolution).modelStatus).not.toBe(first.modelStatus);
+    expect((last as QpSolution).modelStatus).toBe((next as QpSolution).modelStatus);
+  });
+
+  it('a worker that dies mid-solve fails that request; the queued one is answered by a fresh worker', async () => {
+    const w = createWorkerQpSolver({ workerUrl: SCRIPTED, graceMs: 200 });
+    await w.ready();
+    const [dead, next] = await Promise.all([
+      settle(w.solve(scripted(-2), { timeLimitSeconds: 1 })),
+      settle(w.solve(scripted(7), { timeLimitSeconds: 1 })),
+    ]);
+    await w.close();
+    expect(dead).toMatchObject({
+      code: 'INTERNAL',
+      message: expect.stringContaining('exit code 3'),
+    });
+    expect((next as QpSolution).x[0]).toBe(7);
+  });
+
+  it('a worker that cannot start fails every waiting request once, without restarting in a loop', async () => {
+    const w = createWorkerQpSolver({ workerUrl: BROKEN, graceMs: 200 });
+    const rs = await Promise.all(
+      [1, 2, 3].map(() => settle(w.solve(scripted(0), { timeLimitSeconds: 1 }))),
+    );
+    await w.close();
+    for (const r of rs)
+      expect(r).toMatchObject({
+        code: 'INTERNAL',
+        message: expect.stringContaining('failed to start'),
+      });
+  });
+
+  it('HiGHS reaching the time limit answers SOLVER_LIMIT (422) naming the limit, and the worker stays', async () => {
+    const w = createWorkerQpSolver({ graceMs: 5000 });
+    const e = await optimizePortfolio({ ...bigProblem(100), timeLimitSeconds: 0.001 }, w).then(
+      () => null,
+      (x: unknown) => x,
+    );
+    expect(e).toBeInstanceOf(EngineError);
+    expect(e).toMatchObject({
+      code: 'SOLVER_LIMIT',
+      details: [
+        { path: 'optimizer_time_limit_seconds', message: expect.stringContaining('0.001 s') },
+      ],
+    });
+    expect((e as EngineError).message).toContain(
+      'time limit of 0.001 s (optimizer_time_limit_seconds)',
+    );
+    expect(HTTP_STATUS.SOLVER_LIMIT).toBe(422);
+    const ok = await optimizePortfolio(problem, w);
+    expect(ok.solver.status).toBe('optimal');
     await w.close();
   });
 });

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { Store } from '../ports/store';
 import { createDispatch, type Dispatch } from '../rpc/dispatch';
 import { createHandlers } from '../services/handlers';
-import { createStore, sha256Parts } from '../store';
+import { createStore, defaultHeadKeyFile, loadOrCreateHeadKeyFile, sha256Parts } from '../store';
 import type { ComputePort } from '../services/compute/env';
 import { createPoolCompute, type PoolCompute } from '../workers/pool/pool';
 import { BlueprintResponse } from '../contract/tandem';
@@ -22,6 +22,12 @@ export interface AppOptions {
   log?: (msg: string) => void;
   maxBodyBytes?: number;
   rateLimitPerSecond?: number;
+  /**
+   * Key of the audit head file's HMAC, kept apart from the database: the desktop app's key sealed
+   * by Electron safeStorage; default (browser mode) a 0600 key file outside the data directory
+   * (SPR_HEAD_KEY_FILE, else the user's config folder). docs/security.md.
+   */
+  headKey?: Buffer;
   /** Compute pool threads (default: the machine's parallelism) and waiting tasks beyond them. */
   threads?: number;
   maxQueue?: number;
@@ -73,7 +79,10 @@ export function createDispatchForApp(
 
 export async function startApp(opts: AppOptions): Promise<App> {
   const token = loadOrCreateToken(opts.dataDir);
-  const store = createStore({ dir: opts.dataDir });
+  const store = createStore({
+    dir: opts.dataDir,
+    headKey: opts.headKey ?? loadOrCreateHeadKeyFile(defaultHeadKeyFile()),
+  });
   // Rebalances, replays, imports and solves run on a worker pool, off the thread that serves the
   // API (and the Electron UI); a full pool answers 429 with Retry-After.
   const compute = createPoolCompute({

@@ -167,9 +167,18 @@ export function createHandlers(deps: ServiceDeps) {
       const last = events.at(-1);
       return { events, next_after_seq: events.length === input.limit && last ? last.seq : null };
     },
-    verifyAudit: () => {
-      const v = store.audit.verify();
-      return { ok: v.ok, events: v.events, first_bad_seq: v.first_bad_seq, reason: v.reason };
-    },
+    verifyAudit: (input) =>
+      store.audit.verifyAsync(
+        input.head_seq !== undefined && input.head_hash !== undefined
+          ? {
+              known_head: {
+                seq: input.head_seq,
+                hash: input.head_hash,
+                ...(input.head_mac !== undefined ? { mac: input.head_mac } : {}),
+              },
+            }
+          : {},
+      ),
+    exportAuditHead: () => store.audit.exportHead(),
   } satisfies Handlers;
 }

@@ -7,7 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { benchRequest } from '../../bench/data';
+import { benchRequest, invalidPortfolioJson, widePriceCsv } from '../../bench/data';
 import { RebalanceRequest } from '../../src/contract/rebalance';
 import { DEFAULT_POLICY_IN_FORCE } from '../../src/agents/registry';
 import { createInProcessCompute } from '../../src/services/compute/inProcess';
@@ -85,6 +85,33 @@ describe('compute pool', () => {
       await pool.close();
     }
   });
+
+  it('stops a computation that outgrows its heap with 413, and the next task runs', async () => {
+    const pool = createPoolCompute({ root: ROOT, threads: 1, heapMb: 64 });
+    const req = { filename: 'p.csv', format: 'csv', decimal_separator: '.' } as const;
+    try {
+      await expect(
+        pool.run('importPrices', {
+          req: {
+            ...req,
+            content: widePriceCsv(20e6),
+            allow_duplicate: false,
+            date_policy: 'intersection',
+          },
+          attach_to: null,
+        }),
+      ).rejects.toMatchObject({ name: 'EngineError', code: 'PAYLOAD_TOO_LARGE' });
+      const small = await pool.run('importPortfolio', {
+        ...req,
+        allow_duplicate: false,
+        content:
+          'asset,asset_class,target_weight,current_weight\nA,Stocks,0.5,0.5\nB,ETF,0.5,0.5\n',
+      });
+      expect(small.report.rows_read).toBe(2);
+    } finally {
+      await pool.close();
+    }
+  });
 });
 
 describe('a saturated server', () => {
@@ -115,11 +142,32 @@ describe('a saturated server', () => {
     expect(refused).toHaveLength(2);
     for (const r of refused) {
       expect(Number(r.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
-      expect(r.body).toMatchObject({ error: { code: 'TOO_MANY_REQUESTS' } });
+      expect(r.body).toMatchObject({ code: 'TOO_MANY_REQUESTS' });
       // Refused before the accepted ones finished: the refusal does not wait for the pool.
       expect(r.at).toBeLessThan(Math.min(...ok.map((o) => o.at)));
     }
     // Health was answered while the pool was still computing.
     expect(health.at).toBeLessThan(Math.max(...ok.map((o) => o.at)));
+  });
+
+  it('imports a 5 MB JSON file of 5,000 invalid assets in under 2 s, answering health meanwhile', async () => {
+    const content = invalidPortfolioJson(5e6);
+    const t0 = performance.now();
+    const imported = call(app, 'POST', '/api/import/portfolio', {
+      filename: 'big.json',
+      format: 'json',
+      content,
+    });
+    await new Promise((r) => setTimeout(r, 50));
+    const health = await call(app, 'GET', '/api/health');
+    const r = await imported;
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ ok: false, portfolio: null });
+    const report = (r.body as { report: { rejected_count: number } }).report;
+    expect(report.rejected_count).toBeGreaterThanOrEqual(5000);
+    expect(health.status).toBe(200);
+    // The bound the issue names (the quadratic locator took 129 s on this file).
+    expect(r.at - t0).toBeLessThan(2000);
+    expect(health.at).toBeLessThan(r.at);
   });
 });

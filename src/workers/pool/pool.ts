@@ -24,6 +24,8 @@ export interface PoolOptions {
   maxQueue?: number;
   /** Seconds a refused caller is told to wait (Retry-After). Default 1. */
   retryAfterSeconds?: number;
+  /** Heap of each thread in MiB (V8 old generation). Default 2,048. */
+  heapMb?: number;
 }
 
 export interface PoolCompute extends ComputePort {
@@ -47,6 +49,7 @@ export function createPoolCompute(opts: PoolOptions): PoolCompute {
   const threads = Math.max(1, opts.threads ?? availableParallelism());
   const maxQueue = opts.maxQueue ?? 4 * threads;
   const retryAfter = opts.retryAfterSeconds ?? 1;
+  const heapMb = opts.heapMb ?? 2048;
   const pool = new Piscina<PoolTask, PoolReply>({
     filename: workerFile(),
     minThreads: 0,
@@ -56,6 +59,9 @@ export function createPoolCompute(opts: PoolOptions): PoolCompute {
     // One task at a time per thread: a computation is CPU-bound, sharing a thread only delays.
     concurrentTasksPerWorker: 1,
     workerData: { root: opts.root },
+    // A computation that outgrows its heap stops its own thread (ERR_WORKER_OUT_OF_MEMORY), not
+    // the process: without a limit V8's fatal out-of-memory in a thread ends the whole app.
+    resourceLimits: { maxOldGenerationSizeMb: heapMb },
   });
   // Tasks accepted and not yet answered (running + waiting): at most threads + maxQueue.
   let inFlight = 0;
@@ -76,6 +82,13 @@ export function createPoolCompute(opts: PoolOptions): PoolCompute {
       let reply: PoolReply;
       try {
         reply = await pool.run({ op, arg });
+      } catch (e) {
+        if ((e as { code?: unknown }).code === 'ERR_WORKER_OUT_OF_MEMORY')
+          throw new EngineError(
+            'PAYLOAD_TOO_LARGE',
+            `the computation needed more than its ${heapMb} MiB of memory and was stopped; send a smaller file or request`,
+          );
+        throw e;
       } finally {
         inFlight--;
       }

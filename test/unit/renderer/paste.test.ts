@@ -174,6 +174,11 @@ describe('matchClass', () => {
     expect(matchClass('equities')).toBe('Stocks');
     expect(matchClass('bonds')).toBeNull();
   });
+
+  it('reads a cell named like an Object.prototype member as no class', () => {
+    for (const name of ['constructor', '__proto__', 'toString', 'hasOwnProperty'])
+      expect(matchClass(name)).toBeNull();
+  });
 });
 
 describe('grid helpers', () => {

@@ -392,7 +392,12 @@ export function App() {
         ) : null}
         {!denied && view === 'audit' ? (
           <main className="main" data-testid="main-audit">
-            <AuditView />
+            <AuditView
+              onOpenRun={(id) => {
+                setRunsUi((u) => ({ ...u, kind: '', portfolio: '', openId: id, compare: null }));
+                setView('runs');
+              }}
+            />
           </main>
         ) : null}
         {!denied && view === 'policy' ? (

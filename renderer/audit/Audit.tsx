@@ -1,7 +1,8 @@
 /**
  * The audit log: every saved run, portfolio version and import is an event in a hash chain
- * (each event's hash covers the previous hash). The view shows the latest events, newest first,
- * and "Verify chain" walks the whole chain in the engine and reports the first broken link.
+ * (each event's hash covers the previous hash). The view shows the latest events, newest first;
+ * "Verify chain" walks the whole chain in the engine, checks every stored run against its audit
+ * record and lists the problems found; the head can be exported and later checked against.
  */
 import { Fragment, useRef, useState } from 'react';
 import type { Result, RpcError } from '../../src/contract/common';
@@ -9,9 +10,13 @@ import { call } from '../shared/api';
 import { ErrorBox } from '../shared/ErrorBox';
 import { dateTime, shortHash } from '../shared/format';
 import { prettyJson } from '../shared/json';
-import type { AuditEvent, AuditVerification } from '../shared/types';
+import type { AuditEvent } from '../shared/types';
 import { Empty } from '../shared/ui';
 import { useData } from '../shared/useData';
+import { HeadTools } from './HeadTools';
+import { VerifyResult, type VerifyState } from './VerifyResult';
+import type { KnownHead } from './verifyText';
+import './audit.css';
 
 const SHOW = 100;
 
@@ -74,18 +79,19 @@ interface Older {
   error: RpcError | null;
 }
 
-type Verify =
-  | { state: 'idle' }
-  | { state: 'running' }
-  | { state: 'done'; value: AuditVerification }
-  | { state: 'error'; error: RpcError };
-
-export function AuditView() {
+export function AuditView({
+  onOpenRun,
+}: {
+  /** Opens a saved run in the Runs view; without it, run ids in the problems are plain text. */
+  onOpenRun?: (runId: string) => void;
+} = {}) {
   const { data, reload } = useData(latest, []);
   const dataSeq = useRef(data.seq);
   dataSeq.current = data.seq;
   const [older, setOlder] = useState<Older>({ base: -1, events: [], oldest: null, error: null });
-  const [verify, setVerify] = useState<Verify>({ state: 'idle' });
+  const [verify, setVerify] = useState<VerifyState>({ state: 'idle' });
+  // Only the latest verification's answer is shown.
+  const verifyCall = useRef(0);
   const [open, setOpen] = useState<number | null>(null);
 
   const extra = older.base === data.seq ? older : null;
@@ -110,10 +116,16 @@ export function AuditView() {
     });
   };
 
-  const doVerify = async () => {
-    setVerify({ state: 'running' });
-    const r = await call('verifyAudit', {});
-    setVerify(r.ok ? { state: 'done', value: r.value } : { state: 'error', error: r.error });
+  const doVerify = async (known: KnownHead | null = null) => {
+    const n = ++verifyCall.current;
+    setVerify({ state: 'running', known, seq: n });
+    const r = await call('verifyAudit', known ?? {});
+    if (n !== verifyCall.current) return;
+    setVerify(
+      r.ok
+        ? { state: 'done', value: r.value, known, seq: n }
+        : { state: 'error', error: r.error, known, seq: n },
+    );
   };
 
   return (
@@ -132,13 +144,15 @@ export function AuditView() {
           className="btn primary-outline"
           data-testid="audit-verify"
           disabled={verify.state === 'running'}
-          onClick={() => void doVerify()}
+          onClick={() => void doVerify(null)}
         >
           {verify.state === 'running' ? 'Verifying…' : 'Verify chain'}
         </button>
       </div>
 
-      <VerifyLine verify={verify} />
+      <VerifyResult verify={verify} onOpenRun={onOpenRun} />
+
+      <HeadTools busy={verify.state === 'running'} onCheck={(head) => void doVerify(head)} />
 
       {error ? (
         <ErrorBox error={error} title="The audit log could not be read" testId="audit-error" />
@@ -243,53 +257,4 @@ function payload(json: string): string {
   } catch {
     return json;
   }
-}
-
-function VerifyLine({ verify }: { verify: Verify }) {
-  if (verify.state === 'idle') return null;
-  if (verify.state === 'running') {
-    return (
-      <div className="replay muted small" data-testid="audit-verify-result" data-state="running">
-        Walking the chain…
-      </div>
-    );
-  }
-  if (verify.state === 'error') {
-    return (
-      <div data-testid="audit-verify-result" data-state="error">
-        <ErrorBox error={verify.error} title="The chain could not be verified" />
-      </div>
-    );
-  }
-  const v = verify.value;
-  return v.ok ? (
-    <div
-      className="replay replay-ok"
-      data-testid="audit-verify-result"
-      data-state="done"
-      data-ok="true"
-    >
-      <strong>Chain intact.</strong> {v.events} event{v.events === 1 ? '' : 's'} verified: every
-      hash covers its payload and the previous hash, and the head matches the copy kept outside the
-      database.
-    </div>
-  ) : (
-    <div
-      className="replay replay-bad"
-      data-testid="audit-verify-result"
-      data-state="done"
-      data-ok="false"
-      data-first-bad-seq={v.first_bad_seq ?? ''}
-      role="alert"
-    >
-      <strong>Chain broken</strong>
-      {v.first_bad_seq !== null ? (
-        <>
-          {' '}
-          at event <strong data-testid="audit-first-bad">#{v.first_bad_seq}</strong>
-        </>
-      ) : null}
-      . {v.reason ?? ''} ({v.events} events checked)
-    </div>
-  );
 }

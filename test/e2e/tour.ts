@@ -310,6 +310,12 @@ export async function tour(ws: Workstation, opts: TourOptions): Promise<string[]
     await stop('audit');
   });
 
+  await step('Audit verify', async () => {
+    await ws.id('audit-verify').click();
+    await ws.waitAttr('audit-verify-result', 'data-state', 'done', stepTimeout);
+    await stop('audit-verify');
+  });
+
   await step('Policy', async () => {
     await ws.openView('policy');
     await ws.waitAttr('policy-view', 'data-state', 'ready', stepTimeout);

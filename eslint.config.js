@@ -40,6 +40,8 @@ export default tseslint.config(
       'test/fixtures/**',
       '.cache/**',
       'test-results/**',
+      // Scratch work (gitignored): never part of a clone.
+      '.scratch/**',
     ],
   },
   js.configs.recommended,

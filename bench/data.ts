@@ -71,3 +71,53 @@ export function percentile(xs: number[], p: number): number {
     ((s[Math.min(lo + 1, s.length - 1)] as number) - (s[lo] as number)) * (h - lo)
   );
 }
+
+/**
+ * A JSON portfolio file of about `bytes` bytes with `assets` assets (at most the contract's
+ * 5,000), every one invalid (a negative target weight and a non-numeric current weight), each
+ * padded by a note to reach the size: the file of issue #10's finding, where every problem had to
+ * be located in the text.
+ */
+export function invalidPortfolioJson(bytes: number, assets = 5000): string {
+  const one = (k: number, note: string) =>
+    JSON.stringify({
+      asset: `A${k}`,
+      asset_class: 'Stocks',
+      target_weight: -0.1,
+      current_weight: 'n/a',
+      note,
+    });
+  const pad = Math.max(0, Math.floor(bytes / assets) - one(0, '').length - 2);
+  const note = 'x'.repeat(pad);
+  const rows = Array.from({ length: assets }, (_, k) => one(k, note));
+  return `{
+ "portfolio_value": 1000000,
+ "assets": [
+${rows.join(',\n')}
+ ]
+}
+`;
+}
+
+/**
+ * A wide CSV price file of about `bytes` bytes: `date` then 500 symbols, one row per business
+ * day going back from 2024-12-31, prices a deterministic random walk with 4 decimals.
+ */
+export function widePriceCsv(bytes: number, symbols = 500): string {
+  const header = ['date', ...Array.from({ length: symbols }, (_, j) => `S${j}`)].join(',');
+  const rows: string[] = [header];
+  let size = header.length + 1;
+  const p = Array.from({ length: symbols }, (_, j) => 50 + j);
+  let seed = 1;
+  const rnd = () => ((seed = (seed * 16807) % 2147483647) / 2147483647 - 0.5) * 0.02;
+  const day = new Date(Date.UTC(1960, 0, 1));
+  while (size < bytes) {
+    do day.setUTCDate(day.getUTCDate() + 1);
+    while (day.getUTCDay() === 0 || day.getUTCDay() === 6);
+    const cells = p.map((v, j) => (p[j] = v * (1 + rnd())).toFixed(4));
+    const line = `${day.toISOString().slice(0, 10)},${cells.join(',')}`;
+    rows.push(line);
+    size += line.length + 1;
+  }
+  return rows.join('\n') + '\n';
+}

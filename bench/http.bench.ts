@@ -13,7 +13,10 @@ import { percentile } from './data';
 
 const root = join(import.meta.dirname, '..');
 
-function startChild(args: string[]): Promise<{ child: ChildProcess; port: number; token: string }> {
+/** Starts bench/http-child.ts in its own process and resolves with its port and token. */
+export function startChild(
+  args: string[],
+): Promise<{ child: ChildProcess; port: number; token: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
@@ -34,24 +37,31 @@ function startChild(args: string[]): Promise<{ child: ChildProcess; port: number
   });
 }
 
-function post(
+const post = (agent: Agent, port: number, token: string, body: string) =>
+  send(agent, port, token, 'POST', '/api/rebalance', body);
+
+/** One request to the child's API; resolves with the status and the body text. */
+export function send(
   agent: Agent,
   port: number,
   token: string,
-  body: string,
+  method: string,
+  path: string,
+  body?: string,
 ): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const req = request(
       {
         host: '127.0.0.1',
         port,
-        method: 'POST',
-        path: '/api/rebalance',
+        method,
+        path,
         agent,
         headers: {
-          'Content-Type': 'application/json',
           Authorization: `Bearer ${token}`,
-          'Content-Length': Buffer.byteLength(body),
+          ...(body === undefined
+            ? {}
+            : { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) }),
         },
       },
       (res) => {

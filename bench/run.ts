@@ -10,6 +10,7 @@ const suites: [string, string, string][] = [
   ['planner', './planner.bench', 'runPlannerBench'],
   ['montecarlo', './montecarlo.bench', 'runMonteCarloBench'],
   ['http', './http.bench', 'runHttpBench'],
+  ['pool', './pool.bench', 'runPoolBench'],
   ['store', './store.bench', 'runStoreBench'],
   ['import', './import.bench', 'runImportBench'],
   ['optimizer', './optimizer.bench', 'runOptimizerBench'],

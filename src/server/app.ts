@@ -97,6 +97,7 @@ export async function startApp(opts: AppOptions): Promise<App> {
       dispatch,
       token,
       port: opts.port,
+      heavyAdmission: () => compute.hasRoom(),
       ...(opts.staticDir ? { staticDir: opts.staticDir } : {}),
       ...(opts.log ? { log: opts.log } : {}),
       ...(opts.maxBodyBytes ? { maxBodyBytes: opts.maxBodyBytes } : {}),

@@ -30,6 +30,12 @@ export interface HttpOptions {
    * the authenticated clients' allowance. Default: `rateLimitPerSecond`, at most 500.
    */
   anonymousRateLimitPerSecond?: number;
+  /**
+   * Whether a heavy operation can be taken now (the compute pool has a free thread or queue
+   * slot). When not, the request is refused with 429 before its body is read or parsed: a full
+   * pool must not cost the thread that answers requests a 4 MB JSON.parse per refusal.
+   */
+  heavyAdmission?: () => boolean;
   /** Built renderer (browser mode). Absent → API only. */
   staticDir?: string;
   log?: (msg: string) => void;
@@ -140,6 +146,13 @@ export function startHttpServer(opts: HttpOptions): Promise<RunningServer> {
       return sendError(res, 'UNAUTHORIZED', 'missing or wrong bearer token', [], {
         'WWW-Authenticate': 'Bearer realm="smart-portfolio-rebalancer"',
       });
+    }
+
+    if (route.def.heavy && opts.heavyAdmission && !opts.heavyAdmission()) {
+      closeIfBodyUnread(req, res);
+      return sendError(res, 'TOO_MANY_REQUESTS', 'the compute pool is full; retry shortly', [
+        { path: 'retry_after', message: '1' },
+      ]);
     }
 
     let input: Record<string, unknown>;

@@ -130,9 +130,17 @@ describe('a saturated server', () => {
 
   it('refuses beyond threads + queue with 429 and Retry-After, and keeps answering health', async () => {
     const heavies = Array.from({ length: 4 }, () => call(app, 'POST', '/api/rebalance', heavy));
-    // Let the requests reach the pool, then ask for health while it is busy.
-    await new Promise((r) => setTimeout(r, 300));
+    // Wait until the pool is full (one running, one waiting), then ask for health and send one
+    // more heavy request whose body is not even JSON: it is refused before its body is read.
+    while (app.compute.hasRoom()) await new Promise((r) => setTimeout(r, 20));
     const health = await call(app, 'GET', '/api/health');
+    const early = await fetch(`${app.server.url}/api/rebalance`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${app.token}`, 'Content-Type': 'application/json' },
+      body: 'not json at all',
+    });
+    expect(early.status).toBe(429);
+    expect(early.headers.get('retry-after')).toBe('1');
     const results = await Promise.all(heavies);
     expect(health.status).toBe(200);
     const ok = results.filter((r) => r.status === 200);

@@ -18,7 +18,10 @@ import type { PoolReply, PoolTask } from './protocol';
 export interface PoolOptions {
   /** Repository or app root (resources/ lives there): the workers read the stress library. */
   root: string;
-  /** Worker threads; default: the machine's available parallelism. */
+  /**
+   * Worker threads; default: one per core but one, at least one — the thread that answers
+   * requests (and, in the desktop app, the UI's main process) keeps a core of its own.
+   */
   threads?: number;
   /** Tasks that may wait for a thread; more are refused with 429. Default: 4 per thread. */
   maxQueue?: number;
@@ -29,6 +32,8 @@ export interface PoolOptions {
 }
 
 export interface PoolCompute extends ComputePort {
+  /** Whether a task submitted now would be accepted (a thread or queue slot is free). */
+  hasRoom(): boolean;
   /** Threads, tasks accepted and not yet answered, and the queue bound (tests, benchmarks). */
   stats(): { threads: number; inFlight: number; maxQueue: number };
 }
@@ -46,7 +51,7 @@ function workerFile(): string {
  * await compute.close();`
  */
 export function createPoolCompute(opts: PoolOptions): PoolCompute {
-  const threads = Math.max(1, opts.threads ?? availableParallelism());
+  const threads = Math.max(1, opts.threads ?? availableParallelism() - 1);
   const maxQueue = opts.maxQueue ?? 4 * threads;
   const retryAfter = opts.retryAfterSeconds ?? 1;
   const heapMb = opts.heapMb ?? 2048;
@@ -96,6 +101,7 @@ export function createPoolCompute(opts: PoolOptions): PoolCompute {
         throw new EngineError(reply.error.code, reply.error.message, reply.error.details);
       return reply.value as ComputeResult<K>;
     },
+    hasRoom: () => !closed && inFlight < threads + maxQueue,
     stats: () => ({ threads, inFlight, maxQueue }),
     async close() {
       closed = true;

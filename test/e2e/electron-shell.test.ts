@@ -89,6 +89,12 @@ const fake = vi.hoisted(() => {
     },
     dialog: { showErrorBox: () => undefined, showMessageBox: () => Promise.resolve() },
     clipboard: { writeText: () => undefined },
+    // No keychain here: the head key falls back to the 0600 key file (SPR_HEAD_KEY_FILE in tests).
+    safeStorage: {
+      isEncryptionAvailable: () => false,
+      encryptString: () => Buffer.alloc(0),
+      decryptString: () => '',
+    },
   };
   return { state, electron };
 });

@@ -342,8 +342,13 @@ describe.skipIf(!hasChromium)('the shell at 1280×800 (Chromium)', () => {
     expect(await ws.id('run-button').isEnabled()).toBe(true);
     await page.screenshot({ path: join(SHOTS, 'shell-cancelled-1280x800.png') });
 
-    // The note is true: the engine finished the cancelled request and saved it.
-    const runsAfter = await ok('listRuns', { limit: 500 });
+    // The note is true: the engine finishes the cancelled request on its worker pool and saves
+    // it (the API keeps answering meanwhile, so wait for the save rather than assume it is done).
+    let runsAfter = await ok('listRuns', { limit: 500 });
+    for (let i = 0; i < 300 && runsAfter.runs.length === runsBefore.runs.length; i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      runsAfter = await ok('listRuns', { limit: 500 });
+    }
     expect(runsAfter.runs.length).toBe(runsBefore.runs.length + 1);
   });
 

@@ -11,6 +11,7 @@
  * non-optimal status, never as an answer.
  */
 import type { Highs, Model, ModelData } from 'highs';
+import { EngineError } from '../../contract/common';
 import { branchAndBound } from './bnb';
 import { hessianTimes, matrixTimes } from './kkt';
 import type {
@@ -444,8 +445,26 @@ export function createHighsQpSolver(highs: Highs): HighsQpSolver {
   };
 }
 
+/**
+ * HiGHS refuses a model whose coefficients are not finite or are beyond its limits (passModel
+ * status -1): a stored run with prices near 1e300 builds such a covariance. That is the data's
+ * doing, not an internal failure: DATA_BLOCKED (422) with HiGHS's reason.
+ */
+function createModelOrRefuse(highs: Highs, model: QpModel): Model {
+  try {
+    return highs.createModel(toModelData(model, highs.infinity));
+  } catch (e) {
+    const reason = e instanceof Error ? e.message : String(e);
+    throw new EngineError(
+      'DATA_BLOCKED',
+      `the optimizer cannot take the problem built from this data: ${reason}; the inputs or the price history hold values too large (or not finite) once squared`,
+      [{ path: 'price_history', message: 'values too large for the optimizer' }],
+    );
+  }
+}
+
 function solveWith(highs: Highs, model: QpModel, options: SolveOptions): QpSolution {
-  const m = highs.createModel(toModelData(model, highs.infinity));
+  const m = createModelOrRefuse(highs, model);
   const state: RunState = {
     iterations: 0,
     retries: 0,

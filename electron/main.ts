@@ -26,6 +26,7 @@ import { extname, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Result } from '../src/contract/common';
 import { startApp, type App as Engine } from '../src/server/app';
+import { MIME } from '../src/server/http/static';
 import { defaultHeadKeyFile } from '../src/store/headKey';
 import { parseDesktopArgs } from './args';
 import { loadOrCreateDesktopHeadKey } from './headKey';
@@ -53,17 +54,6 @@ const CSP = [
   "form-action 'none'",
   "frame-ancestors 'none'",
 ].join('; ');
-
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-};
 
 // Must run before `ready`: `standard` gives the scheme a real origin (so 'self' in the CSP means
 // app://workstation), `secure` makes it a secure context.

@@ -15,6 +15,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { mulberry32 } from './store/helpers';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DB_FILE_NAME } from '../../src/store';
 
@@ -33,18 +34,7 @@ const scenarios = (
 // The two seed scenarios: six assets, no price history, the cheapest complete rebalances.
 const bodies = scenarios.slice(0, 2);
 
-/** mulberry32: a small seeded generator, so a failing cycle's choices can be replayed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const random = rng(SEED);
+const random = mulberry32(SEED);
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)] as T;
 
 interface Child {

@@ -4,7 +4,8 @@ import { extname, join, normalize, sep } from 'node:path';
 import { baseHeaders, sendError } from './respond';
 import { strictDecode } from './url';
 
-const MIME: Record<string, string> = {
+/** Content types of the renderer bundle's files (also served by the desktop app's app:// scheme). */
+export const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',

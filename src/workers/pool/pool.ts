@@ -23,7 +23,10 @@ export interface PoolOptions {
    * requests (and, in the desktop app, the UI's main process) keeps a core of its own.
    */
   threads?: number;
-  /** Tasks that may wait for a thread; more are refused with 429. Default: 4 per thread. */
+  /**
+   * Tasks that may wait for a thread; more are refused with 429. Default: 4 per thread, at least
+   * 16 (a script with 10 connections of small rebalances must not meet 429 on a 2-core machine).
+   */
   maxQueue?: number;
   /** Seconds a refused caller is told to wait (Retry-After). Default 1. */
   retryAfterSeconds?: number;
@@ -52,7 +55,7 @@ function workerFile(): string {
  */
 export function createPoolCompute(opts: PoolOptions): PoolCompute {
   const threads = Math.max(1, opts.threads ?? availableParallelism() - 1);
-  const maxQueue = opts.maxQueue ?? 4 * threads;
+  const maxQueue = opts.maxQueue ?? Math.max(16, 4 * threads);
   const retryAfter = opts.retryAfterSeconds ?? 1;
   const heapMb = opts.heapMb ?? 2048;
   const pool = new Piscina<PoolTask, PoolReply>({

@@ -41,16 +41,28 @@ function check(value: unknown): Checked {
   };
 }
 
-/** Parses a portfolio file and checks the portfolio it describes. */
-export async function parsePortfolioFile(req: PortfolioIn): Promise<PortfolioParsed> {
-  const result = await importPortfolio({
+/** The options both file parsers share, as the request gives them. */
+function fileOptions<M>(req: {
+  filename: string;
+  format: PortfolioIn['format'];
+  content: string;
+  decimal_separator: PortfolioIn['decimal_separator'];
+  mapping?: M | undefined;
+  sheet?: PortfolioIn['sheet'];
+}) {
+  return {
     filename: req.filename,
     format: req.format,
     content: req.content,
     decimal_separator: req.decimal_separator,
     ...(req.mapping ? { mapping: req.mapping } : {}),
     ...(req.sheet !== undefined ? { sheet: req.sheet } : {}),
-  });
+  };
+}
+
+/** Parses a portfolio file and checks the portfolio it describes. */
+export async function parsePortfolioFile(req: PortfolioIn): Promise<PortfolioParsed> {
+  const result = await importPortfolio(fileOptions(req));
   if (!result.ok)
     return {
       ok: false,
@@ -94,12 +106,7 @@ export async function parsePriceFile(task: {
 }): Promise<PricesParsed> {
   const { req } = task;
   const result = await importPrices({
-    filename: req.filename,
-    format: req.format,
-    content: req.content,
-    decimal_separator: req.decimal_separator,
-    ...(req.mapping ? { mapping: req.mapping } : {}),
-    ...(req.sheet !== undefined ? { sheet: req.sheet } : {}),
+    ...fileOptions(req),
     ...(req.layout ? { layout: req.layout } : {}),
     ...(req.date_format ? { date_format: req.date_format } : {}),
   });

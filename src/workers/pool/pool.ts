@@ -37,8 +37,6 @@ export interface PoolOptions {
 export interface PoolCompute extends ComputePort {
   /** Whether a task submitted now would be accepted (a thread or queue slot is free). */
   hasRoom(): boolean;
-  /** Threads, tasks accepted and not yet answered, and the queue bound (tests, benchmarks). */
-  stats(): { threads: number; inFlight: number; maxQueue: number };
 }
 
 function workerFile(): string {
@@ -105,7 +103,6 @@ export function createPoolCompute(opts: PoolOptions): PoolCompute {
       return reply.value as ComputeResult<K>;
     },
     hasRoom: () => !closed && inFlight < threads + maxQueue,
-    stats: () => ({ threads, inFlight, maxQueue }),
     async close() {
       closed = true;
       await pool.destroy();

@@ -27,20 +27,38 @@ function encodeRoot(value: unknown, arrays: ArrayWriter): string {
     return encode(value, arrays);
   } catch (e) {
     if (!(e instanceof NonFinite)) throw e;
-    throw new TypeError(`canonicalJson: ${['(root)', ...e.path].join('.')} is not a finite number`);
+    // Rare: walk again to name the place (the fast path keeps no path).
+    const path = nonFinitePath(value) ?? [];
+    throw new TypeError(`canonicalJson: ${['(root)', ...path].join('.')} is not a finite number`);
   }
 }
 
-/** Thrown at a non-finite number; each enclosing level prepends its key on the way out. */
-class NonFinite extends Error {
-  readonly path: string[] = [];
-}
+/** Thrown at a non-finite number; encodeRoot then finds where it is. */
+class NonFinite extends Error {}
 
+/**
+ * One pass, appending to a string (V8 joins the pieces once): the stored output of a run is a few
+ * thousand small objects, where building an array per object and joining it cost 2.5 ms of the
+ * 7 ms a small rebalance takes on a pool thread.
+ */
 function encode(value: unknown, arrays: ArrayWriter): string {
-  if (typeof value === 'number' && !Number.isFinite(value)) throw new NonFinite();
-  if (value === null || typeof value !== 'object') {
-    return JSON.stringify(value) ?? 'null';
+  switch (typeof value) {
+    case 'string':
+      return JSON.stringify(value);
+    case 'number':
+      if (!Number.isFinite(value)) throw new NonFinite();
+      // Number::toString, which JSON.stringify uses for a finite number (−0 prints as 0).
+      return String(value);
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'object':
+      break;
+    default:
+      // undefined, a function or a symbol: what JSON.stringify writes in an array (null);
+      // a bigint throws its TypeError.
+      return JSON.stringify(value) ?? 'null';
   }
+  if (value === null) return 'null';
   if (Array.isArray(value)) {
     if (arrays) {
       const text = arrays(value);
@@ -50,22 +68,55 @@ function encode(value: unknown, arrays: ArrayWriter): string {
       // and the native serializer prints numbers exactly as the general path below would.
       return JSON.stringify(value);
     }
-    return `[${value.map((v, i) => (v === undefined ? 'null' : member(v, String(i), arrays))).join(',')}]`;
+    let out = '[';
+    for (let i = 0; i < value.length; i++) {
+      if (i > 0) out += ',';
+      const v: unknown = value[i];
+      out += v === undefined ? 'null' : encode(v, arrays);
+    }
+    return out + ']';
   }
   const obj = value as Record<string, unknown>;
-  const keys = Object.keys(obj)
-    .filter((k) => obj[k] !== undefined)
-    .sort();
-  return `{${keys.map((k) => `${JSON.stringify(k)}:${member(obj[k], k, arrays)}`).join(',')}}`;
+  const keys = Object.keys(obj).sort();
+  let out = '{';
+  let first = true;
+  for (const k of keys) {
+    const v = obj[k];
+    if (v === undefined) continue;
+    out += `${first ? '' : ','}${quoted(k)}:${encode(v, arrays)}`;
+    first = false;
+  }
+  return out + '}';
 }
 
-function member(v: unknown, key: string, arrays: ArrayWriter): string {
-  try {
-    return encode(v, arrays);
-  } catch (e) {
-    if (e instanceof NonFinite) e.path.unshift(key);
-    throw e;
+/**
+ * A key as a JSON string. The same few hundred field names recur in every run; their quoted form
+ * is kept (at most 4,096 of them, so asset names used as keys cannot grow it without bound).
+ */
+const QUOTED = new Map<string, string>();
+function quoted(k: string): string {
+  let q = QUOTED.get(k);
+  if (q === undefined) {
+    q = JSON.stringify(k);
+    if (QUOTED.size < 4096) QUOTED.set(k, q);
   }
+  return q;
+}
+
+/** The keys down to the first non-finite number in canonical order, or null when none. */
+function nonFinitePath(value: unknown): string[] | null {
+  if (typeof value === 'number') return Number.isFinite(value) ? null : [];
+  if (value === null || typeof value !== 'object') return null;
+  const entries: [string, unknown][] = Array.isArray(value)
+    ? value.map((v, i) => [String(i), v])
+    : Object.keys(value)
+        .sort()
+        .map((k) => [k, (value as Record<string, unknown>)[k]]);
+  for (const [k, v] of entries) {
+    const below = nonFinitePath(v);
+    if (below) return [k, ...below];
+  }
+  return null;
 }
 
 function isFiniteNumberArray(a: readonly unknown[]): boolean {

@@ -133,6 +133,13 @@ export interface SaveRunInput {
   output_json: string;
   /** Defaults to SHA-256 hex of `input_json`. Pass your own when you hash a different form. */
   input_hash?: string;
+  /**
+   * SHA-256 hex of `input_json` and `output_json` when the caller already has them (a pool
+   * worker hashes the texts it made, so the owner thread does not hash megabytes again); default:
+   * computed here. They go into `run.created`; verify recomputes both from the stored row, so a
+   * wrong one is reported as a mismatch, never hidden.
+   */
+  text_hashes?: { input_json: string; output_json: string };
   /** Wall time of the computation in milliseconds (≥ 0). */
   duration_ms: number;
   /** Audit actor for the `run.created` event. Default `'system'`. */

@@ -1,5 +1,6 @@
 import { EngineError, zodDetails, type Result } from '../contract/common';
 import { operations, type CallContext, type Handlers, type OpName } from '../contract/operations';
+import { validateInput } from './validate';
 
 export type Dispatch = (op: string, input: unknown, ctx: CallContext) => Promise<Result<unknown>>;
 
@@ -22,24 +23,11 @@ export function createDispatch(handlers: Handlers, onInternal?: InternalErrorSin
       return { ok: false, error: { code: 'NOT_FOUND', message: `unknown operation "${op}"` } };
     }
     const def = operations[op];
-    const parsed = def.input.safeParse(input ?? {});
-    if (!parsed.success) {
-      const details = zodDetails(parsed.error);
-      return {
-        ok: false,
-        error: {
-          code: 'BAD_REQUEST',
-          message: `Invalid request: ${details.length} problem${details.length === 1 ? '' : 's'}: ${details
-            .slice(0, 5)
-            .map((d) => `${d.path}: ${d.message}`)
-            .join('; ')}${details.length > 5 ? '; …' : ''}`,
-          details,
-        },
-      };
-    }
+    const parsed = validateInput(op, input);
+    if (!parsed.ok) return parsed;
     try {
       const handler = handlers[op] as (i: unknown, c: CallContext) => unknown;
-      const value = await handler(parsed.data, ctx);
+      const value = await handler(parsed.value, ctx);
       const checked = def.output.safeParse(value);
       if (!checked.success) {
         onInternal?.(

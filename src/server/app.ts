@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Store } from '../ports/store';
-import { createDispatch, type Dispatch } from '../rpc/dispatch';
+import { createDispatch, type Dispatch, type InternalErrorSink } from '../rpc/dispatch';
+import { createTextDispatch, type TextDispatch } from '../services/textDispatch';
 import { createHandlers } from '../services/handlers';
 import { createStore, defaultHeadKeyFile, loadOrCreateHeadKeyFile, sha256Parts } from '../store';
 import type { ComputePort } from '../services/compute/env';
@@ -56,6 +57,21 @@ export function loadForecastAccuracy(): BlueprintResponse['forecast_accuracy'] {
   return BlueprintResponse.shape.forecast_accuracy.parse(JSON.parse(text));
 }
 
+/** The services' dependencies in an adapter: wall clock, native SHA-256, the compute pool. */
+function appDeps(store: Store, compute: ComputePort) {
+  return {
+    clock: { now: () => new Date(), monotonicMs: () => performance.now() },
+    store,
+    sha256: sha256Parts,
+    compute,
+  };
+}
+
+const internalSink =
+  (log?: (m: string) => void): InternalErrorSink =>
+  (op, e) =>
+    log?.(`internal error in ${op}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+
 /** Composition root shared by browser mode, the Electron main process and integration tests. */
 export function createDispatchForApp(
   store: Store,
@@ -63,18 +79,26 @@ export function createDispatchForApp(
   log?: (m: string) => void,
 ): Dispatch {
   const handlers = createHandlers({
-    clock: { now: () => new Date(), monotonicMs: () => performance.now() },
-    store,
+    ...appDeps(store, compute),
     scenarios: loadScenarios(),
-    sha256: sha256Parts,
-    compute,
     forecastAccuracy: loadForecastAccuracy(),
     // Off unless SPR_LLM_BASE_URL and SPR_LLM_MODEL are set (docs/agents.md, "Copilot").
     rephraser: rephraserFromEnv(process.env),
   });
-  return createDispatch(handlers, (op, e) =>
-    log?.(`internal error in ${op}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`),
-  );
+  return createDispatch(handlers, internalSink(log));
+}
+
+/**
+ * The HTTP adapter's heavy runs from body text (services/textRuns.ts): parsed, validated and
+ * serialized on the pool; `dispatch` serves what must run here (a copilot rephrasing).
+ */
+export function createTextDispatchForApp(
+  store: Store,
+  compute: ComputePort,
+  dispatch: Dispatch,
+  log?: (m: string) => void,
+): TextDispatch {
+  return createTextDispatch(appDeps(store, compute), dispatch, internalSink(log));
 }
 
 export async function startApp(opts: AppOptions): Promise<App> {
@@ -95,6 +119,7 @@ export async function startApp(opts: AppOptions): Promise<App> {
   try {
     server = await startHttpServer({
       dispatch,
+      textDispatch: createTextDispatchForApp(store, compute, dispatch, opts.log),
       token,
       port: opts.port,
       heavyAdmission: () => compute.hasRoom(),

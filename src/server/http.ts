@@ -1,10 +1,12 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { buildOpenApi } from '../contract/openapi';
 import type { Dispatch } from '../rpc/dispatch';
-import { readJsonObject } from './http/body';
+import { isTextOp } from '../services/textDispatch';
+import type { TextDispatch } from '../services/textDispatch';
+import { readBodyText, readJsonObject } from './http/body';
 import { onClientError, onConnect } from './http/clientError';
 import { createRateLimiter, type ClientClass } from './http/rateLimit';
-import { baseHeaders, sendError, sendJson } from './http/respond';
+import { baseHeaders, sendError, sendJson, sendJsonParts } from './http/respond';
 import { matchRoute } from './http/routes';
 import { serveStatic } from './http/static';
 import { isTargetError, parseTarget } from './http/url';
@@ -36,6 +38,12 @@ export interface HttpOptions {
    * pool must not cost the thread that answers requests a 4 MB JSON.parse per refusal.
    */
   heavyAdmission?: () => boolean;
+  /**
+   * Heavy runs from their body text (rebalance, tandem, copilot): parsed, validated, computed and
+   * serialized on a pool worker, so this thread only reads the body, saves the run and writes
+   * the answer. Absent → every operation goes through `dispatch`.
+   */
+  textDispatch?: TextDispatch;
   /** Built renderer (browser mode). Absent → API only. */
   staticDir?: string;
   log?: (msg: string) => void;
@@ -153,6 +161,29 @@ export function startHttpServer(opts: HttpOptions): Promise<RunningServer> {
       return sendError(res, 'TOO_MANY_REQUESTS', 'the compute pool is full; retry shortly', [
         { path: 'retry_after', message: '1' },
       ]);
+    }
+
+    if (opts.textDispatch && method === 'POST' && isTextOp(route.name)) {
+      const body = await readBodyText(req, maxBody);
+      if (!body.ok) {
+        if (body.problem.code === 'UNSUPPORTED_MEDIA_TYPE') closeIfBodyUnread(req, res);
+        return sendError(res, body.problem.code, body.problem.message, body.problem.details);
+      }
+      const started = performance.now();
+      const result = await opts.textDispatch(route.name, body.text, [...params], {
+        actor: 'local-api',
+        transport: 'http',
+      });
+      const timing = { 'Server-Timing': `engine;dur=${(performance.now() - started).toFixed(2)}` };
+      if (!result.ok)
+        return sendError(
+          res,
+          result.error.code,
+          result.error.message,
+          result.error.details ?? [],
+          timing,
+        );
+      return sendJsonParts(res, 200, result.value.parts, timing);
     }
 
     let input: Record<string, unknown>;

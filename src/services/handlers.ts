@@ -9,7 +9,7 @@ import type { Store } from '../ports/store';
 import type { ComputePort } from './compute/env';
 import { importPortfolioFile, importPriceFile } from './imports';
 import type { Clock } from './rebalance';
-import type { BlueprintResponse } from '../contract/tandem';
+import type { BlueprintResponse, TandemResponse } from '../contract/tandem';
 import type { CopilotInsights } from '../contract/copilot';
 import type { StressLibrary } from '../risk/stress';
 import { copilotInsights, type RephrasePort } from '../copilot/rephrase';
@@ -27,7 +27,8 @@ import {
   tradesCsv,
   type Amend,
 } from './runs';
-import { blueprint, type tandemView } from './tandem';
+import { blueprint } from './tandem';
+import { answerOf } from './compute/request';
 
 export interface ServiceDeps {
   clock: Clock & { monotonicMs(): number };
@@ -148,17 +149,11 @@ export function createHandlers(deps: ServiceDeps) {
         'copilot',
         rephrase ? rephrased : undefined,
       );
-      return { run_id, ...(output.copilot as Omit<CopilotInsights, 'run_id'>) };
+      return answerOf('copilotInsights', run_id, output) as CopilotInsights;
     },
     tandemDemo: async (input, ctx) => {
       const { run_id, output } = await computeAndSave('tandem', input, run, ctx.actor, 'tandem');
-      const view = output.tandem as ReturnType<typeof tandemView>;
-      return {
-        run_id,
-        decision: output.decision,
-        decision_reasons: output.decision_reasons,
-        ...view,
-      };
+      return answerOf('tandemDemo', run_id, output) as TandemResponse;
     },
     blueprint: () => blueprint(policyResponse(store), deps.forecastAccuracy ?? null),
     runTradesCsv: (input) => tradesCsv(store, input.run_id),

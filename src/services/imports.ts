@@ -1,7 +1,8 @@
 import { EngineError, type Warning } from '../contract/common';
-import type { ImportRecord, Store } from '../ports/store';
+import { JsonText } from '../domain/jsonText';
+import type { ImportRecord, PortfolioVersion, Store } from '../ports/store';
 import type { ComputePort } from './compute/env';
-import type { PortfolioIn, PricesIn } from './compute/imports';
+import type { PortfolioIn, PortfolioParsed, PricesIn, PricesParsed } from './compute/imports';
 
 function duplicateOf(rec: ImportRecord | null) {
   return rec
@@ -27,7 +28,37 @@ export async function importPortfolioFile(
   req: PortfolioIn,
   actor: string,
 ) {
-  const parsed = await compute.run('importPortfolio', req);
+  return portfolioImport(store, await compute.run('importPortfolio', req), req, actor);
+}
+
+/**
+ * importPortfolioFile with the large fields serialized on the compute port (JsonText in the
+ * answer): for an adapter that sends the answer as JSON text (HTTP).
+ */
+export async function importPortfolioFileText(
+  store: Store,
+  compute: ComputePort,
+  req: PortfolioIn,
+  actor: string,
+) {
+  const p = await compute.run('importPortfolioText', req);
+  const parsed: PortfolioParsed<JsonText, JsonText> = {
+    ...p,
+    content: p.content === null ? null : new JsonText(p.content),
+    checked:
+      p.checked === null || !p.checked.ok
+        ? p.checked
+        : { ...p.checked, content: new JsonText(p.checked.content) },
+  };
+  return portfolioImport(store, parsed, req, actor);
+}
+
+function portfolioImport<C, R>(
+  store: Store,
+  parsed: PortfolioParsed<C, R>,
+  req: PortfolioIn,
+  actor: string,
+) {
   const report = parsed.report;
   const previous = store.imports.findByHash(report.content_hash, 'portfolio');
   if (!parsed.ok || !parsed.checked)
@@ -112,10 +143,37 @@ export async function importPriceFile(
   // The portfolio to attach to is read first so the worker can check it with the new prices; an
   // unknown id is still refused only once the file itself passed (as before the pool).
   const target = req.portfolio_id ? store.portfolios.get(req.portfolio_id) : null;
-  const parsed = await compute.run('importPrices', {
-    req,
-    attach_to: target ? target.content_json : null,
-  });
+  const attach_to = target ? target.content_json : null;
+  const parsed = await compute.run('importPrices', { req, attach_to });
+  return priceImport(store, parsed, target, req, actor);
+}
+
+/** importPriceFile with price_history and series_history as JsonText (see importPortfolioFileText). */
+export async function importPriceFileText(
+  store: Store,
+  compute: ComputePort,
+  req: PricesIn,
+  actor: string,
+) {
+  const target = req.portfolio_id ? store.portfolios.get(req.portfolio_id) : null;
+  const attach_to = target ? target.content_json : null;
+  const p = await compute.run('importPricesText', { req, attach_to });
+  const text = (t: string | null) => (t === null || t === 'null' ? null : new JsonText(t));
+  const parsed: PricesParsed<JsonText | null, JsonText> = {
+    ...p,
+    selection: p.selection && { ...p.selection, price_history: text(p.selection.price_history) },
+    series_history: text(p.series_history),
+  };
+  return priceImport(store, parsed, target, req, actor);
+}
+
+function priceImport<H, S>(
+  store: Store,
+  parsed: PricesParsed<H, S>,
+  target: PortfolioVersion | null,
+  req: PricesIn,
+  actor: string,
+) {
   const report = parsed.report;
   const previous = store.imports.findByHash(report.content_hash, 'prices');
   const empty = {

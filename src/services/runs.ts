@@ -1,4 +1,4 @@
-import { EngineError } from '../contract/common';
+import { EngineError, type RpcError } from '../contract/common';
 import { ENGINE_VERSION } from '../contract/operations';
 import type { RebalanceRequest, RebalanceResponse } from '../contract/rebalance';
 import { canonicalJson, type Sha256Parts } from '../domain/canonical';
@@ -11,7 +11,7 @@ import { assertExportable, exportRefusal } from './approvals';
 import type { ComputePort } from './compute/env';
 import { createInProcessCompute } from './compute/inProcess';
 import { TIMING_FIELDS } from './compute/replay';
-import { storedOutput, type DeriveKind } from './compute/run';
+import { storedOutput, type DeriveKind, type RunComputed } from './compute/run';
 import { policyInForce, policyVersion } from './policy';
 import type { Clock } from './rebalance';
 
@@ -64,46 +64,75 @@ export async function computeAndSave(
   derive: DeriveKind = null,
   amend?: Amend,
 ): Promise<{ run_id: string; output: RebalanceResponse & Record<string, unknown> }> {
-  let portfolio_version: number | null = null;
-  if (input.portfolio_id) {
-    const p = deps.store.portfolios.get(input.portfolio_id);
-    if (!p) {
-      throw new EngineError('NOT_FOUND', `portfolio ${input.portfolio_id} does not exist`, [
-        { path: 'portfolio_id', message: 'no such portfolio' },
-      ]);
-    }
-    portfolio_version = p.version;
-  }
+  const portfolio_version = portfolioVersionOf(deps.store, input.portfolio_id ?? null);
   const policy = policyInForce(deps.store);
   const done = await computeOf(deps).run('run', { input, policy, derive });
-  const base = {
-    kind,
-    portfolio_id: input.portfolio_id ?? null,
-    portfolio_version,
-    engine_version: ENGINE_VERSION,
-    model_versions_json: canonicalJson(MODEL_VERSIONS),
-    input_json: done.input_json,
-    input_hash: done.input_hash,
-    duration_ms: done.duration_ms,
-    actor,
-  };
-  if (done.status === 'failed') {
-    deps.store.runs.save({ ...base, status: 'failed', output_json: done.output_json });
-    throw new EngineError(done.error.code, done.error.message, done.error.details);
-  }
+  const at = { kind, portfolio_id: input.portfolio_id ?? null, portfolio_version, actor };
+  if (done.status === 'failed') saveFailed(deps.store, at, done);
   let out = done.output;
   let output_json = done.output_json;
   if (amend) {
     out = { ...out, ...(await amend(out)) };
     output_json = storedOutput(out);
   }
-  const saved = deps.store.runs.save({
-    ...base,
-    status: 'succeeded',
-    output_json,
-    decision: out.decision,
-  });
-  return { run_id: saved.run_id, output: out };
+  const run_id = saveSucceeded(deps.store, at, { ...done, output_json }, out.decision);
+  return { run_id, output: out };
+}
+
+/** Where a run is filed: its kind, portfolio (version resolved by the owner) and actor. */
+export interface RunPlace {
+  kind: RunKind;
+  portfolio_id: string | null;
+  portfolio_version: number | null;
+  actor: string;
+}
+
+type Stored = Pick<RunComputed, 'input_json' | 'input_hash' | 'output_json' | 'duration_ms'> & {
+  text_hashes?: { input_json: string; output_json: string };
+};
+
+/** The current version of the run's portfolio (NOT_FOUND naming portfolio_id when absent). */
+export function portfolioVersionOf(store: Store, portfolio_id: string | null): number | null {
+  if (!portfolio_id) return null;
+  const p = store.portfolios.get(portfolio_id);
+  if (!p)
+    throw new EngineError('NOT_FOUND', `portfolio ${portfolio_id} does not exist`, [
+      { path: 'portfolio_id', message: 'no such portfolio' },
+    ]);
+  return p.version;
+}
+
+function record(at: RunPlace, done: Stored) {
+  return {
+    ...at,
+    engine_version: ENGINE_VERSION,
+    model_versions_json: canonicalJson(MODEL_VERSIONS),
+    input_json: done.input_json,
+    input_hash: done.input_hash,
+    output_json: done.output_json,
+    ...(done.text_hashes ? { text_hashes: done.text_hashes } : {}),
+    duration_ms: done.duration_ms,
+  };
+}
+
+/** Saves a failed run (a data-health block, an infeasible plan), then throws its error. */
+export function saveFailed(
+  store: Store,
+  at: RunPlace,
+  done: Stored & { error: Required<RpcError> },
+): never {
+  store.runs.save({ ...record(at, done), status: 'failed' });
+  throw new EngineError(done.error.code, done.error.message, done.error.details);
+}
+
+/** Saves a succeeded run in one short write transaction; returns its run_id after COMMIT. */
+export function saveSucceeded(
+  store: Store,
+  at: RunPlace,
+  done: Stored,
+  decision: RebalanceResponse['decision'],
+): string {
+  return store.runs.save({ ...record(at, done), status: 'succeeded', decision }).run_id;
 }
 
 /** POST /api/rebalance: the pipeline, saved as a `rebalance` run. */

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { ErrorCode, ErrorDetail } from '../../contract/common';
+import { parseJsonObject } from '../../rpc/validate';
 
 /** Why a request body was refused, in the error envelope's terms. */
 export interface BodyProblem {
@@ -30,12 +31,12 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
 
 /**
  * Checks the declared size and the Content-Type before reading, then reads at most `limit`
- * bytes and parses a JSON object. 413 (declared or streamed), 415, 400 otherwise.
+ * bytes as UTF-8 text. 413 (declared or streamed), 415, 400 otherwise.
  */
-export async function readJsonObject(
+export async function readBodyText(
   req: IncomingMessage,
   limit: number,
-): Promise<{ ok: true; value: Record<string, unknown> } | { ok: false; problem: BodyProblem }> {
+): Promise<{ ok: true; text: string } | { ok: false; problem: BodyProblem }> {
   const tooLarge: BodyProblem = {
     code: 'PAYLOAD_TOO_LARGE',
     message: `body exceeds ${limit} bytes`,
@@ -54,9 +55,8 @@ export async function readJsonObject(
       },
     };
   }
-  let raw: Buffer;
   try {
-    raw = await readBody(req, limit);
+    return { ok: true, text: (await readBody(req, limit)).toString('utf8') };
   } catch (e) {
     if (e instanceof BodyTooLarge) return { ok: false, problem: tooLarge };
     return {
@@ -64,28 +64,23 @@ export async function readJsonObject(
       problem: { code: 'BAD_REQUEST', message: 'could not read the request body', details: [] },
     };
   }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw.toString('utf8'));
-  } catch (e) {
-    return {
-      ok: false,
-      problem: {
-        code: 'BAD_REQUEST',
-        message: 'malformed JSON',
-        details: [{ path: '(body)', message: e instanceof SyntaxError ? e.message : 'not JSON' }],
-      },
-    };
-  }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    return {
-      ok: false,
-      problem: {
-        code: 'BAD_REQUEST',
-        message: 'the body must be a JSON object',
-        details: [{ path: '(root)', message: 'expected a JSON object' }],
-      },
-    };
-  }
-  return { ok: true, value: parsed as Record<string, unknown> };
+}
+
+/** readBodyText, then the text must be one JSON object (400 naming `(body)` or `(root)`). */
+export async function readJsonObject(
+  req: IncomingMessage,
+  limit: number,
+): Promise<{ ok: true; value: Record<string, unknown> } | { ok: false; problem: BodyProblem }> {
+  const body = await readBodyText(req, limit);
+  if (!body.ok) return body;
+  const parsed = parseJsonObject(body.text);
+  if (parsed.ok) return parsed;
+  return {
+    ok: false,
+    problem: {
+      code: parsed.error.code,
+      message: parsed.error.message,
+      details: parsed.error.details ?? [],
+    },
+  };
 }

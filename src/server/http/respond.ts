@@ -17,14 +17,30 @@ export function sendJson(
   body: unknown,
   extra?: Record<string, string>,
 ): void {
-  const text = JSON.stringify(body);
+  sendJsonParts(res, status, [JSON.stringify(body)], extra);
+}
+
+/**
+ * Writes JSON serialized elsewhere (a pool worker), in parts — text as UTF-8, bytes as they are —
+ * with an exact Content-Length.
+ */
+export function sendJsonParts(
+  res: ServerResponse,
+  status: number,
+  parts: readonly (string | Uint8Array)[],
+  extra?: Record<string, string>,
+): void {
+  let length = 0;
+  for (const p of parts) length += typeof p === 'string' ? Buffer.byteLength(p) : p.byteLength;
   baseHeaders(res);
   res.writeHead(status, {
     'Content-Type': 'application/json; charset=utf-8',
-    'Content-Length': Buffer.byteLength(text),
+    'Content-Length': length,
     ...extra,
   });
-  res.end(text);
+  const last = parts.length - 1;
+  parts.forEach((p, i) => (i === last ? res.end(p) : res.write(p)));
+  if (last < 0) res.end();
 }
 
 /** A file path of two or more segments (POSIX or Windows), as a worker's error may quote one. */

@@ -7,7 +7,11 @@
 import type { z } from 'zod';
 import type { ErrorDetail } from '../../contract/common';
 import { RebalanceRequest } from '../../contract/rebalance';
-import type { ImportPortfolioRequest, ImportPricesRequest } from '../../contract/store';
+import {
+  ImportPricesResponse,
+  type ImportPortfolioRequest,
+  type ImportPricesRequest,
+} from '../../contract/store';
 import { canonicalJson } from '../../domain/canonical';
 import { importPortfolio, importPrices, toPriceHistory, toSeriesHistory } from '../../data/import';
 import type { ImportReport, SeriesInfo } from '../../data/import';
@@ -16,19 +20,21 @@ import type { PriceHistorySelection } from '../../data/import';
 export type PortfolioIn = z.output<typeof ImportPortfolioRequest>;
 export type PricesIn = z.output<typeof ImportPricesRequest>;
 
-/** A contract check: the canonical JSON to store, or the first problem. */
-export type Checked =
-  | { ok: true; content_json: string; content: RebalanceRequest }
-  | { ok: false; details: ErrorDetail[] };
+/**
+ * A contract check: the canonical JSON to store, or the first problem. `content` is the checked
+ * request, or (answers serialized on the worker) its JSON text, wrapped by the owner.
+ */
+export type Checked<C = RebalanceRequest> =
+  { ok: true; content_json: string; content: C } | { ok: false; details: ErrorDetail[] };
 
-export interface PortfolioParsed {
+export interface PortfolioParsed<C = Record<string, unknown>, R = RebalanceRequest> {
   ok: boolean;
   report: ImportReport;
   /** What the file describes (null when a row was rejected). */
-  content: Record<string, unknown> | null;
+  content: C | null;
   portfolio_value: number | null;
   /** `content` as a rebalance request (null when not ok). */
-  checked: Checked | null;
+  checked: Checked<R> | null;
 }
 
 function check(value: unknown): Checked {
@@ -86,14 +92,21 @@ export async function parsePortfolioFile(req: PortfolioIn): Promise<PortfolioPar
   return { ok: true, report: result.report, content, portfolio_value, checked: check(content) };
 }
 
-export interface PricesParsed {
+export interface PricesParsed<H = PriceHistorySelection['price_history'], S = SeriesHistory> {
   ok: boolean;
   report: ImportReport;
-  selection: (PriceHistorySelection & { series: SeriesInfo[] }) | null;
-  series_history: ReturnType<typeof toSeriesHistory> | null;
+  selection:
+    | (Omit<PriceHistorySelection, 'price_history'> & {
+        price_history: H;
+        series: SeriesInfo[];
+      })
+    | null;
+  series_history: S | null;
   /** The portfolio to attach the prices to, with them (when `attach_to` was given). */
-  attached: Checked | null;
+  attached: Checked<unknown> | null;
 }
+
+type SeriesHistory = ReturnType<typeof toSeriesHistory>;
 
 /**
  * Parses a price file and selects its series (an unknown or repeated symbol throws BAD_REQUEST
@@ -136,5 +149,50 @@ export async function parsePriceFile(task: {
     series_history:
       req.date_policy === 'own_range' ? toSeriesHistory(result.data, sel.symbols) : null,
     attached,
+  };
+}
+
+/**
+ * parsePortfolioFile with the answer's large fields as JSON text, serialized here: a portfolio
+ * carrying a 1,260-day history is megabytes the owner then splices without touching
+ * (services/imports.ts). The same values as parsePortfolioFile, as JSON.stringify writes them.
+ */
+export async function parsePortfolioFileText(
+  req: PortfolioIn,
+): Promise<PortfolioParsed<string, string>> {
+  const p = await parsePortfolioFile(req);
+  return {
+    ...p,
+    content: p.content === null ? null : JSON.stringify(p.content),
+    checked:
+      p.checked === null || !p.checked.ok
+        ? p.checked
+        : { ...p.checked, content: JSON.stringify(p.checked.content) },
+  };
+}
+
+/**
+ * parsePriceFile with price_history and series_history as JSON text, checked here against the
+ * answer's schema (the owner checks the rest of the answer). A refused history is a bug: thrown.
+ */
+export async function parsePriceFileText(task: {
+  req: PricesIn;
+  attach_to: string | null;
+}): Promise<PricesParsed<string, string>> {
+  const p = await parsePriceFile(task);
+  const shape = ImportPricesResponse.shape;
+  if (!shape.price_history.safeParse(p.selection?.price_history ?? null).success)
+    throw new Error('output contract violated: price_history');
+  if (!shape.series_history.safeParse(p.series_history).success)
+    throw new Error('output contract violated: series_history');
+  return {
+    ...p,
+    selection: p.selection && {
+      ...p.selection,
+      price_history: JSON.stringify(p.selection.price_history),
+    },
+    series_history: p.series_history === null ? null : JSON.stringify(p.series_history),
+    // The owner stores attached.content_json; the checked request itself is not sent back.
+    attached: p.attached && (p.attached.ok ? { ...p.attached, content: null } : p.attached),
   };
 }

@@ -4,19 +4,31 @@
  */
 import { runFrontier, runPerformance, type StoredRunJson } from '../analytics';
 import type { ComputeEnv } from './env';
-import { parsePortfolioFile, parsePriceFile, type PortfolioIn, type PricesIn } from './imports';
+import {
+  parsePortfolioFile,
+  parsePortfolioFileText,
+  parsePriceFile,
+  parsePriceFileText,
+  type PortfolioIn,
+  type PricesIn,
+} from './imports';
 import { computeReplay, type ReplayTask } from './replay';
+import { computeRequest, type RequestTask } from './request';
 import { computeRun, type RunTask } from './run';
 
 export const computeOps = {
   run: (task: RunTask, env: ComputeEnv) => computeRun(task, env),
   replay: (task: ReplayTask, env: ComputeEnv) => computeReplay(task, env),
+  request: (task: RequestTask, env: ComputeEnv) => computeRequest(task, env),
   performance: (task: StoredRunJson, _env: ComputeEnv) => runPerformance(task),
   frontier: (task: StoredRunJson & { points: number }, env: ComputeEnv) =>
     runFrontier(task, { solver: env.solver }),
   importPortfolio: (req: PortfolioIn, _env: ComputeEnv) => parsePortfolioFile(req),
   importPrices: (task: { req: PricesIn; attach_to: string | null }, _env: ComputeEnv) =>
     parsePriceFile(task),
+  importPortfolioText: (req: PortfolioIn, _env: ComputeEnv) => parsePortfolioFileText(req),
+  importPricesText: (task: { req: PricesIn; attach_to: string | null }, _env: ComputeEnv) =>
+    parsePriceFileText(task),
 };
 
 export type ComputeOps = typeof computeOps;

@@ -9,6 +9,7 @@ const suites: [string, string, string][] = [
   ['agents', './agents.bench', 'runAgentsBench'],
   ['planner', './planner.bench', 'runPlannerBench'],
   ['montecarlo', './montecarlo.bench', 'runMonteCarloBench'],
+  ['metrics', './metrics.bench', 'runMetricsBench'],
   ['http', './http.bench', 'runHttpBench'],
   ['pool', './pool.bench', 'runPoolBench'],
   ['store', './store.bench', 'runStoreBench'],

@@ -135,6 +135,7 @@ export function createHandlers(deps: ServiceDeps) {
     runPerformance: (input) => compute.run('performance', savedRunJson(store, input.run_id)),
     runFrontier: (input) =>
       compute.run('frontier', { ...savedRunJson(store, input.run_id), points: input.points }),
+    analyticsMetrics: (input) => compute.run('metrics', input),
     approveRun: (input, ctx) => decideRun(store, input, 'approved', ctx.actor),
     rejectRun: (input, ctx) => decideRun(store, input, 'rejected', ctx.actor),
     getPolicy: () => policyResponse(store),

@@ -13,6 +13,8 @@ import {
   type PricesIn,
 } from './imports';
 import { computeReplay, type ReplayTask } from './replay';
+import { computeMetrics } from '../metrics';
+import type { MetricsRequest } from '../../contract/metrics';
 import { computeRequest, type RequestTask } from './request';
 import { computeRun, type RunTask } from './run';
 
@@ -24,6 +26,7 @@ export const computeOps = {
   frontier: (task: StoredRunJson & { points: number }, env: ComputeEnv) =>
     runFrontier(task, { solver: env.solver }),
   importPortfolio: (req: PortfolioIn, _env: ComputeEnv) => parsePortfolioFile(req),
+  metrics: (req: MetricsRequest, _env: ComputeEnv) => computeMetrics(req),
   importPrices: (task: { req: PricesIn; attach_to: string | null }, _env: ComputeEnv) =>
     parsePriceFile(task),
   importPortfolioText: (req: PortfolioIn, _env: ComputeEnv) => parsePortfolioFileText(req),

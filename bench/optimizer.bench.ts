@@ -20,6 +20,16 @@
  * exact model arrays this file builds, so the model is identical) and cvxpy + Clarabel (its own
  * formulation of the same problem); skipped with a message if python3 or a package is missing.
  * Targets (p50, dense): ≤ 10 ms at n = 100, ≤ 300 ms at n = 1,000.
+ *
+ * Issue #11 rows, on the same seeded dense 5-factor Σ:
+ * - `hrp` (n = 100, 500, 1,000; single and ward linkage): `hrp_ms` = hrpWeights alone (correlation
+ *   distance, linkage, quasi-diagonal order, bisection), p50 of 21 runs after a warm-up;
+ *   `e2e_ms` = optimizePortfolio(method 'hrp') (validation, the label order, report), p50 of 11.
+ *   Side by side: bench/optimizer_python.py --hrp (numpy + scipy.cluster.hierarchy.linkage on the
+ *   same Σ, PyPortfolioOpt's algorithm), with the largest weight difference to ours. Target: HRP at
+ *   500 assets ≤ 100 ms.
+ * - `efficient_risk` (n = 100, 500; μ ~ U(0.02, 0.14), long-only, target halfway between the
+ *   minimum-variance and maximum-return volatilities): e2e ms and solver calls of the search.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -27,6 +37,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readFileSync } from 'node:fs';
+import { hrpWeights, type HrpLinkage } from '../src/optimize/hrp';
 import { buildW } from '../src/optimize/qp/build';
 import { denseCov, normalize } from '../src/optimize/qp/normalize';
 import { optimizePortfolio } from '../src/optimize/qp/optimize';
@@ -260,6 +271,134 @@ function runPython(cases: Case[], ours: Map<string, number[]>): Record<string, u
   }
 }
 
+/** Dense Σ of the synthetic instance (seed 1) for the issue #11 rows. */
+function denseInstance(n: number) {
+  const inst = trackInstance(n, 1, false);
+  const cov = inst.problem.covariance;
+  if (cov.kind !== 'dense' || !inst.factors) throw new Error('dense instance expected');
+  return { S: cov.matrix, factors: inst.factors, assets: inst.problem.assets };
+}
+
+export async function hrpRows(): Promise<object[]> {
+  const rows: Record<string, unknown>[] = [];
+  const py: Record<string, unknown>[] = [];
+  const solver = await createInThreadQpSolver();
+  for (const n of [100, 500, 1000])
+    for (const linkage of ['single', 'ward'] as HrpLinkage[]) {
+      const { S, factors, assets } = denseInstance(n);
+      hrpWeights(S, n, { linkage });
+      const t: number[] = [];
+      let w: Float64Array = new Float64Array(0);
+      for (let r = 0; r < 21; r++) {
+        const t0 = performance.now();
+        w = hrpWeights(S, n, { linkage }).weights;
+        t.push(performance.now() - t0);
+      }
+      const problem: OptimizationProblem = {
+        method: 'hrp',
+        hrpLinkage: linkage,
+        assets,
+        covariance: { kind: 'dense', matrix: S },
+        currentWeights: new Array(n).fill(1 / n),
+      };
+      await optimizePortfolio(problem, solver);
+      const e: number[] = [];
+      for (let r = 0; r < 11; r++) {
+        const t0 = performance.now();
+        await optimizePortfolio(problem, solver);
+        e.push(performance.now() - t0);
+      }
+      rows.push({
+        name: 'ts_hrp',
+        case: 'hrp',
+        linkage,
+        n,
+        hrp_ms: +p50(t).toFixed(3),
+        e2e_ms: +p50(e).toFixed(3),
+      });
+      py.push({
+        n,
+        linkage,
+        factors: {
+          k: factors.k,
+          B: Array.from(factors.B),
+          F: Array.from(factors.F),
+          d: Array.from(factors.d),
+        },
+        ours: Array.from(w),
+      });
+    }
+  return [...rows, ...runPythonHrp(py)];
+}
+
+/** bench/optimizer_python.py --hrp: scipy + numpy HRP on the same Σ (numpy and scipy only). */
+function runPythonHrp(cases: Record<string, unknown>[]): Record<string, unknown>[] {
+  const probe = spawnSync('python3', ['-c', 'import numpy, scipy'], { encoding: 'utf8' });
+  if (probe.error || probe.status !== 0)
+    return [{ name: 'python_scipy_hrp', skipped: 'python3 with numpy and scipy is needed' }];
+  const dir = mkdtempSync(join(tmpdir(), 'hrpbench-'));
+  try {
+    const file = join(dir, 'hrp.json');
+    writeFileSync(file, JSON.stringify(cases));
+    const r = spawnSync('python3', [PY, '--hrp', file], {
+      encoding: 'utf8',
+      maxBuffer: 64 << 20,
+      env: {
+        ...process.env,
+        OMP_NUM_THREADS: '1',
+        OPENBLAS_NUM_THREADS: '1',
+        MKL_NUM_THREADS: '1',
+      },
+    });
+    if (r.status !== 0)
+      return [{ name: 'python_scipy_hrp', error: (r.stderr || '').trim().slice(-500) }];
+    return r.stdout
+      .trim()
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export async function efficientRiskRows(): Promise<object[]> {
+  const solver = await createInThreadQpSolver();
+  const rows: object[] = [];
+  for (const n of [100, 500]) {
+    const { S, assets } = denseInstance(n);
+    const u = lcg(4242 + n);
+    const base: OptimizationProblem = {
+      method: 'efficient_risk',
+      assets,
+      covariance: { kind: 'dense', matrix: S },
+      currentWeights: new Array(n).fill(1 / n),
+      expectedReturns: Array.from({ length: n }, () => 0.02 + 0.12 * u()),
+      timeLimitSeconds: 60,
+    };
+    const wide = await optimizePortfolio({ ...base, targetVolatility: 10 }, solver);
+    const t = wide.target as NonNullable<typeof wide.target>;
+    const target = ((t.attainable_min as number) + (t.attainable_max as number)) / 2;
+    const e: number[] = [];
+    let last = wide;
+    for (let r = 0; r < 3; r++) {
+      const t0 = performance.now();
+      last = await optimizePortfolio({ ...base, targetVolatility: target }, solver);
+      e.push(performance.now() - t0);
+    }
+    rows.push({
+      name: 'ts_highs_wasm',
+      case: 'efficient_risk',
+      n,
+      e2e_ms: +p50(e).toFixed(3),
+      solves: last.target?.solves,
+      volatility_error: Math.abs(last.volatility - target),
+      kkt_verified: last.kkt?.verified ?? null,
+    });
+  }
+  return rows;
+}
+
 export async function runOptimizerBench(): Promise<object[]> {
   const cases: Case[] = [
     ...[20, 100, 500, 1000].map((n) => trackCase(n, false)),
@@ -323,6 +462,7 @@ export async function runOptimizerBench(): Promise<object[]> {
     await worker.close();
   }
   rows.push(...runPython(cases, ours));
+  rows.push(...(await hrpRows()), ...(await efficientRiskRows()));
   return rows;
 }
 

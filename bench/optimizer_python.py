@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Python peers for bench/optimizer.bench.ts (run by it; or: python3 bench/optimizer_python.py cases.json).
+"""Python peers for bench/optimizer.bench.ts (run by it; or: python3 bench/optimizer_python.py cases.json;
+python3 bench/optimizer_python.py --hrp hrp.json for the HRP rows, numpy + scipy only).
 
 For every case written by the TypeScript bench (same data, same model):
 - highspy (native HiGHS 1.15): the scaled QP arrays the TypeScript model builder produced
@@ -177,7 +178,59 @@ def run_peer(name, fn, group):
     }
 
 
+def hrp_numpy(S, method):
+    """PyPortfolioOpt's HRPOpt.optimize on a covariance: scipy linkage on squareform(d), the
+    pre-order of to_tree, bisection of the list by halves (inverse-variance cluster variances)."""
+    import scipy.cluster.hierarchy as sch
+    import scipy.spatial.distance as ssd
+
+    sd = np.sqrt(np.diag(S))
+    rho = S / np.outer(sd, sd)
+    d = np.sqrt(np.clip((1 - rho) / 2, 0, 1))
+    Z = sch.linkage(ssd.squareform(d, checks=False), method)
+    order = sch.to_tree(Z, rd=False).pre_order()
+    w = np.ones(len(S))
+    items = [order]
+    while items:
+        items = [i[a:b] for i in items for a, b in ((0, len(i) // 2), (len(i) // 2, len(i))) if len(i) > 1]
+        for k in range(0, len(items), 2):
+            v = []
+            for it in (items[k], items[k + 1]):
+                c = S[np.ix_(it, it)]
+                iv = 1 / np.diag(c)
+                iv /= iv.sum()
+                v.append(iv @ c @ iv)
+            alpha = 1 - v[0] / (v[0] + v[1])
+            w[items[k]] *= alpha
+            w[items[k + 1]] *= 1 - alpha
+    return w
+
+
+def hrp_main(path):
+    """--hrp: one JSON line per case: p50 of 21 runs (after a warm-up) and the largest weight
+    difference to the TypeScript weights of the same case."""
+    for c in json.load(open(path)):
+        n = c["n"]
+        f = c["factors"]
+        B = np.asarray(f["B"]).reshape(n, f["k"])
+        S = B @ np.asarray(f["F"]).reshape(f["k"], f["k"]) @ B.T + np.diag(f["d"])
+        hrp_numpy(S, c["linkage"])
+        t = []
+        for _ in range(21):
+            t0 = time.perf_counter()
+            w = hrp_numpy(S, c["linkage"])
+            t.append((time.perf_counter() - t0) * 1e3)
+        print(json.dumps({
+            "name": "python_scipy_hrp", "case": "hrp", "linkage": c["linkage"], "n": n,
+            "hrp_ms": round(p50(t), 3),
+            "max_weight_diff_vs_ts": float(np.max(np.abs(w - np.asarray(c["ours"])))),
+        }), flush=True)
+
+
 def main():
+    if sys.argv[1] == "--hrp":
+        hrp_main(sys.argv[2])
+        return
     cases = json.load(open(sys.argv[1]))
     groups = {}
     for c in cases:

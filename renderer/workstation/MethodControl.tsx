@@ -10,12 +10,15 @@ import { useId, useMemo } from 'react';
 import {
   COVARIANCE_ESTIMATORS,
   ESTIMATOR_LABELS,
+  HRP_LINKAGES,
+  LINKAGE_LABELS,
   METHOD_DEFAULTS,
   METHOD_LABELS,
   REBALANCE_METHODS,
   readMethod,
   writeMethod,
   type CovEstimator,
+  type HrpLinkage,
   type MethodFields,
 } from './method';
 import type { RebalanceMethod } from '../../src/contract/optimize';
@@ -70,8 +73,40 @@ function MethodFieldsControl({ text, onChange }: { text: string; onChange: (t: s
             ))}
           </select>
         </label>
-        {f.method === 'mean_variance' ? <RiskAversion /> : null}
+        {f.method === 'mean_variance' || f.method === 'max_quadratic_utility' ? (
+          <RiskAversion />
+        ) : null}
+        {f.method === 'hrp' ? (
+          <label className="method-field" title={HRP_LINKAGE_HELP}>
+            <span>Linkage</span>
+            <select
+              data-testid="method-hrp-linkage"
+              value={f.hrp_linkage}
+              onChange={(e) => set({ hrp_linkage: e.target.value as HrpLinkage })}
+            >
+              {HRP_LINKAGES.map((m) => (
+                <option key={m} value={m}>
+                  {LINKAGE_LABELS[m]}
+                </option>
+              ))}
+            </select>
+          </label>
+        ) : null}
       </div>
+      {f.method === 'efficient_risk' ? (
+        <TargetField
+          spec={SETTINGS.target_volatility}
+          testId="method-target-volatility"
+          short="σ target"
+        />
+      ) : null}
+      {f.method === 'efficient_return' ? (
+        <TargetField
+          spec={SETTINGS.target_return}
+          testId="method-target-return"
+          short="Return target"
+        />
+      ) : null}
       {optimized ? (
         <div className="method-row">
           <label className="method-field grow">
@@ -152,6 +187,57 @@ function RiskAversion() {
         </span>
       ) : null}
     </>
+  );
+}
+
+const HRP_LINKAGE_HELP =
+  'Tree clustering of hierarchical risk parity on the correlation distance √((1 − ρ)/2), as scipy’s linkage (single is PyPortfolioOpt’s default)';
+
+/**
+ * The target of efficient_risk (annual volatility) or efficient_return (annual expected return),
+ * typed in percent; required by its method, so an empty box blocks Run with the reason.
+ */
+function TargetField({
+  spec,
+  testId,
+  short,
+}: {
+  spec: (typeof SETTINGS)['target_volatility'];
+  testId: string;
+  short: string;
+}) {
+  const c = useNumberControl(spec);
+  const errId = useId();
+  return (
+    <div className="method-row">
+      <label className="method-field grow" title={spec.description}>
+        <span>{short}</span>
+        <input
+          type="text"
+          inputMode="decimal"
+          data-testid={testId}
+          data-path={spec.path}
+          aria-label={spec.label}
+          aria-invalid={c.problem !== null}
+          aria-describedby={c.problem ? errId : undefined}
+          className={c.problem ? 'invalid' : ''}
+          value={c.text}
+          onChange={(e) => c.onChange(e.target.value)}
+          onBlur={c.onBlur}
+        />
+        <span className="unit">%</span>
+      </label>
+      {c.problem ? (
+        <span
+          id={errId}
+          className="method-error"
+          data-testid="method-error"
+          data-source={c.problem.source}
+        >
+          {c.problem.message}
+        </span>
+      ) : null}
+    </div>
   );
 }
 

@@ -100,6 +100,9 @@ const SETTINGS_FIELDS = new Set([
   'monte_carlo',
   'method',
   'risk_aversion',
+  'target_volatility',
+  'target_return',
+  'hrp_linkage',
   'covariance',
   'whole_lots',
 ]);

@@ -4,13 +4,18 @@
  * parses the text, changes the fields it owns and prints the whole request again, so every other
  * field the user typed is kept.
  */
-import { COVARIANCE_ESTIMATORS, REBALANCE_METHODS } from '../../src/contract/optimize';
+import {
+  COVARIANCE_ESTIMATORS,
+  HRP_LINKAGES,
+  REBALANCE_METHODS,
+} from '../../src/contract/optimize';
 import type { RebalanceMethod } from '../../src/contract/optimize';
 import { prettyJson } from '../shared/json';
 import { requestOrder } from '../shared/order';
 
 export type CovEstimator = (typeof COVARIANCE_ESTIMATORS)[number];
-export { COVARIANCE_ESTIMATORS, REBALANCE_METHODS };
+export type HrpLinkage = (typeof HRP_LINKAGES)[number];
+export { COVARIANCE_ESTIMATORS, HRP_LINKAGES, REBALANCE_METHODS };
 
 /** Labels of the methods, as the select shows them. */
 export const METHOD_LABELS: Record<RebalanceMethod, string> = {
@@ -20,12 +25,25 @@ export const METHOD_LABELS: Record<RebalanceMethod, string> = {
   max_sharpe: 'Maximum Sharpe',
   mean_variance: 'Mean–variance',
   risk_parity: 'Risk parity',
+  efficient_risk: 'Max return at a volatility',
+  efficient_return: 'Min risk at a return',
+  max_quadratic_utility: 'Quadratic utility',
+  hrp: 'Hierarchical risk parity',
+};
+
+export const LINKAGE_LABELS: Record<HrpLinkage, string> = {
+  single: 'Single',
+  complete: 'Complete',
+  average: 'Average',
+  ward: 'Ward',
 };
 
 export const ESTIMATOR_LABELS: Record<CovEstimator, string> = {
   sample: 'Sample',
   ewma: 'EWMA',
   ledoit_wolf: 'Ledoit–Wolf',
+  pairwise: 'Pairwise (each pair’s own dates)',
+  user: 'User matrix (covariance.matrix in the request)',
 };
 
 /** What the control shows: the fields as the request has them, or the contract's defaults. */
@@ -34,6 +52,7 @@ export interface MethodFields {
   risk_aversion: number;
   estimator: CovEstimator;
   whole_lots: boolean;
+  hrp_linkage: HrpLinkage;
 }
 
 /** The contract defaults (src/contract/optimize.ts OptimizeRequestFields). */
@@ -42,6 +61,7 @@ export const METHOD_DEFAULTS: MethodFields = {
   risk_aversion: 1,
   estimator: 'ledoit_wolf',
   whole_lots: false,
+  hrp_linkage: 'single',
 };
 
 export type MethodRead =
@@ -83,6 +103,9 @@ export function readMethod(text: string): MethodRead {
         ? (est as CovEstimator)
         : METHOD_DEFAULTS.estimator,
       whole_lots: value.whole_lots === true,
+      hrp_linkage: (HRP_LINKAGES as readonly unknown[]).includes(value.hrp_linkage)
+        ? (value.hrp_linkage as HrpLinkage)
+        : METHOD_DEFAULTS.hrp_linkage,
     },
   };
 }
@@ -99,6 +122,7 @@ export function writeMethod(text: string, patch: Partial<MethodFields>): string 
   if (patch.method !== undefined) req.method = patch.method;
   if (patch.risk_aversion !== undefined) req.risk_aversion = patch.risk_aversion;
   if (patch.whole_lots !== undefined) req.whole_lots = patch.whole_lots;
+  if (patch.hrp_linkage !== undefined) req.hrp_linkage = patch.hrp_linkage;
   if (patch.estimator !== undefined) {
     const cov = isObject(req.covariance) ? req.covariance : {};
     req.covariance = { ...cov, estimator: patch.estimator };

@@ -11,6 +11,7 @@ import { ENGINE_VERSION } from '../contract/operations';
 import type { RebalanceRequest, RebalanceResponse } from '../contract/rebalance';
 import { inputHash, sha256Parts } from '../domain/canonical';
 import { rankHouseView } from '../forecast';
+import { historyObservations } from '../services/rebalance/history';
 import { weightRows } from '../services/rebalance/weights';
 import type { EngineOptions, RunContext } from './context';
 import { execute, executionAgent, reportExecution } from './execution';
@@ -156,6 +157,7 @@ export async function runAgents(
     decision_reasons: sup.decision_reasons,
     supervisor: sup,
     data_health: market.health,
+    history_observations: historyObservations(req, market.history),
     stress_tests: prop.stress,
     execution: ex.queue,
     agent_steps: rec.steps,

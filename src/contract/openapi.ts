@@ -46,6 +46,7 @@ export const OPERATION_ERRORS: Record<OpName, readonly ErrorCode[]> = {
   runTradesCsv: ['NOT_FOUND', 'CONFLICT'],
   runPerformance: ['NOT_FOUND', ...POOL, 'DATA_BLOCKED'],
   runFrontier: ['NOT_FOUND', ...COMPUTE],
+  analyticsMetrics: [...POOL, 'DATA_BLOCKED'],
   approveRun: ['NOT_FOUND', 'CONFLICT'],
   rejectRun: ['NOT_FOUND', 'CONFLICT'],
   getPolicy: [],

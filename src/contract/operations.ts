@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { RunFrontierRequest, RunFrontierResponse, RunPerformanceResponse } from './analytics';
 import { CopilotInsights, CopilotRequest } from './copilot';
+import { MetricsRequest, MetricsResponse } from './metrics';
 import { PolicyResponse, PutPolicyRequest } from './policy';
 import { RebalanceRequest, RebalanceResponse } from './rebalance';
 import { BlueprintResponse, RunApproval, RunDecisionRequest, TandemResponse } from './tandem';
@@ -236,6 +237,17 @@ export const operations = {
     auth: true,
     heavy: true,
     tag: 'runs',
+  }),
+  analyticsMetrics: def({
+    method: 'POST',
+    path: '/api/analytics/metrics',
+    summary:
+      'Performance and risk metrics of return or price series (CAGR, volatility, Sharpe, Sortino, Calmar, drawdowns, CDaR, ulcer index, VaR/CVaR at each confidence level, skewness, kurtosis, alpha/beta and relative figures against a benchmark, rolling Sharpe) and, for weights, the portfolio’s effective number of assets and diversification ratio; 422 when no series reaches min_observations.',
+    input: MetricsRequest,
+    output: MetricsResponse,
+    auth: true,
+    heavy: true,
+    tag: 'analytics',
   }),
   approveRun: def({
     method: 'POST',

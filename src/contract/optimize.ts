@@ -1,5 +1,14 @@
 import { z } from 'zod';
 import { AssetClass, plainText, Warning } from './common';
+import {
+  ExpectedReturnsField,
+  ExpectedReturnsInfo,
+  PairObservations,
+  refineEstimatorFields,
+  shortForm,
+  UserCovarianceFields,
+  type EstimatorFields,
+} from './estimators';
 import { nameRecord } from './names';
 
 /**
@@ -16,9 +25,17 @@ export const REBALANCE_METHODS = [
   'max_sharpe',
   'mean_variance',
   'risk_parity',
+  'efficient_risk',
+  'efficient_return',
+  'max_quadratic_utility',
+  'hrp',
 ] as const;
 export const RebalanceMethod = z.enum(REBALANCE_METHODS);
 export type RebalanceMethod = z.infer<typeof RebalanceMethod>;
+/** The methods solved by the optimizer (every method but the `threshold` rule engine). */
+export const OptimizedMethod = RebalanceMethod.exclude(['threshold']);
+
+export const HRP_LINKAGES = ['single', 'complete', 'average', 'ward'] as const;
 
 const assetName = plainText(z.string().trim().min(1).max(128));
 
@@ -39,14 +56,14 @@ export const ClassBound = z
     message: 'min must be <= max',
   });
 
-export const COVARIANCE_ESTIMATORS = ['sample', 'ewma', 'ledoit_wolf'] as const;
+export const COVARIANCE_ESTIMATORS = ['sample', 'ewma', 'ledoit_wolf', 'user', 'pairwise'] as const;
 
 export const CovarianceSpec = z.object({
   estimator: z
     .enum(COVARIANCE_ESTIMATORS)
     .default('ledoit_wolf')
     .describe(
-      'sample: ddof 1; ewma: exponentially weighted with `halflife` days; ledoit_wolf: shrinkage to the scaled identity. Annualized × 252, repaired if not positive definite.',
+      'sample: ddof 1; ewma: exponentially weighted with `halflife` days; ledoit_wolf: shrinkage to the scaled identity (these three on the days common to every asset); pairwise: sample covariance of each pair over the days the two share (each asset’s full history), repaired to the nearest PSD matrix; user: `matrix` or `pairs`, annual, checked symmetric, repaired to PSD with a warning. Annualized × 252 (not user), repaired if not positive definite.',
     ),
   halflife: z
     .number()
@@ -71,20 +88,43 @@ export const CovarianceSpec = z.object({
     .describe(
       'Names of price_history series used as observed factors (e.g. MTUM, QUAL, SIZE, USMV, VLUE); overrides `factors`.',
     ),
+  ...UserCovarianceFields,
 });
 export type CovarianceSpec = z.infer<typeof CovarianceSpec>;
 
 /** Fields to spread into RebalanceRequest's z.object(...). */
 export const OptimizeRequestFields = {
   method: RebalanceMethod.default('threshold').describe(
-    'threshold: the band rule engine; the others solve a constrained optimization (HiGHS).',
+    'threshold: the band rule engine; the others solve a constrained optimization (HiGHS). efficient_risk: max expected return with annual volatility ≤ target_volatility; efficient_return: min variance with expected return ≥ target_return; max_quadratic_utility: PyPortfolioOpt’s name for mean_variance; hrp: hierarchical risk parity (hrp_linkage).',
   ),
   risk_aversion: z
     .number()
     .min(0)
     .max(1e4)
     .default(1)
-    .describe('λ in mean_variance: max (μ − r_f)ᵀw − λ/2 wᵀΣw − costs.'),
+    .describe('λ in mean_variance and max_quadratic_utility: max (μ − r_f)ᵀw − λ/2 wᵀΣw − costs.'),
+  target_volatility: z
+    .number()
+    .gt(0)
+    .max(10)
+    .optional()
+    .describe(
+      'efficient_risk (required): the largest annual volatility √(wᵀΣw) allowed, e.g. 0.15. Below the minimum-variance portfolio’s volatility under the constraints → 422 INFEASIBLE with the attainable range.',
+    ),
+  target_return: z
+    .number()
+    .min(-1)
+    .max(10)
+    .optional()
+    .describe(
+      'efficient_return (required): the least annual expected return r_f + (μ − r_f)ᵀw − costs to reach, e.g. 0.08. Above the largest attainable → 422 INFEASIBLE with the attainable range.',
+    ),
+  hrp_linkage: z
+    .enum(HRP_LINKAGES)
+    .default('single')
+    .describe(
+      'hrp: the linkage of the tree clustering on the correlation distance √((1 − ρ)/2), as scipy.cluster.hierarchy.linkage (PyPortfolioOpt’s default: single).',
+    ),
   risk_budgets: nameRecord(assetName, z.number().min(0).max(1e6))
     .optional()
     .describe(
@@ -97,7 +137,14 @@ export const OptimizeRequestFields = {
     .partialRecord(AssetClass, ClassBound)
     .optional()
     .describe('Bounds on the total weight per asset class.'),
-  covariance: CovarianceSpec.default({ estimator: 'ledoit_wolf', halflife: 63 }),
+  covariance: shortForm(
+    'estimator',
+    COVARIANCE_ESTIMATORS,
+    CovarianceSpec,
+    undefined,
+    'The covariance estimator: an estimator name (e.g. "sample") or the object. The name is stored as the object with its defaults.',
+  ).default({ estimator: 'ledoit_wolf', halflife: 63 }),
+  expected_returns: ExpectedReturnsField,
   cash_floor: z
     .number()
     .min(0)
@@ -129,6 +176,8 @@ export const OptimizeRequestFields = {
 export function refineOptimizeFields(
   req: {
     method: RebalanceMethod;
+    target_volatility?: number | undefined;
+    target_return?: number | undefined;
     assets: readonly { asset: string }[];
     bounds?: Record<string, unknown> | undefined;
     risk_budgets?: Record<string, number> | undefined;
@@ -136,10 +185,19 @@ export function refineOptimizeFields(
     asset_cost_bps?: Record<string, number> | undefined;
     covariance?: { factor_series?: readonly string[] | undefined } | undefined;
     price_history?: { prices: Record<string, unknown> } | undefined;
-  },
+  } & EstimatorFields,
   ctx: z.RefinementCtx,
 ): void {
+  refineEstimatorFields(req, ctx);
   const names = new Set(req.assets.map((a) => a.asset));
+  const targets = [
+    ['efficient_risk', 'target_volatility', req.target_volatility],
+    ['efficient_return', 'target_return', req.target_return],
+  ] as const;
+  for (const [method, field, value] of targets) {
+    if (req.method === method && value === undefined)
+      ctx.addIssue({ code: 'custom', path: [field], message: `required for method ${method}` });
+  }
   const check = (field: string, keys: readonly string[]) =>
     keys.forEach((k, i) => {
       if (!names.has(k))
@@ -191,6 +249,9 @@ export const CovarianceInfo = z.object({
   repaired: z.boolean(),
   jitter: num,
   min_eigenvalue_before_repair: nnum,
+  pairwise: PairObservations.nullable().describe(
+    'pairwise: the days each pair of assets shared; null for the other estimators.',
+  ),
   factor_model: z
     .object({
       kind: z.enum(['pca', 'observed']),
@@ -281,8 +342,60 @@ export const RiskParityInfo = z.object({
 });
 export type RiskParityInfo = z.infer<typeof RiskParityInfo>;
 
+export const TargetInfo = z.object({
+  kind: z.enum(['volatility', 'return']),
+  target: num.describe('target_volatility or target_return, as requested (annual).'),
+  achieved_value: num.describe(
+    'volatility: √(wᵀΣw); return: r_f + (μ − r_f)ᵀw − Σ c_i|Δw_i| (cash earning r_f, net of costs); annual.',
+  ),
+  achieved: z
+    .boolean()
+    .describe(
+      'volatility ≤ target + 1e-6 (efficient_risk); return ≥ target − 1e-8 · max(1, |target|) (efficient_return).',
+    ),
+  binding: z
+    .boolean()
+    .describe(
+      'The target holds with equality (within those tolerances). false when it lies beyond the end of the frontier: a volatility above the maximum-return portfolio’s (that portfolio is returned) or a return below the minimum-variance portfolio’s (that portfolio is returned).',
+    ),
+  attainable_min: nnum.describe(
+    'volatility: the minimum-variance portfolio’s volatility under the constraints (no lower target is feasible); return: null (any return up to attainable_max is).',
+  ),
+  attainable_max: nnum.describe(
+    'volatility: the maximum-return portfolio’s volatility (higher targets return that portfolio), null when the search did not need it; return: the largest attainable return net of costs.',
+  ),
+  risk_aversion: nnum.describe(
+    'efficient_risk: λ of the final mean-variance QP max (μ − r_f)ᵀw − λ/2 wᵀΣw − costs, which is the KKT multiplier of ½wᵀΣw ≤ ½σ² (docs/methods.md); null at an end of the frontier.',
+  ),
+  solves: z.number().int().describe('Solver calls of the search (efficient_risk) or the solve.'),
+  note: z.string(),
+});
+export type TargetInfo = z.infer<typeof TargetInfo>;
+
+export const HrpInfo = z.object({
+  linkage: z.enum(HRP_LINKAGES),
+  weights: z
+    .array(num)
+    .describe(
+      'The HRP weights (positive, sum 1) before the constraints, in the order of `weights`.',
+    ),
+  order: z.array(z.string()).describe('The assets in quasi-diagonal (dendrogram leaf) order.'),
+  linkage_matrix: z
+    .array(z.tuple([num, num, num, num]))
+    .describe(
+      'scipy’s Z: [id_a, id_b, height, size] per merge; ids < n are assets in the order of `weights`, id n + k the cluster formed in row k.',
+    ),
+  constrained: z
+    .boolean()
+    .describe(
+      'true when the constraints excluded the HRP portfolio and the closest feasible portfolio in tracking error was returned.',
+    ),
+  tracking_error: num.describe('√((w − w_hrp)ᵀΣ(w − w_hrp)) of the returned weights, annual.'),
+});
+export type HrpInfo = z.infer<typeof HrpInfo>;
+
 export const OptimizationResult = z.object({
-  method: z.enum(['track_target', 'min_variance', 'max_sharpe', 'mean_variance', 'risk_parity']),
+  method: OptimizedMethod,
   objective: num,
   objective_description: z.string(),
   weights: z.array(OptimizationWeightRow),
@@ -299,6 +412,13 @@ export const OptimizationResult = z.object({
   kkt: KktCheck.nullable(),
   integer: IntegerSolution.nullable(),
   risk_parity: RiskParityInfo.nullable(),
+  target: TargetInfo.nullable().describe(
+    'efficient_risk / efficient_return: the target, the value reached, whether it binds, the attainable range.',
+  ),
+  hrp: HrpInfo.nullable().describe('hrp: linkage, order, the unconstrained HRP weights.'),
+  expected_returns: ExpectedReturnsInfo.optional().describe(
+    'The μ used (method, estimates per asset); set by the rebalance service.',
+  ),
   warnings: z.array(Warning),
 });
 export type OptimizationResult = z.infer<typeof OptimizationResult>;

@@ -8,9 +8,15 @@ import {
   StressResult,
   SupervisorReport,
 } from './agents';
+import { HistoryObservations } from './estimators';
 import { nameRecord } from './names';
 import { numberArray } from './numbers';
-import { OptimizationResult, OptimizeRequestFields, refineOptimizeFields } from './optimize';
+import {
+  OptimizationResult,
+  OptimizeRequestFields,
+  RebalanceMethod,
+  refineOptimizeFields,
+} from './optimize';
 
 /** Limits that keep one request bounded in memory and time; each is documented in docs/api.md. */
 export const LIMITS = {
@@ -762,14 +768,7 @@ export const RebalanceResponse = z.object({
     'Simulated for the proposed portfolio (after the trades); null without enough history.',
   ),
   asset_drilldown: nameRecord(z.string(), Drilldown),
-  method: z.enum([
-    'threshold',
-    'track_target',
-    'min_variance',
-    'max_sharpe',
-    'mean_variance',
-    'risk_parity',
-  ]),
+  method: RebalanceMethod,
   optimization: OptimizationResult.nullable().describe(
     'Solver report of an optimized method (status, objective, binding constraints, duals, KKT check); null for threshold.',
   ),
@@ -779,6 +778,9 @@ export const RebalanceResponse = z.object({
   decision_reasons: z.array(z.string()).describe('Every check that was breached, in words.'),
   supervisor: SupervisorReport,
   data_health: DataHealth,
+  history_observations: HistoryObservations.optional().describe(
+    'Daily returns per asset and per pair of the histories read, and whether the risk figures used each asset’s full history (lengths differ) or the common window. Absent from runs saved before it existed.',
+  ),
   stress_tests: z
     .array(StressResult)
     .describe('Historical windows and policy shocks applied to the current and proposed book.'),

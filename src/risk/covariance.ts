@@ -16,6 +16,7 @@
  */
 import { EngineError, type ErrorDetail } from '../contract/common';
 import { meanOf, neumaierSum, weightedMeanOf } from '../domain/sums';
+import { symmetricEigenQL } from './eigen';
 
 function validateReturns(returns: Float64Array[], minT: number): { n: number; T: number } {
   const n = returns.length;
@@ -57,7 +58,7 @@ const GRAM_CHUNK = 64;
  * sum is accumulated over 64-day chunks first, so rounding grows like 64 + T/64 additions rather
  * than T. Measured on 1,000 assets × 1,260 days: about 2× faster than one dot product at a time.
  */
-function gram(x: Float64Array[], n: number, T: number, out: Float64Array): void {
+export function gram(x: Float64Array[], n: number, T: number, out: Float64Array): void {
   for (let i = 0; i < n; i += 2) {
     const xa = x[i]!;
     // Odd n: the last tile's second row repeats row i; its results are not stored.
@@ -293,7 +294,7 @@ export function ledoitWolf(returns: Float64Array[]): { cov: Float64Array; shrink
  * row-major, upper part zeroed) and returns false as soon as a pivot is ≤ 0 or not finite —
  * the same test as LAPACK dpotrf, so numpy.linalg.cholesky fails on the same matrices.
  */
-function choleskyInto(a: Float64Array, n: number, jitter: number, L: Float64Array): boolean {
+export function choleskyInto(a: Float64Array, n: number, jitter: number, L: Float64Array): boolean {
   L.fill(0);
   for (let j = 0; j < n; j++) {
     const rj = j * n;
@@ -462,4 +463,60 @@ function minOf(x: Float64Array): number {
   let m = Infinity;
   for (let i = 0; i < x.length; i++) if (x[i]! < m) m = x[i]!;
   return m;
+}
+
+/**
+ * Relative tolerance under which a negative eigenvalue is rounding, not a defect: λ_min is taken
+ * as ≥ 0 when λ_min ≥ −PSD_TOLERANCE·λ_max (a covariance with fewer observations than assets has
+ * exact zero eigenvalues that come out as ±1e-18 or so).
+ */
+export const PSD_TOLERANCE = 1e-12;
+
+/** Result of `nearestPsd`. */
+export interface PsdRepair {
+  /** The input when it was positive semi-definite (same array), else the clipped matrix. */
+  matrix: Float64Array;
+  repaired: boolean;
+  /** Smallest eigenvalue of the input; null when a plain Cholesky succeeded (it is > 0). */
+  minEigenvalueBefore: number | null;
+}
+
+/**
+ * The nearest positive semi-definite matrix in the Frobenius norm (Higham 1988, "Computing a
+ * nearest symmetric positive semidefinite matrix"): for symmetric A = V·diag(λ)·Vᵀ it is
+ * V·diag(max(λ, 0))·Vᵀ — eigenvalue clipping, PyPortfolioOpt's `fix_nonpositive_semidefinite`
+ * with fix_method "spectral". Only the lower triangle of `a` is read.
+ * 1. A plain Cholesky succeeds → A is positive definite: returned as is (no eigendecomposition).
+ * 2. Else the eigenvalues (src/risk/eigen.ts): λ_min ≥ −PSD_TOLERANCE·max(λ_max, 0) → A is
+ *    positive semi-definite up to rounding: returned as is, `repaired` false.
+ * 3. Else the clipped matrix, made exactly symmetric, `repaired` true; callers warn with
+ *    `minEigenvalueBefore`. Its zero eigenvalues make it singular: a solver that needs a
+ *    positive-definite matrix repairs that as usual (`choleskyWithRepair`, diagonal jitter).
+ * Cost: n³/6 for the Cholesky; O(n³) (about 1.3 s at n = 500, 9 s at n = 1,000) for step 3.
+ * Example: PyPortfolioOpt's test matrix [[0.03818144, 0.04182824], [0.04182824, 0.04149209]] has
+ * eigenvalues −0.0020242164 and 0.0816977464 → repaired to 0.0816977464·v vᵀ with
+ * v = (0.6929851, 0.7209519): [[0.0392336, 0.0408169], [0.0408169, 0.0424642]].
+ */
+export function nearestPsd(a: Float64Array, n: number): PsdRepair {
+  const L = new Float64Array(n * n);
+  if (choleskyInto(a, n, 0, L)) return { matrix: a, repaired: false, minEigenvalueBefore: null };
+  const { values, vectors } = symmetricEigenQL(a, n, true);
+  const V = vectors as Float64Array;
+  const lmin = values[0] as number;
+  const lmax = values[n - 1] as number;
+  if (lmin >= -PSD_TOLERANCE * Math.max(lmax, 0))
+    return { matrix: a, repaired: false, minEigenvalueBefore: lmin };
+  const out = new Float64Array(n * n);
+  // Only the positive part contributes: Σ_{λ_k > 0} λ_k v_k v_kᵀ.
+  const keep: number[] = [];
+  for (let k = 0; k < n; k++) if ((values[k] as number) > 0) keep.push(k);
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j <= i; j++) {
+      let s = 0;
+      for (const k of keep)
+        s += (V[i * n + k] as number) * (values[k] as number) * (V[j * n + k] as number);
+      out[i * n + j] = s;
+      out[j * n + i] = s;
+    }
+  return { matrix: out, repaired: true, minEigenvalueBefore: lmin };
 }

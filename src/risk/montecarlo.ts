@@ -95,6 +95,13 @@ export interface MonteCarloInput {
   settings: MonteCarloRunSettings;
   /** Portfolio value today (currency), for the *_portfolio_value outputs. */
   initialValue: number;
+  /**
+   * Moments for the gaussian model instead of the sample mean and covariance of `assetReturns`:
+   * daily means (n) and a positive semi-definite daily covariance (n×n), e.g. each asset's full
+   * history with a pairwise covariance (src/risk/fullHistory.ts). The bootstrap still resamples
+   * the days of `assetReturns`, and T (the history check) is still their length.
+   */
+  moments?: { mean: Float64Array; cov: Float64Array } | null;
 }
 
 /** Inputs of the asset-level gaussian engine (buy_and_hold). */
@@ -535,6 +542,9 @@ function validate(input: MonteCarloInput): { n: number; T: number } {
     });
   if (!(Number.isFinite(initialValue) && initialValue > 0))
     details.push({ path: 'initialValue', message: 'must be a finite number > 0' });
+  const mom = input.moments;
+  if (mom && (mom.mean.length !== n || mom.cov.length !== n * n))
+    details.push({ path: 'moments', message: `need ${n} means and an ${n}×${n} covariance` });
   if (details.length) throw new EngineError('BAD_REQUEST', 'invalid Monte Carlo inputs', details);
   return { n, T };
 }
@@ -583,7 +593,19 @@ export function runMonteCarlo(input: MonteCarloInput): {
       const r = assetReturns[i]!;
       for (let t = 0; t < T; t++) rp[t] = rp[t]! + w * r[t]!;
     }
-    if (settings.method === 'gaussian') {
+    if (settings.method === 'gaussian' && input.moments) {
+      // r_p ~ N(wᵀμ, wᵀΣw) from the given moments.
+      const { mean, cov } = input.moments;
+      let m = 0;
+      let v = 0;
+      for (let i = 0; i < n; i++) {
+        const wi = weights[i]!;
+        if (wi === 0) continue;
+        m += wi * mean[i]!;
+        for (let j = 0; j < n; j++) if (weights[j]! !== 0) v += wi * cov[i * n + j]! * weights[j]!;
+      }
+      simulatePortfolioGaussianPaths(m, Math.sqrt(v > 0 ? v : 0), P, H, seed, store, terminal);
+    } else if (settings.method === 'gaussian') {
       // The same estimators as buy_and_hold below (so one asset gives identical results there).
       const m = meanOf(rp);
       const s = Math.sqrt(sampleCovariance([rp])[0]!);
@@ -601,8 +623,15 @@ export function runMonteCarlo(input: MonteCarloInput): {
       terminal.fill(cash);
     } else if (settings.method === 'gaussian') {
       const series = active.map((i) => assetReturns[i]!);
-      const mu = Float64Array.from(series, (r) => meanOf(r));
-      const { L, repair } = factorCovariance(sampleCovariance(series), k);
+      const mom = input.moments;
+      const mu = mom
+        ? Float64Array.from(active, (i) => mom.mean[i]!)
+        : Float64Array.from(series, (r) => meanOf(r));
+      const cov = mom ? new Float64Array(k * k) : sampleCovariance(series);
+      if (mom)
+        for (let a = 0; a < k; a++)
+          for (let b = 0; b < k; b++) cov[a * k + b] = mom.cov[active[a]! * n + active[b]!]!;
+      const { L, repair } = factorCovariance(cov, k);
       if (repair)
         warnings.push({
           code: 'COVARIANCE_REPAIRED',

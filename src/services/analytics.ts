@@ -5,6 +5,7 @@
  */
 import type { RunFrontierResponse, RunPerformanceResponse } from '../contract/analytics';
 import { EngineError } from '../contract/common';
+import type { ExpectedReturnsInfo } from '../contract/estimators';
 import { RebalanceRequest, type RebalanceResponse } from '../contract/rebalance';
 import { efficientFrontier, type FrontierMarkerInput } from '../optimize/qp/frontier';
 import type { QpSolverPort } from '../optimize/qp/types';
@@ -134,9 +135,25 @@ export function runPerformance(run: StoredRunJson): RunPerformanceResponse {
   };
 }
 
+/** Where the frontier's μ came from, in the words of the run's `expected_returns`. */
+function muSource(er: ExpectedReturnsInfo): string {
+  switch (er.method) {
+    case 'forecast':
+      return "the annual forecast ensemble of each asset the run's optimizer used (house_view.asset_forecasts[].ensemble)";
+    case 'historical_mean':
+      return `the ${er.compounding ?? 'geometric'} historical mean of each asset's full history, annual`;
+    case 'ewma':
+      return `the exponentially weighted mean of each asset's returns (${er.span !== null ? `span ${er.span}` : `half-life ${er.halflife ?? ''} days`}), annual`;
+    case 'capm':
+      return `CAPM returns r_f + β(E[r_m] − r_f) against ${er.market?.name ?? er.market?.source ?? 'the market'}`;
+    case 'user':
+      return 'the expected returns given in the request (expected_returns.user)';
+  }
+}
+
 /**
- * The efficient frontier of the run's optimizer problem (efficientFrontier): μ is the forecast
- * ensemble the run's optimizer used (house_view.asset_forecasts[].ensemble), Σ the run's
+ * The efficient frontier of the run's optimizer problem (efficientFrontier): μ is what the run's
+ * `expected_returns` asks for (default the forecast ensemble, house_view.asset_forecasts[].ensemble), Σ the run's
  * covariance spec on its aligned history, and the constraints the run's bounds, class bounds and
  * cash floor, all built by runProblem as for an optimized run. Markers: the current, target and
  * proposed weights of the run, plus the max-Sharpe and minimum-variance portfolios.
@@ -168,7 +185,7 @@ export async function runFrontier(
       throw new EngineError('INTERNAL', `run output has no forecast for ${a.asset}`);
     return mu;
   });
-  const { problem, context } = runProblem(
+  const { problem, context, expectedReturns } = runProblem(
     req,
     book,
     history.aligned,
@@ -188,7 +205,7 @@ export async function runFrontier(
   const f = await efficientFrontier(problem, deps.solver, points, markers);
   const cov = context.covarianceInfo;
   const notes = [
-    `μ: the annual forecast ensemble of each asset the run's optimizer used (house_view.asset_forecasts[].ensemble); Σ: ${cov ? `${cov.estimator} covariance of ${cov.observations} daily returns × ${cov.annualization}${cov.factor_model ? ` as a ${cov.factor_model.kind} ${cov.factor_model.k}-factor model` : ''}` : 'the run’s covariance spec'}. Cash earns the risk-free rate ${req.risk_free_rate}, as in the optimizer (the risk metrics count it at 0).`,
+    `μ: ${muSource(expectedReturns)}; Σ: ${cov ? `${cov.estimator} covariance of ${cov.observations} daily returns × ${cov.annualization}${cov.factor_model ? ` as a ${cov.factor_model.kind} ${cov.factor_model.k}-factor model` : ''}` : 'the run’s covariance spec'}. Cash earns the risk-free rate ${req.risk_free_rate}, as in the optimizer (the risk metrics count it at 0).`,
     ...f.notes,
     ...(context.warnings ?? []).map((w) => w.message),
     ...(req.method === 'threshold'

@@ -39,6 +39,7 @@ describe('Method control helpers (pure)', () => {
       risk_aversion: 1,
       estimator: 'ewma',
       whole_lots: false,
+      hrp_linkage: 'single',
     });
   });
 

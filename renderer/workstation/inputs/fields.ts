@@ -48,6 +48,18 @@ export const SETTINGS = {
     'lambda',
   ),
   halflife: numberSpec(cov.halflife as ZodLike, 'covariance.halflife', 'EWMA half-life', 'days'),
+  target_volatility: numberSpec(
+    opt.target_volatility as ZodLike,
+    'target_volatility',
+    'Target volatility (annual)',
+    'percent',
+  ),
+  target_return: numberSpec(
+    opt.target_return as ZodLike,
+    'target_return',
+    'Target return (annual)',
+    'percent',
+  ),
 } satisfies Record<string, NumberSpec>;
 
 /** Help in plain words for fields the contract does not describe (shown as tooltips). */

@@ -274,6 +274,8 @@ export function OptimizerView({
       ) : null}
 
       {o.risk_parity ? <RiskParityBlock o={o} rp={o.risk_parity} /> : null}
+      {o.target ? <TargetBlock t={o.target} /> : null}
+      {o.hrp ? <HrpBlock h={o.hrp} /> : null}
 
       <section className="block" data-testid="opt-warnings">
         <h3 className="sub-title">
@@ -335,6 +337,56 @@ function RiskParityBlock({
           })}
         </tbody>
       </table>
+    </section>
+  );
+}
+
+/** efficient_risk / efficient_return: the target, what was reached, the attainable range. */
+function TargetBlock({ t }: { t: NonNullable<OptimizationResult['target']> }) {
+  const what = t.kind === 'volatility' ? 'Volatility' : 'Expected return (net of costs)';
+  const range =
+    t.kind === 'volatility'
+      ? `${pct(t.attainable_min)} – ${t.attainable_max === null ? '…' : pct(t.attainable_max)}`
+      : `up to ${pct(t.attainable_max)}`;
+  return (
+    <section className="block" data-testid="opt-target" data-achieved={String(t.achieved)}>
+      <h3 className="sub-title">Target</h3>
+      <dl className="kv">
+        <dt>{what}</dt>
+        <dd>
+          target {pct(t.target, 3)} · reached {pct(t.achieved_value, 3)}{' '}
+          <span className={`badge ${t.achieved ? 'status-ok' : 'status-bad'}`}>
+            {t.achieved ? (t.binding ? 'achieved' : 'achieved, not binding') : 'not achieved'}
+          </span>
+        </dd>
+        <dt>Attainable</dt>
+        <dd>{range}</dd>
+        {t.risk_aversion !== null ? (
+          <>
+            <dt>Risk aversion λ</dt>
+            <dd title="λ of the mean-variance problem with the same solution">
+              {num(t.risk_aversion, 4)}
+            </dd>
+          </>
+        ) : null}
+        <dt>Search</dt>
+        <dd className="small muted">{t.note}</dd>
+      </dl>
+    </section>
+  );
+}
+
+/** hrp: linkage, quasi-diagonal order and the HRP weights before the constraints. */
+function HrpBlock({ h }: { h: NonNullable<OptimizationResult['hrp']> }) {
+  return (
+    <section className="block" data-testid="opt-hrp">
+      <h3 className="sub-title">Hierarchical risk parity</h3>
+      <div className="small muted gap-below">
+        {h.linkage} linkage · order {h.order.join(' · ')}
+        {h.constrained
+          ? ` · constraints forced a second stage: tracking error ${pct(h.tracking_error, 3)} to the HRP weights`
+          : ''}
+      </div>
     </section>
   );
 }

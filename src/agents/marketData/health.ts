@@ -54,8 +54,10 @@ interface AssetSeries {
  *   max_gap_days: value = the largest g_k, path `price_history.dates.<k>` of that step, message
  *   with how many steps are too long.
  * - misaligned_history: L_i = returns of asset i's series (0 without one), L = max_i L_i. Each
- *   asset with L_i < L cuts the common window the portfolio figures use (an asset without history
- *   makes them null): value = L − L_i returns dropped, limit 0. Also a price_history series or
+ *   asset with L_i < L cuts the window common to every asset, which the optimizer's sample, ewma
+ *   and ledoit_wolf covariances use (the risk figures use each asset's full history where the
+ *   method allows; an asset without history makes them null): value = L − L_i returns outside
+ *   that window, limit 0. Also a price_history series or
  *   the benchmark whose length differs from price_history.dates (value = |difference|).
  * - outlier_return: m_i = max_t |r_t| over an asset's series (and over the price_history series
  *   of each of its holdings); m_i > outlier_return_bound is a finding with value = m_i and the date
@@ -312,7 +314,7 @@ function checkDates(req: RebalanceRequest, policy: HealthPolicy, add: Add): void
     );
 }
 
-/** misaligned_history: series of different lengths, cut to the most recent common window. */
+/** misaligned_history: series of different lengths, whose most recent common window is shorter. */
 function checkAlignment(
   req: RebalanceRequest,
   series: readonly AssetSeries[],
@@ -335,7 +337,7 @@ function checkAlignment(
         s.path,
         s.kind === 'none'
           ? `${label(i)} has no history while ${label(longestAt)} has ${longest} returns: portfolio risk figures and Monte Carlo, which need every asset's history, are null`
-          : `${label(i)} has ${s.returns} returns (${s.path}) while ${label(longestAt)} has ${longest}: the portfolio figures use the most recent ${s.returns} days, dropping ${longest - s.returns} returns of the longer series`,
+          : `${label(i)} has ${s.returns} returns (${s.path}) while ${label(longestAt)} has ${longest}: the window common to every asset is at most the most recent ${s.returns} days (${longest - s.returns} returns of the longer series outside it), which the optimizer's sample, ewma and ledoit_wolf covariances use; the risk figures use each asset's full history where the method allows (history_observations)`,
         longest - s.returns,
         0,
       );

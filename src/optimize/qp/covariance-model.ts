@@ -14,16 +14,34 @@
  *   d_i = Σ_t ε_i,t² / (T − k − 1); all × 252.
  * Means and cross-products from history follow docs/methods.md "Sums and means": the estimators
  * in src/risk/covariance.ts are compensated and corrected two-pass, and so is the OLS here.
+ *
+ * Two estimators do not read the aligned window (issue #11; docs/methods.md, "Estimators"):
+ * - `pairwise`: each entry over the days its two assets share, from each asset's full history
+ *   (src/risk/pairwise.ts), then the nearest positive semi-definite matrix (eigenvalue clipping,
+ *   `nearestPsd`) when it is not PSD — warning COVARIANCE_PSD_REPAIRED with the smallest
+ *   eigenvalue before — then × 252;
+ * - `user`: the caller's annual matrix (`matrix` or `pairs`), checked like the contract does
+ *   (symmetric within the tolerance, else BAD_REQUEST naming the cells), symmetrized
+ *   (A + Aᵀ)/2, and clipped to PSD the same way; no annualization.
+ * Both then go through the positive-definite repair below like every estimate.
  */
 import { EngineError, type Warning } from '../../contract/common';
+import {
+  DEFAULT_SYMMETRY_TOLERANCE,
+  matrixIssues,
+  pairIssues,
+  type PairObservations,
+} from '../../contract/estimators';
 import type { CovarianceInfo, CovarianceSpec } from '../../contract/optimize';
 import {
   choleskyWithRepair,
   ewmaCovariance,
   ledoitWolf,
+  nearestPsd,
   sampleCovariance,
   symmetricEigen,
 } from '../../risk/covariance';
+import { pairObservations, pairwiseCovariance } from '../../risk/pairwise';
 import { meanOf } from '../../domain/sums';
 import type { CovarianceInput } from './types';
 
@@ -37,26 +55,48 @@ export interface CovarianceEstimate {
   warnings: Warning[];
 }
 
+/** What the `pairwise` and `user` estimators need beyond the aligned returns. */
+export interface CovarianceExtras {
+  /**
+   * Each asset's full history (daily simple returns, oldest first, all ending on the same day;
+   * lengths may differ), for `pairwise`. Default: `returns`.
+   */
+  histories?: readonly Float64Array[];
+  /** Asset names in the order of `returns`, for `user` and the pair report. */
+  assets?: readonly string[];
+}
+
 /**
  * Estimates an annualized covariance from daily returns (one Float64Array per asset, equal
- * lengths, oldest first), repairs it if it is not positive definite, and optionally replaces it
- * by a factor model.
+ * lengths, oldest first) — or, for `pairwise`, from each asset's full history, and for `user`,
+ * takes the caller's annual matrix — repairs it if it is not positive definite, and optionally
+ * replaces it by a factor model.
  *
  * Example: two assets with daily returns [0.01, 0.03] and [0.02, −0.02], estimator 'sample':
  * daily Σ = [[0.0002, −0.0004], [−0.0004, 0.0008]] → annualized × 252 = [[0.0504, −0.1008],
  * [−0.1008, 0.2016]] (singular: repaired with a diagonal jitter and reported in `info.repaired`).
+ * Example: estimator 'user', matrix [[0.04, 0.05], [0.05, 0.04]] (eigenvalues −0.01, 0.09) →
+ * clipped to 0.09·v vᵀ = [[0.045, 0.045], [0.045, 0.045]], warning COVARIANCE_PSD_REPAIRED.
  */
 export function estimateCovariance(
   returns: Float64Array[],
   spec: Pick<CovarianceSpec, 'estimator'> & Partial<Omit<CovarianceSpec, 'estimator'>>,
   factorReturns?: Float64Array[],
+  extras: CovarianceExtras = {},
 ): CovarianceEstimate {
   const n = returns.length;
   const T = n > 0 ? (returns[0] as Float64Array).length : 0;
   const warnings: Warning[] = [];
-  let daily: Float64Array;
+  let daily: Float64Array | null = null;
+  let annual: Float64Array | null = null;
   let shrinkage: number | null = null;
   let halflife: number | null = null;
+  let observations = T;
+  let pairwise: PairObservations | null = null;
+  let psd: { repaired: boolean; minEigenvalueBefore: number | null } = {
+    repaired: false,
+    minEigenvalueBefore: null,
+  };
   switch (spec.estimator) {
     case 'sample':
       daily = sampleCovariance(returns);
@@ -71,9 +111,50 @@ export function estimateCovariance(
       shrinkage = lw.shrinkage;
       break;
     }
+    case 'pairwise': {
+      const hist = extras.histories ?? returns;
+      if (hist.length !== n)
+        throw new EngineError('BAD_REQUEST', 'histories do not match the assets', [
+          { path: 'price_history', message: `${hist.length} histories for ${n} assets` },
+        ]);
+      const fixed = nearestPsd(pairwiseCovariance(hist), n);
+      daily = fixed.matrix;
+      psd = fixed;
+      const lengths = hist.map((h) => h.length);
+      observations = Math.max(...lengths);
+      pairwise = pairObservations(lengths, extras.assets);
+      break;
+    }
+    case 'user': {
+      const given = userMatrix(spec, extras.assets, n);
+      const fixed = nearestPsd(given, n);
+      annual = fixed.matrix;
+      psd = fixed;
+      observations = 0;
+      break;
+    }
   }
+  if (factorReturns && factorReturns.length > 0 && (spec.estimator === 'user' || pairwise))
+    throw new EngineError('BAD_REQUEST', 'an observed factor model cannot use this covariance', [
+      {
+        path: 'covariance.factor_series',
+        message: `not with estimator "${spec.estimator}" (the factor model replaces the estimate)`,
+      },
+    ]);
+  if (psd.repaired)
+    warnings.push({
+      code: 'COVARIANCE_PSD_REPAIRED',
+      message:
+        `the ${spec.estimator === 'user' ? 'given' : 'pairwise'} covariance is not positive ` +
+        `semi-definite (smallest eigenvalue ${(psd.minEigenvalueBefore as number).toExponential(3)}` +
+        `${spec.estimator === 'user' ? ', annual' : ', daily'}); replaced by the nearest positive ` +
+        `semi-definite matrix (negative eigenvalues set to 0, Higham 1988)`,
+      path: 'covariance',
+    });
   const S = new Float64Array(n * n);
-  for (let i = 0; i < n * n; i++) S[i] = (daily[i] as number) * ANNUALIZATION;
+  if (annual) S.set(annual);
+  else
+    for (let i = 0; i < n * n; i++) S[i] = ((daily as Float64Array)[i] as number) * ANNUALIZATION;
 
   // Positive-definite repair (the QP needs a convex objective).
   const rep = choleskyWithRepair(S, n);
@@ -96,11 +177,14 @@ export function estimateCovariance(
     estimator: spec.estimator,
     halflife,
     shrinkage,
-    observations: T,
-    annualization: ANNUALIZATION,
-    repaired: rep.repaired,
+    observations,
+    annualization: spec.estimator === 'user' ? 1 : ANNUALIZATION,
+    repaired: rep.repaired || psd.repaired,
     jitter: rep.jitter,
-    min_eigenvalue_before_repair: rep.minEigenvalueBefore ?? null,
+    min_eigenvalue_before_repair: psd.repaired
+      ? (psd.minEigenvalueBefore as number) * (spec.estimator === 'user' ? 1 : ANNUALIZATION)
+      : (rep.minEigenvalueBefore ?? null),
+    pairwise,
     factor_model: null,
   };
 
@@ -124,6 +208,68 @@ export function estimateCovariance(
     return { covariance: fm.model, dense, info, warnings };
   }
   return { covariance: { kind: 'dense', matrix: dense }, dense, info, warnings };
+}
+
+/**
+ * The caller's annual covariance in the order of `assets`, checked (BAD_REQUEST with the paths
+ * of the contract's checks) and symmetrized: S_ij = (a_ij + a_ji)/2.
+ */
+function userMatrix(
+  spec: Partial<Omit<CovarianceSpec, 'estimator'>>,
+  assets: readonly string[] | undefined,
+  n: number,
+): Float64Array {
+  const names = assets ?? spec.matrix?.assets ?? [];
+  if (names.length !== n)
+    throw new EngineError('BAD_REQUEST', 'estimator user needs the asset names', [
+      { path: 'covariance', message: `${names.length} names for ${n} assets` },
+    ]);
+  const tol = spec.symmetry_tolerance ?? DEFAULT_SYMMETRY_TOLERANCE;
+  const fail = (field: string, issues: { path: (string | number)[]; message: string }[]) => {
+    if (issues.length)
+      throw new EngineError(
+        'BAD_REQUEST',
+        'invalid user covariance',
+        issues.map((x) => ({
+          path: ['covariance', field, ...x.path].join('.'),
+          message: x.message,
+        })),
+      );
+  };
+  const A = new Float64Array(n * n);
+  if (spec.matrix) {
+    fail('matrix', matrixIssues(spec.matrix, names, tol));
+    const pos = spec.matrix.assets.map((a) => names.indexOf(a));
+    spec.matrix.values.forEach((row, r) =>
+      row.forEach((v, c) => (A[(pos[r] as number) * n + (pos[c] as number)] = v)),
+    );
+  } else if (spec.pairs) {
+    fail('pairs', pairIssues(spec.pairs, names, tol));
+    const index = new Map(names.map((a, i) => [a, i]));
+    const filled = new Uint8Array(n * n);
+    for (const p of spec.pairs) {
+      const i = index.get(p.asset_1) as number;
+      const j = index.get(p.asset_2) as number;
+      A[i * n + j] = p.value;
+      filled[i * n + j] = 1;
+      // A pair given in one order stands for both.
+      if (!filled[j * n + i]) A[j * n + i] = p.value;
+    }
+  } else
+    throw new EngineError('BAD_REQUEST', 'estimator user needs a matrix', [
+      { path: 'covariance', message: 'give matrix or pairs' },
+    ]);
+  const S = new Float64Array(n * n);
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j <= i; j++) {
+      const v =
+        i === j
+          ? (A[i * n + i] as number)
+          : ((A[i * n + j] as number) + (A[j * n + i] as number)) / 2;
+      S[i * n + j] = v;
+      S[j * n + i] = v;
+    }
+  return S;
 }
 
 function lowerTimesTranspose(L: Float64Array, n: number): Float64Array {

@@ -26,6 +26,9 @@ export interface BuildProblemInput {
   method: Exclude<RebalanceMethod, 'threshold'>;
   fields: {
     risk_aversion?: number;
+    target_volatility?: number | undefined;
+    target_return?: number | undefined;
+    hrp_linkage?: 'single' | 'complete' | 'average' | 'ward';
     risk_budgets?: Record<string, number> | undefined;
     bounds?: Record<string, { min: number; max: number }> | undefined;
     class_bounds?:
@@ -51,6 +54,11 @@ export interface BuildProblemInput {
   returns: Float64Array[];
   /** Daily returns of observed factors (covariance.factor_series), aligned with `returns`. */
   factorReturns?: Float64Array[];
+  /**
+   * Each asset's full history (oldest first, all ending on the last day; lengths may differ),
+   * for covariance.estimator pairwise. Default: `returns`.
+   */
+  histories?: Float64Array[];
 }
 
 /**
@@ -69,7 +77,10 @@ export function buildOptimizationProblem(input: BuildProblemInput): {
     throw new EngineError('BAD_REQUEST', 'return history does not match the assets', [
       { path: 'price_history', message: `${input.returns.length} series for ${n} assets` },
     ]);
-  const est = estimateCovariance(input.returns, fields.covariance, input.factorReturns);
+  const est = estimateCovariance(input.returns, fields.covariance, input.factorReturns, {
+    assets: assets.map((a) => a.asset),
+    ...(input.histories ? { histories: input.histories } : {}),
+  });
   const classBounds = byName<ClassBound>();
   for (const [k, v] of Object.entries(fields.class_bounds ?? {}))
     if (v)
@@ -98,6 +109,9 @@ export function buildOptimizationProblem(input: BuildProblemInput): {
   if (fields.risk_budgets)
     problem.riskBudgets = assets.map((a) => own(fields.risk_budgets, a.asset) ?? 0);
   if (fields.cash_floor !== undefined) problem.cashFloor = fields.cash_floor;
+  if (fields.target_volatility !== undefined) problem.targetVolatility = fields.target_volatility;
+  if (fields.target_return !== undefined) problem.targetReturn = fields.target_return;
+  if (fields.hrp_linkage !== undefined) problem.hrpLinkage = fields.hrp_linkage;
   if (fields.no_trade) problem.noTrade = fields.no_trade;
   if (fields.whole_lots) {
     const noPrice = assets.flatMap((a, i) => (a.price === undefined ? [i] : []));

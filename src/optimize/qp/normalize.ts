@@ -3,6 +3,7 @@
  * caller can fix is reported at once as EngineError BAD_REQUEST with one detail per field.
  */
 import { EngineError, type ErrorDetail } from '../../contract/common';
+import { RETURN_METHODS } from './types';
 import type { CovarianceInput, OptimizationMethod, OptimizationProblem } from './types';
 
 export interface ClassRow {
@@ -108,7 +109,7 @@ export function normalize(p: OptimizationProblem): Normalized {
   if (p.method === 'track_target' && !wt)
     details.push({ path: 'target_weights', message: 'required for method track_target' });
   const mu = vec(p.expectedReturns, n, 'expected_returns', details, null);
-  if ((p.method === 'max_sharpe' || p.method === 'mean_variance') && !mu)
+  if (RETURN_METHODS.has(p.method) && !mu)
     details.push({ path: 'expected_returns', message: `required for method ${p.method}` });
   const rf = p.riskFreeRate ?? 0;
   if (!isNum(rf) || rf < -1 || rf > 1)

@@ -10,13 +10,25 @@
  *   risk_parity    w_i(Σw)_i / wᵀΣw = b_i (Spinu, risk-parity.ts); if the constraints exclude
  *                  that portfolio, stage 2 returns the feasible portfolio closest to it in
  *                  tracking error (track_target with w_t = the parity weights) and says so.
+ *   max_quadratic_utility  mean_variance under PyPortfolioOpt's name (the same problem)
+ *   efficient_return  min wᵀΣw + costs s.t. r_f + (μ − r_f)ᵀw − costs ≥ target (efficient.ts)
+ *   efficient_risk    max r_f + (μ − r_f)ᵀw − costs s.t. √(wᵀΣw) ≤ target (efficient.ts:
+ *                     a parametric search over λ of mean_variance, KKT-certified)
+ *   hrp            hierarchical risk parity (../hrp.ts); constraints as risk_parity (stage 2).
  * Whole lots and minimum trade sizes make the problem mixed-integer; the port solves it by
  * branch-and-bound (bnb.ts). For max_sharpe and risk_parity they are applied in stage 2.
  */
 import { EngineError, type Warning } from '../../contract/common';
-import type { CovarianceInfo, OptimizationResult } from '../../contract/optimize';
+import type {
+  CovarianceInfo,
+  HrpInfo,
+  OptimizationResult,
+  TargetInfo,
+} from '../../contract/optimize';
+import { HRP_LINKAGES, hrpWeights, type HrpResult } from '../hrp';
 import { buildSharpe, buildW, legPairs, type Built, type Objective } from './build';
 import { diagnoseInfeasible, structuralConflicts } from './diagnose';
+import { efficientReturn, efficientRisk, type EfficientOps } from './efficient';
 import { kktCheck, refineDuals } from './kkt';
 import { solverLimitError } from './limits';
 import { covTimes, denseCov, normalize, quad, type Normalized } from './normalize';
@@ -80,11 +92,13 @@ export async function optimizePortfolio(
   let stage: Stage | null = null;
   let w: Float64Array;
   let rp: { res: RiskParityResult; constrained: boolean } | null = null;
+  const extra: Extra = {};
 
   switch (N.method) {
     case 'track_target':
     case 'min_variance':
-    case 'mean_variance': {
+    case 'mean_variance':
+    case 'max_quadratic_utility': {
       const obj: Objective =
         N.method === 'track_target'
           ? 'track'
@@ -94,6 +108,56 @@ export async function optimizePortfolio(
       const built = buildW(N, obj, { discrete });
       stage = await solveChecked(N, built, solver, acc, warnings);
       w = extractW(N, stage);
+      break;
+    }
+    case 'efficient_return':
+    case 'efficient_risk': {
+      const ops: EfficientOps = {
+        solve: (b, conflict) => solveChecked(N, b, solver, acc, warnings, conflict),
+        extract: (st) => extractW(N, st),
+        warnings,
+        discrete,
+      };
+      const out =
+        N.method === 'efficient_risk'
+          ? await efficientRisk(N, problem.targetVolatility, ops)
+          : await efficientReturn(N, problem.targetReturn, ops);
+      stage = out.stage;
+      w = out.w;
+      extra.target = out.target;
+      if (out.kktNote) extra.kktNote = out.kktNote;
+      break;
+    }
+    case 'hrp': {
+      const linkage = problem.hrpLinkage ?? 'single';
+      if (!(HRP_LINKAGES as readonly string[]).includes(linkage))
+        throw new EngineError('BAD_REQUEST', 'unknown hrp_linkage', [
+          { path: 'hrp_linkage', message: `must be one of ${HRP_LINKAGES.join(', ')}` },
+        ]);
+      let res: HrpResult;
+      try {
+        res = hrpWeights(denseCov(N.cov, N.n), N.n, { linkage, labels: N.assets });
+      } catch (err) {
+        throw new EngineError(
+          'BAD_REQUEST',
+          'hierarchical risk parity is undefined for these inputs',
+          [{ path: 'covariance', message: err instanceof Error ? err.message : String(err) }],
+        );
+      }
+      const target = scaleToBudget(N, res.weights) ?? res.weights;
+      const free = !discrete && satisfies(N, target);
+      if (free) w = target;
+      else {
+        stage = await solveChecked(
+          N,
+          buildW(N, 'track', { target, discrete }),
+          solver,
+          acc,
+          warnings,
+        );
+        w = extractW(N, stage);
+      }
+      extra.hrp = { res, target, constrained: !free };
       break;
     }
     case 'max_sharpe': {
@@ -158,7 +222,14 @@ export async function optimizePortfolio(
       break;
     }
   }
-  return report(N, w, stage, acc, warnings, rp, ctx.covarianceInfo ?? null);
+  return report(N, w, stage, acc, warnings, rp, ctx.covarianceInfo ?? null, extra);
+}
+
+/** Method-specific parts of the report (efficient.ts targets, HRP). */
+interface Extra {
+  target?: TargetInfo;
+  kktNote?: string;
+  hrp?: { res: HrpResult; target: Float64Array; constrained: boolean };
 }
 
 async function solveChecked(
@@ -356,6 +427,7 @@ function report(
   warnings: Warning[],
   rp: { res: RiskParityResult; constrained: boolean } | null,
   covInfo: CovarianceInfo | null,
+  extra: Extra = {},
 ): OptimizationResult {
   const n = N.n;
   const e = N.excess;
@@ -406,6 +478,29 @@ function report(
       objective = (N.lambda / 2) * variance - (excessRet as number) + cost;
       description = 'λ/2 wᵀΣw − (μ − r_f)ᵀw + costs (minimized; utility = −objective)';
       break;
+    case 'max_quadratic_utility':
+      objective = (N.lambda / 2) * variance - (excessRet as number) + cost;
+      description =
+        'λ/2 wᵀΣw − (μ − r_f)ᵀw + costs (minimized; utility = −objective): PyPortfolioOpt’s max_quadratic_utility, the same problem as mean_variance';
+      break;
+    case 'efficient_risk':
+      objective = N.rf + (excessRet as number) - cost;
+      description =
+        'expected return r_f + (μ − r_f)ᵀw − costs (maximized) subject to √(wᵀΣw) ≤ target_volatility';
+      break;
+    case 'efficient_return':
+      objective = variance + cost;
+      description =
+        'variance wᵀΣw + costs (minimized) subject to r_f + (μ − r_f)ᵀw − costs ≥ target_return';
+      break;
+    case 'hrp': {
+      const h = extra.hrp?.target ?? w;
+      const d = Float64Array.from(w, (v, i) => v - (h[i] as number));
+      objective = Math.max(0, quad(N.cov, n, d, d));
+      description =
+        'tracking variance (w − w_hrp)ᵀΣ(w − w_hrp) to the HRP portfolio scaled to the budget (0 = the HRP portfolio itself)';
+      break;
+    }
     case 'max_sharpe':
       objective = vol > 0 ? ((excessRet as number) - cost) / vol : 0;
       description = 'Sharpe ratio net of costs ((μ − r_f)ᵀw − costs)/√(wᵀΣw) (maximized)';
@@ -426,9 +521,13 @@ function report(
       ? 'KKT of the continuous QP at the incumbent branch-and-bound node (integer decisions fixed by its bounds); duals are not reported for mixed-integer solutions'
       : stage.built.layout.space === 'y'
         ? 'KKT of the homogenized max-Sharpe QP (scaled units); duals are in that model’s units'
-        : rp
-          ? 'KKT of the stage-2 QP (closest feasible portfolio to the risk-parity weights)'
-          : `KKT of the scaled QP (weights × ${stage.built.layout.wScale}, objective × ${stage.built.layout.objScale})`;
+        : extra.kktNote
+          ? extra.kktNote
+          : rp
+            ? 'KKT of the stage-2 QP (closest feasible portfolio to the risk-parity weights)'
+            : extra.hrp
+              ? 'KKT of the stage-2 QP (closest feasible portfolio to the HRP weights)'
+              : `KKT of the scaled QP (weights × ${stage.built.layout.wScale}, objective × ${stage.built.layout.objScale})`;
     kkt = kktCheck(stage.built.model, stage.sol, bounds, `${note}; duals from HiGHS`);
     if (!kkt.verified) {
       const refined = refineDuals(stage.built.model, stage.sol.x, bounds, stage.sol.rowDual);
@@ -550,6 +649,11 @@ function report(
     };
   }
 
+  if (extra.hrp?.constrained)
+    warnings.push({
+      code: 'HRP_CONSTRAINED',
+      message: `the HRP portfolio violates the constraints; returned the closest feasible portfolio in tracking error, ${(100 * Math.sqrt(objective)).toFixed(3)}% annual tracking error to it`,
+    });
   if (rp?.constrained)
     warnings.push({
       code: 'RISK_PARITY_CONSTRAINED',
@@ -595,7 +699,7 @@ function report(
     tracking_error: te2 !== null ? Math.sqrt(te2) : null,
     covariance: covInfo,
     solver: {
-      name: stage ? acc.name : `spinu-${rp?.res.algorithm ?? 'newton'}`,
+      name: stage ? acc.name : extra.hrp ? 'hrp' : `spinu-${rp?.res.algorithm ?? 'newton'}`,
       status,
       model_status: stage ? acc.modelStatus : 'Closed form (no solver call)',
       iterations: stage ? acc.iterations : (rp?.res.iterations ?? 0),
@@ -619,7 +723,28 @@ function report(
           constrained: rp.constrained,
         }
       : null,
+    target: extra.target ?? null,
+    hrp: extra.hrp ? hrpInfo(N, w, extra.hrp) : null,
     warnings,
+  };
+}
+
+function hrpInfo(N: Normalized, w: Float64Array, h: NonNullable<Extra['hrp']>): HrpInfo {
+  const { res } = h;
+  const d = Float64Array.from(w, (v, i) => v - (h.target[i] as number));
+  const Z = res.linkage;
+  return {
+    linkage: res.linkageMethod,
+    weights: Array.from(res.weights),
+    order: Array.from(res.order, (i) => N.assets[i] as string),
+    linkage_matrix: Array.from({ length: Z.length / 4 }, (_, k) => [
+      Z[4 * k] as number,
+      Z[4 * k + 1] as number,
+      Z[4 * k + 2] as number,
+      Z[4 * k + 3] as number,
+    ]) as [number, number, number, number][],
+    constrained: h.constrained,
+    tracking_error: Math.sqrt(Math.max(0, quad(N.cov, N.n, d, d))),
   };
 }
 

@@ -13,7 +13,15 @@
 
 /** The optimized methods (the `threshold` rule engine lives elsewhere). */
 export type OptimizationMethod =
-  'track_target' | 'min_variance' | 'max_sharpe' | 'mean_variance' | 'risk_parity';
+  | 'track_target'
+  | 'min_variance'
+  | 'max_sharpe'
+  | 'mean_variance'
+  | 'risk_parity'
+  | 'efficient_risk'
+  | 'efficient_return'
+  | 'max_quadratic_utility'
+  | 'hrp';
 
 export const OPTIMIZED_METHODS: readonly OptimizationMethod[] = [
   'track_target',
@@ -21,7 +29,20 @@ export const OPTIMIZED_METHODS: readonly OptimizationMethod[] = [
   'max_sharpe',
   'mean_variance',
   'risk_parity',
+  'efficient_risk',
+  'efficient_return',
+  'max_quadratic_utility',
+  'hrp',
 ];
+
+/** Methods whose objective uses the expected returns μ. */
+export const RETURN_METHODS: ReadonlySet<OptimizationMethod> = new Set([
+  'max_sharpe',
+  'mean_variance',
+  'max_quadratic_utility',
+  'efficient_risk',
+  'efficient_return',
+]);
 
 /**
  * Annualized covariance, either dense (row-major n×n) or a factor model
@@ -73,8 +94,14 @@ export interface OptimizationProblem {
   expectedReturns?: ArrayLike<number>;
   /** Annual risk-free rate (the return of cash). Default 0. */
   riskFreeRate?: number;
-  /** mean_variance: λ in max (μ − r_f)ᵀw − λ/2 wᵀΣw − costs. Default 1. */
+  /** mean_variance, max_quadratic_utility: λ in max (μ − r_f)ᵀw − λ/2 wᵀΣw − costs. Default 1. */
   riskAversion?: number;
+  /** efficient_risk: the annual volatility √(wᵀΣw) not to exceed (efficient.ts). */
+  targetVolatility?: number;
+  /** efficient_return: the annual expected return, net of costs, to reach at least (efficient.ts). */
+  targetReturn?: number;
+  /** hrp: the linkage of the tree clustering (src/optimize/hrp.ts). Default 'single'. */
+  hrpLinkage?: 'single' | 'complete' | 'average' | 'ward';
   /** risk_parity: budgets b_i ≥ 0 (normalized to sum 1); default equal. 0 excludes the asset. */
   riskBudgets?: ArrayLike<number>;
   /** Per-asset bounds on the post-trade weight; default {min: 0, max: 1} (long-only). */

@@ -4,13 +4,14 @@
  */
 import type { AssetForecast, RebalanceRequest, TradeRow } from '../../contract/rebalance';
 import type { BandRole } from '../../optimize/bands';
+import { RETURN_METHODS } from '../../optimize/qp/types';
 
 type Alignment = 'with' | 'against' | 'no_trade';
 
 const pct = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(2)}%`;
 
 /** Methods whose objective uses the return forecasts. */
-const USES_FORECASTS: ReadonlySet<string> = new Set(['max_sharpe', 'mean_variance']);
+const USES_FORECASTS: ReadonlySet<string> = new Set<string>(RETURN_METHODS);
 
 /**
  * 'with' when a Buy meets a forecast > 0 or a Sell a forecast < 0; 'against' for the opposite;
@@ -62,7 +63,9 @@ export function forecastAlignment(
     } else {
       parts.push(
         USES_FORECASTS.has(req.method)
-          ? `${req.method} weighs the forecast ${pct(f)} against risk and costs`
+          ? (req.expected_returns?.method ?? 'forecast') === 'forecast'
+            ? `${req.method} weighs the forecast ${pct(f)} against risk and costs`
+            : `${req.method} uses ${req.expected_returns?.method ?? ''} expected returns, not the forecast ${pct(f)}`
           : `${req.method} does not use return forecasts`,
       );
       if (dir === 0) parts.push('no trade');

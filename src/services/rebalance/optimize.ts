@@ -4,16 +4,18 @@
  * docs/methods.md, step 5, and the Constrained optimizer section.
  */
 import { EngineError, type AssetClass } from '../../contract/common';
+import type { ExpectedReturnsInfo } from '../../contract/estimators';
 import type { OptimizationResult } from '../../contract/optimize';
 import type { RebalanceRequest } from '../../contract/rebalance';
 import { own } from '../../domain/names';
 import { lotSizeFor } from '../../execution/lots';
 import { buildOptimizationProblem, optimizePortfolio } from '../../optimize/qp';
+import { resolveExpectedReturns, resolveMarket } from '../../optimize/qp/expected-returns';
 import type { QpSolverPort } from '../../optimize/qp/types';
 import { simpleReturns } from '../../risk/returns';
 import type { Book } from './book';
 import type { BookForecasts } from './forecasts';
-import { tail, type BookHistory } from './history';
+import { readHistory, tail, type BookHistory } from './history';
 
 export interface OptimizedDecision {
   /** Decided post-trade weights, fractions of V'. */
@@ -24,9 +26,12 @@ export interface OptimizedDecision {
 /**
  * The optimizer problem of a request on its aligned history, exactly as the run's optimizer
  * builds it (buildOptimizationProblem): weights are fractions of V' = V + F (the current weights
- * after the cash flow; cash is 1 − Σ w), μ the forecast ensemble, Σ from the request's covariance
- * spec (observed factors from price_history when named). Shared by the optimized methods and the
- * efficient frontier of a saved run (src/services/analytics.ts).
+ * after the cash flow; cash is 1 − Σ w), μ from the request's `expected_returns` (default: the
+ * forecast ensemble; estimates from each asset's full history otherwise), Σ from the request's
+ * covariance spec (observed factors from price_history when named; `pairwise` from each asset's
+ * full history). Shared by the optimized methods and the efficient frontier of a saved run
+ * (src/services/analytics.ts), which passes no `history`: it is read again from the request.
+ * Also returns the report of μ (`expectedReturns`).
  */
 export function runProblem(
   req: RebalanceRequest,
@@ -35,11 +40,33 @@ export function runProblem(
   method: Exclude<RebalanceRequest['method'], 'threshold'>,
   destination: ArrayLike<number>,
   ensemble: ArrayLike<number>,
-): ReturnType<typeof buildOptimizationProblem> {
+  history?: BookHistory,
+): ReturnType<typeof buildOptimizationProblem> & { expectedReturns: ExpectedReturnsInfo } {
   const T0 = (aligned[0] as Float64Array).length;
   const factorNames = req.covariance.factor_series;
   const ph = req.price_history;
-  return buildOptimizationProblem({
+  const spec = req.expected_returns;
+  // Each asset's full history: for an estimated μ and the pairwise covariance only.
+  const needFull =
+    (spec !== undefined && spec.method !== 'user') || req.covariance.estimator === 'pairwise';
+  const hist = needFull ? (history ?? readHistory(req, [])) : null;
+  const full = hist ? hist.assets.map((h) => h.returns) : null;
+  const er = resolveExpectedReturns({
+    spec,
+    assets: req.assets.map((a) => a.asset),
+    histories: full ?? req.assets.map(() => null),
+    forecast: ensemble,
+    riskFreeRate: req.risk_free_rate,
+    market:
+      spec?.method === 'capm'
+        ? resolveMarket(
+            spec,
+            req,
+            (full ?? []).filter((h): h is Float64Array => h !== null),
+          )
+        : null,
+  });
+  const built = buildOptimizationProblem({
     method,
     fields: req,
     assets: req.assets.map((a, i) => ({
@@ -56,8 +83,11 @@ export function runProblem(
     transactionCostBps: req.transaction_cost_bps,
     riskFreeRate: req.risk_free_rate,
     targetWeights: destination,
-    expectedReturns: ensemble,
+    expectedReturns: er.mu,
     returns: aligned,
+    ...(req.covariance.estimator === 'pairwise' && full
+      ? { histories: full as Float64Array[] }
+      : {}),
     ...(factorNames && ph
       ? {
           factorReturns: factorNames.map((f) =>
@@ -66,6 +96,8 @@ export function runProblem(
         }
       : {}),
   });
+  built.context.warnings = [...(built.context.warnings ?? []), ...er.warnings];
+  return { ...built, expectedReturns: er.info };
 }
 
 /**
@@ -88,8 +120,19 @@ export async function decideOptimized(
     );
   if (!solver) throw new EngineError('INTERNAL', 'no optimizer available in this process');
   const method = req.method as Exclude<RebalanceRequest['method'], 'threshold'>;
-  const { problem, context } = runProblem(req, book, aligned, method, fc.destination, fc.ensemble);
-  const optimization = await optimizePortfolio(problem, solver, context);
+  const { problem, context, expectedReturns } = runProblem(
+    req,
+    book,
+    aligned,
+    method,
+    fc.destination,
+    fc.ensemble,
+    history,
+  );
+  const optimization = {
+    ...(await optimizePortfolio(problem, solver, context)),
+    expected_returns: expectedReturns,
+  };
   const byAsset = new Map(optimization.weights.map((r) => [r.asset, r.weight]));
   return {
     weights: Float64Array.from(

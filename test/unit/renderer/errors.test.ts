@@ -84,7 +84,9 @@ describe('plainMessage on the contract’s own messages', () => {
 
   it('lists the options of a choice', () => {
     expect(byPath(ds, 'rebalance_to')).toBe('must be one of: target, band_edge, full');
-    expect(byPath(ds, 'covariance.estimator')).toBe('must be one of: sample, ewma, ledoit_wolf');
+    expect(byPath(ds, 'covariance.estimator')).toBe(
+      'must be one of: sample, ewma, ledoit_wolf, user, pairwise',
+    );
     expect(byPath(ds, 'assets.0.asset_class')).toBe(
       'must be one of: Mutual Fund, ETF, Stocks, Commodity, FX, Crypto',
     );

@@ -199,6 +199,11 @@ export interface RunPage {
 export interface RunRepository {
   /** Writes the run and its `run.created` audit event in one transaction; returns after COMMIT. */
   save(input: SaveRunInput): SavedRun;
+  /**
+   * As save(), for texts that may be large (a run computed on the pool): past 2 Mi characters
+   * they are written in parts, the thread free in between; resolves after COMMIT.
+   */
+  saveLarge(input: SaveRunInput): Promise<SavedRun>;
   get(run_id: string): RunRecord | null;
   list(query?: ListRunsQuery): RunPage;
 }

@@ -68,14 +68,14 @@ export async function computeAndSave(
   const policy = policyInForce(deps.store);
   const done = await computeOf(deps).run('run', { input, policy, derive });
   const at = { kind, portfolio_id: input.portfolio_id ?? null, portfolio_version, actor };
-  if (done.status === 'failed') saveFailed(deps.store, at, done);
+  if (done.status === 'failed') return await saveFailed(deps.store, at, done);
   let out = done.output;
   let output_json = done.output_json;
   if (amend) {
     out = { ...out, ...(await amend(out)) };
     output_json = storedOutput(out);
   }
-  const run_id = saveSucceeded(deps.store, at, { ...done, output_json }, out.decision);
+  const run_id = await saveSucceeded(deps.store, at, { ...done, output_json }, out.decision);
   return { run_id, output: out };
 }
 
@@ -115,24 +115,31 @@ function record(at: RunPlace, done: Stored) {
   };
 }
 
-/** Saves a failed run (a data-health block, an infeasible plan), then throws its error. */
-export function saveFailed(
+/**
+ * Saves a failed run (a data-health block, an infeasible plan), then throws its error. Large
+ * texts are written in parts with the event loop free in between (RunRepository.saveLarge).
+ */
+export async function saveFailed(
   store: Store,
   at: RunPlace,
   done: Stored & { error: Required<RpcError> },
-): never {
-  store.runs.save({ ...record(at, done), status: 'failed' });
+): Promise<never> {
+  await store.runs.saveLarge({ ...record(at, done), status: 'failed' });
   throw new EngineError(done.error.code, done.error.message, done.error.details);
 }
 
-/** Saves a succeeded run in one short write transaction; returns its run_id after COMMIT. */
-export function saveSucceeded(
+/**
+ * Saves a succeeded run; returns its run_id after COMMIT. The row and its audit event are one
+ * short transaction; texts past 2 Mi characters go first, in parts (RunRepository.saveLarge).
+ */
+export async function saveSucceeded(
   store: Store,
   at: RunPlace,
   done: Stored,
   decision: RebalanceResponse['decision'],
-): string {
-  return store.runs.save({ ...record(at, done), status: 'succeeded', decision }).run_id;
+): Promise<string> {
+  const saved = await store.runs.saveLarge({ ...record(at, done), status: 'succeeded', decision });
+  return saved.run_id;
 }
 
 /** POST /api/rebalance: the pipeline, saved as a `rebalance` run. */

@@ -78,8 +78,8 @@ export function createTextDispatch(
         portfolio_version: portfolioVersionOf(deps.store, done.portfolio_id),
         actor: ctx.actor,
       };
-      if (done.kind === 'failed') saveFailed(deps.store, at, done.run);
-      const run_id = saveSucceeded(deps.store, at, done.run, done.decision);
+      if (done.kind === 'failed') return await saveFailed(deps.store, at, done.run);
+      const run_id = await saveSucceeded(deps.store, at, done.run, done.decision);
       // The prefix is ASCII: as many bytes as characters.
       const head = `{"run_id":${JSON.stringify(run_id)}`;
       return { ok: true, value: { parts: [head, done.answer.subarray(ANSWER_PREFIX.length)] } };

@@ -10,6 +10,7 @@ import type {
 import { APPROVAL_DECISIONS } from '../ports/store';
 import type { SqliteAuditLog } from './audit';
 import { canonicalJson, sha256Hex } from './hash';
+import { runTextSql } from './runParts';
 
 const DECISIONS = new Set<string>(APPROVAL_DECISIONS);
 export const MAX_NOTE = 2000;
@@ -53,7 +54,9 @@ export class SqliteApprovalRepository implements ApprovalRepository {
   ) {
     this.insert = db.prepare(`INSERT INTO run_decisions (${COLS}) VALUES (?, ?, ?, ?, ?, ?)`);
     this.byRun = db.prepare(`SELECT ${COLS} FROM run_decisions WHERE run_id = ?`);
-    this.runOutput = db.prepare('SELECT output_json FROM runs WHERE run_id = ?').pluck();
+    this.runOutput = db
+      .prepare(`SELECT ${runTextSql('runs', 'output_json')} FROM runs WHERE run_id = ?`)
+      .pluck();
   }
 
   get(run_id: string): RunApproval | null {

@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import type { SqliteAuditLog, PreparedEvent } from './audit';
 import { canonicalJson, sha256Hex } from './hash';
 import { BIND_LEGACY_RUNS_TASK } from './migrations';
-import { BINDING_COLS, compareEvent, runBinding } from './runBinding';
+import { bindingCols, compareEvent, runBinding } from './runBinding';
 import type { BindingEvent, RunRow } from './runBinding';
 import { RUN_PAGE } from './verifyRuns';
 
@@ -25,7 +25,8 @@ export function bindLegacyRuns(db: Database.Database, audit: SqliteAuditLog): nu
   const task = db.prepare('SELECT 1 FROM pending_tasks WHERE task = ?').pluck();
   if (task.get(BIND_LEGACY_RUNS_TASK) === undefined) return 0;
   const ids = db.prepare('SELECT run_id FROM runs WHERE run_id > ? ORDER BY run_id LIMIT ?');
-  const row = db.prepare(`SELECT ${BINDING_COLS} FROM runs WHERE run_id = ?`);
+  const version = db.pragma('user_version', { simple: true }) as number;
+  const row = db.prepare(`SELECT ${bindingCols(version)} FROM runs WHERE run_id = ?`);
   const events = db.prepare(
     `SELECT seq, ts, action, payload_json FROM audit_events
      WHERE subject = ? AND action IN ('run.created', 'run.bound') ORDER BY seq`,

@@ -1,5 +1,6 @@
 import type { JsonValue } from '../ports/store';
 import { sha256Hex } from './hash';
+import { runTextSql } from './runParts';
 
 /**
  * What binds a stored run to the audit chain: every column of its row, the three JSON texts by
@@ -30,10 +31,23 @@ export type BindingField = keyof typeof BINDING_FIELDS;
 export type RunBinding = { [K in BindingField]: string | number | null };
 const FIELD_NAMES = Object.keys(BINDING_FIELDS) as BindingField[];
 
-/** The columns of `runs` a binding is computed from. */
+/** The columns of `runs` a binding is computed from (the texts as stored in the row). */
 export const BINDING_COLS =
   'run_id, kind, status, portfolio_id, portfolio_version, created_at, engine_version, ' +
   'input_hash, duration_ms, decision, model_versions_json, input_json, output_json';
+
+/**
+ * BINDING_COLS for a query `FROM runs` on a schema of `version`: from v7 on, each text as
+ * stored, in the row or in parts (runParts.ts), so that verify hashes what a reader gets.
+ */
+export function bindingCols(version: number): string {
+  if (version < 7) return BINDING_COLS;
+  return BINDING_COLS.replace(
+    'input_json, output_json',
+    `${runTextSql('runs', 'input_json')} AS input_json, ` +
+      `${runTextSql('runs', 'output_json')} AS output_json`,
+  );
+}
 
 export interface RunRow {
   run_id: string;

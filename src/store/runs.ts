@@ -18,6 +18,7 @@ import { isJson } from './audit';
 import type { PreparedEvent, SqliteAuditLog } from './audit';
 import { canonicalJson, sha256Hex } from './hash';
 import { ULID_RE, UlidGenerator } from './ids';
+import { PARTS_THRESHOLD, PART_CHARS, dropStaged, runTextSql, stageTexts } from './runParts';
 
 const KINDS = new Set<string>(RUN_KINDS);
 const STATUSES = new Set<string>(RUN_STATUSES);
@@ -41,7 +42,7 @@ const SMALL_COLS = [
   'decision',
 ] as const;
 const JSON_COLS = ['model_versions_json', 'input_json', 'output_json'] as const;
-const INSERT_COLS = [...SMALL_COLS, ...JSON_COLS].join(', ');
+const INSERT_COLS = [...SMALL_COLS, ...JSON_COLS, 'text_id'].join(', ');
 
 /**
  * Reads join the human decision (`run_decisions`, at most one row per run, found by its primary
@@ -50,7 +51,10 @@ const INSERT_COLS = [...SMALL_COLS, ...JSON_COLS].join(', ');
  */
 const FROM = 'runs r LEFT JOIN run_decisions d ON d.run_id = r.run_id';
 const SUMMARY_COLS = [...SMALL_COLS.map((c) => `r.${c}`), 'd.decision AS approval'].join(', ');
-const RECORD_COLS = `${SUMMARY_COLS}, ${JSON_COLS.map((c) => `r.${c}`).join(', ')}`;
+/** A record's texts as stored: in the row, or in parts (runParts.ts). */
+const RECORD_COLS =
+  `${SUMMARY_COLS}, r.model_versions_json, ` +
+  `${runTextSql('r', 'input_json')} AS input_json, ${runTextSql('r', 'output_json')} AS output_json`;
 
 /**
  * The list query for the given filter terms (each on columns of `r`), newest first; the last
@@ -99,6 +103,7 @@ interface PreparedRun {
   input_json_hash: string;
   decision: RunDecision | null;
 }
+type Unhashed = Omit<PreparedRun, 'input_hash' | 'output_hash' | 'input_json_hash'>;
 
 const JSON_FIELDS = ['model_versions_json', 'input_json', 'output_json'] as const;
 const FIELD_ORDER = [
@@ -135,7 +140,8 @@ function invalidRun(input: SaveRunInput, d: ErrorDetail[]): EngineError {
 const isCheckFailure = (e: unknown) =>
   (e as { code?: unknown } | null)?.code === 'SQLITE_CONSTRAINT_CHECK';
 
-function validate(input: SaveRunInput): PreparedRun {
+/** The run's fields checked (every problem listed), its texts not yet hashed. */
+function validate(input: SaveRunInput): Unhashed {
   const d: ErrorDetail[] = [];
   if (!KINDS.has(input.kind))
     d.push({ path: 'kind', message: `must be one of ${RUN_KINDS.join(', ')}` });
@@ -198,14 +204,25 @@ function validate(input: SaveRunInput): PreparedRun {
     model_versions_json: input.model_versions_json,
     input_json: input.input_json,
     output_json: input.output_json,
-    input_hash: input.input_hash ?? sha256Hex(input.input_json),
     duration_ms: input.duration_ms,
     actor,
-    output_hash: input.text_hashes?.output_json ?? sha256Hex(input.output_json),
-    input_json_hash: input.text_hashes?.input_json ?? sha256Hex(input.input_json),
     decision,
   };
 }
+
+/** The SHA-256 of each text: given by the caller (`text_hashes`, recomputed by verify) or here. */
+function hashed(r: Unhashed, input: SaveRunInput): PreparedRun {
+  const input_json_hash = input.text_hashes?.input_json ?? sha256Hex(r.input_json);
+  return {
+    ...r,
+    input_hash: input.input_hash ?? input_json_hash,
+    output_hash: input.text_hashes?.output_json ?? sha256Hex(r.output_json),
+    input_json_hash,
+  };
+}
+
+/** Resolves on the event loop's next turn: what a staged save awaits between parts. */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export class SqliteRunRepository implements RunRepository {
   private readonly ids = new UlidGenerator();
@@ -220,7 +237,7 @@ export class SqliteRunRepository implements RunRepository {
     private readonly audit: SqliteAuditLog,
   ) {
     this.insert = db.prepare(
-      `INSERT INTO runs (${INSERT_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO runs (${INSERT_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.getStmt = db.prepare(`SELECT ${RECORD_COLS} FROM ${FROM} WHERE r.run_id = ?`);
     this.portfolioExists = db.prepare('SELECT 1 FROM portfolios WHERE id = ?').pluck();
@@ -241,7 +258,68 @@ export class SqliteRunRepository implements RunRepository {
    * pre-v5 shape. verify() recomputes these from the stored row.
    */
   save(input: SaveRunInput): SavedRun {
-    const r = validate(input);
+    const u = validate(input);
+    this.checkPortfolio(u);
+    const r = hashed(u, input);
+    const model_versions_hash = sha256Hex(r.model_versions_json);
+    try {
+      return this.insertWithEvent(r, model_versions_hash, null);
+    } catch (e) {
+      if (!isCheckFailure(e)) throw e;
+      const refused = invalidRun(input, []);
+      throw refused.details.length ? refused : e;
+    }
+  }
+
+  /**
+   * As save(), for a run whose texts may be large: when the two texts together reach
+   * PARTS_THRESHOLD characters (2 Mi), they are written in ~0.5 MB parts, each in its own short
+   * transaction, awaiting `pause()` (the event loop's next turn) between parts and hashing them
+   * on the way; then the run row (its texts the JSON `null`, its `text_id` naming the parts) and
+   * its `run.created` event — which binds the SHA-256 of the assembled texts — are one
+   * transaction, as in save(). Durable when the promise resolves; a failure or a crash before
+   * that leaves parts no run refers to, deleted at once or at the next open.
+   *
+   * The texts must be JSON: the parts are not checked by `json_valid` (that is the 12 MB pass
+   * this path exists to keep off the thread). The caller is the compute pool's answer, whose
+   * texts JSON.stringify produced from schema-checked values. `text_hashes`, when given, are
+   * used as in save() (verify recomputes them and names a wrong one); else they are computed
+   * here, part by part.
+   * Example: `await store.runs.saveLarge({...run, output_json: twelveMegabytes})` → its
+   * SavedRun; store.runs.get(run_id).output_json === twelveMegabytes.
+   */
+  async saveLarge(input: SaveRunInput, pause: () => Promise<void> = nextTurn): Promise<SavedRun> {
+    const { input_json, output_json } = input;
+    const large =
+      typeof input_json === 'string' &&
+      typeof output_json === 'string' &&
+      input_json.length + output_json.length >= PARTS_THRESHOLD;
+    if (!large) return this.save(input);
+    const u = validate(input);
+    this.checkPortfolio(u);
+    const staged = await stageTexts(
+      this.db,
+      { input_json, output_json },
+      pause,
+      PART_CHARS,
+      input.text_hashes,
+    );
+    try {
+      const r: PreparedRun = {
+        ...u,
+        input_hash: input.input_hash ?? staged.hashes.input_json,
+        input_json_hash: staged.hashes.input_json,
+        output_hash: staged.hashes.output_json,
+      };
+      return this.insertWithEvent(r, sha256Hex(r.model_versions_json), staged.text_id);
+    } catch (e) {
+      dropStaged(this.db, staged.text_id);
+      throw e;
+    }
+  }
+
+  /** NOT_FOUND naming portfolio_id / portfolio_version when the run's portfolio is not stored. */
+  private checkPortfolio(r: Unhashed): void {
     if (r.portfolio_id !== null) {
       const found =
         r.portfolio_version === null
@@ -257,18 +335,17 @@ export class SqliteRunRepository implements RunRepository {
         ]);
       }
     }
-    const model_versions_hash = sha256Hex(r.model_versions_json);
-    try {
-      return this.insertWithEvent(r, model_versions_hash);
-    } catch (e) {
-      if (!isCheckFailure(e)) throw e;
-      const refused = invalidRun(input, []);
-      throw refused.details.length ? refused : e;
-    }
   }
 
-  /** INSERT run + its `run.created` event in one audit write transaction. */
-  private insertWithEvent(r: PreparedRun, model_versions_hash: string): SavedRun {
+  /**
+   * INSERT run + its `run.created` event in one audit write transaction. `text_id`: the parts
+   * holding the texts (the row then stores the JSON `null` for each), or null for texts in the row.
+   */
+  private insertWithEvent(
+    r: PreparedRun,
+    model_versions_hash: string,
+    text_id: string | null,
+  ): SavedRun {
     return this.audit.write(() => {
       const created_at = this.audit.txTimestamp();
       const run_id = this.ids.next(Date.parse(created_at));
@@ -284,8 +361,9 @@ export class SqliteRunRepository implements RunRepository {
         r.duration_ms,
         r.decision,
         r.model_versions_json,
-        r.input_json,
-        r.output_json,
+        text_id === null ? r.input_json : 'null',
+        text_id === null ? r.output_json : 'null',
+        text_id,
       );
       const payload_json = canonicalJson({
         run_id,

@@ -8,6 +8,7 @@ import { SqliteImportRepository } from './imports';
 import { bindLegacyRuns } from './legacyBinding';
 import { SqlitePolicyRepository } from './policies';
 import { SqlitePortfolioRepository } from './portfolios';
+import { sweepStaged } from './runParts';
 import { SqliteRunRepository } from './runs';
 
 export interface CreateStoreOptions {
@@ -74,6 +75,8 @@ export function createStore(options: CreateStoreOptions): SqliteStore {
     const policies = new SqlitePolicyRepository(db, audit);
     const approvals = new SqliteApprovalRepository(db, audit);
     bindLegacyRuns(db, audit);
+    // Parts of saves that a crash interrupted before their run row committed (never acknowledged).
+    sweepStaged(db);
     let closed = false;
     return {
       portfolios,

@@ -4,6 +4,7 @@ import type { Steps } from './steps';
 import {
   BINDING_COLS,
   BINDING_FIELD_NAMES,
+  bindingCols,
   columnsOf,
   compareEvent,
   runBinding,
@@ -46,7 +47,8 @@ export function* checkRuns(db: Database.Database, problems: ProblemList): Steps<
   const version = db.pragma('user_version', { simple: true }) as number;
   const full = version >= 6;
   // `decision` is a column from v5 on; before, every run's decision is null.
-  const cols = version >= 5 ? BINDING_COLS : BINDING_COLS.replace('decision', 'NULL AS decision');
+  const cols =
+    version >= 5 ? bindingCols(version) : BINDING_COLS.replace('decision', 'NULL AS decision');
   const ids = db.prepare('SELECT run_id FROM runs WHERE run_id > ? ORDER BY run_id LIMIT ?');
   const row = db.prepare(`SELECT ${cols} FROM runs WHERE run_id = ?`);
   const events = db.prepare(

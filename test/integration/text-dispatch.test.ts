@@ -9,7 +9,10 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type Database from 'better-sqlite3';
+import { benchRequest } from '../../bench/data';
 import { startApp, type App } from '../../src/server/app';
+import { PARTS_THRESHOLD } from '../../src/store/runParts';
 import { json, raw } from '../support/http';
 
 const root = join(import.meta.dirname, '../..');
@@ -67,6 +70,32 @@ describe('text dispatch over HTTP', () => {
     expect(stable(a.output_json)).toBe(stable(b.output_json));
     expect(a.kind).toBe(b.kind);
     expect(Number(http.headers['content-length'])).toBe(Buffer.byteLength(http.body));
+  });
+
+  it('a run past 2 Mi characters is stored in parts, read back and verified whole', async () => {
+    const big = benchRequest(400, 250);
+    const http = await post('/api/rebalance', big);
+    expect(http.status).toBe(200);
+    const { run_id } = JSON.parse(http.body) as { run_id: string };
+    const stored = app.store.runs.get(run_id)!;
+    expect(stored.input_json.length + stored.output_json.length).toBeGreaterThan(PARTS_THRESHOLD);
+    const db = (app.store.runs as unknown as { db: Database.Database }).db;
+    const row = db.prepare('SELECT text_id FROM runs WHERE run_id = ?').get(run_id) as {
+      text_id: string | null;
+    };
+    expect(row.text_id).toMatch(/^[0-9a-f]{32}$/);
+    // The stored output is the answer without its run_id, canonical JSON (keys sorted).
+    const answer = JSON.parse(http.body) as Record<string, unknown>;
+    delete answer.run_id;
+    expect(JSON.parse(stored.output_json)).toEqual(answer);
+    const got = await raw(app.server.port, {
+      method: 'GET',
+      path: `/api/runs/${run_id}`,
+      headers: { authorization: `Bearer ${app.token}` },
+    });
+    expect(got.status).toBe(200);
+    expect((JSON.parse(got.body) as { output: unknown }).output).toEqual({ run_id, ...answer });
+    expect((await app.store.audit.verifyAsync()).ok).toBe(true);
   });
 
   it('refuses a bad body with the errors dispatch gives, and saves nothing', async () => {

@@ -4,6 +4,7 @@ import { migration003 } from './003_runs';
 import { migration004 } from './004_imports';
 import { migration005 } from './005_policy_approvals';
 import { migration006 } from './006_chain_binding';
+import { migration007 } from './007_run_text_parts';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
@@ -18,6 +19,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration004,
   migration005,
   migration006,
+  migration007,
 ];
 
 /** The schema version this build of the app writes. */

@@ -98,6 +98,17 @@ describe('crash safety', () => {
         .pluck()
         .get();
       expect(orphans).toBe(0);
+      // Parts left by a large save the kill cut short were swept at the open above.
+      const strayParts = db
+        .prepare(
+          `SELECT count(*) FROM run_text_parts p WHERE NOT EXISTS
+             (SELECT 1 FROM runs r WHERE r.text_id = p.text_id)`,
+        )
+        .pluck()
+        .get();
+      expect(strayParts).toBe(0);
+      const large = db.prepare('SELECT count(*) FROM runs WHERE text_id IS NOT NULL').pluck().get();
+      expect(large).toBeGreaterThan(0);
       const events = db
         .prepare("SELECT count(*) FROM audit_events WHERE action = 'run.created'")
         .pluck()

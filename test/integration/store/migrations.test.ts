@@ -107,7 +107,7 @@ describe('migrations', () => {
     expect(MIGRATIONS.map((m) => m.version)).toEqual(
       Array.from({ length: MIGRATIONS.length }, (_, i) => i + 1),
     );
-    expect(LATEST_SCHEMA_VERSION).toBe(6);
+    expect(LATEST_SCHEMA_VERSION).toBe(7);
   });
 
   it('a new database opens with the required pragmas at the latest version', () => {
@@ -132,6 +132,7 @@ describe('migrations', () => {
         'portfolio_versions',
         'portfolios',
         'run_decisions',
+        'run_text_parts',
         'runs',
       ]);
       // Every table is STRICT.
@@ -314,7 +315,7 @@ describe('migrations', () => {
     clock.tick(1000);
     const store = createStore({ dir: d, now: clock.now });
     try {
-      expect(store.schema_version).toBe(6);
+      expect(store.schema_version).toBe(7);
       expect(path.basename(store.backup_file!)).toBe('rebalancer-v3-20260503T110001000Z.sqlite');
       const b = new Database(store.backup_file!, { readonly: true });
       expect(b.pragma('user_version', { simple: true })).toBe(3);
@@ -371,7 +372,7 @@ describe('migrations', () => {
     createStore({ dir: d }).close();
     const file = path.join(d, DB_FILE_NAME);
     const raw = new Database(file);
-    raw.pragma('user_version = 8');
+    raw.pragma('user_version = 9');
     raw.pragma('journal_mode = DELETE');
     raw.close();
     const before = fs.readFileSync(file);
@@ -386,7 +387,7 @@ describe('migrations', () => {
     expect(err).toBeInstanceOf(StoreError);
     expect((err as StoreError).code).toBe('SCHEMA_TOO_NEW');
     expect((err as Error).message).toBe(
-      'database schema v8 is newer than this app (v6); upgrade the app or restore a backup',
+      'database schema v9 is newer than this app (v7); upgrade the app or restore a backup',
     );
     expect(fs.readFileSync(file).equals(before)).toBe(true);
     expect(fs.readdirSync(d).sort()).toEqual(filesBefore);
@@ -398,11 +399,11 @@ describe('migrations', () => {
     createStore({ dir: d }).close();
     const file = path.join(d, DB_FILE_NAME);
     const raw = new Database(file);
-    raw.pragma('user_version = 7');
+    raw.pragma('user_version = 8');
     raw.close();
     const before = fs.readFileSync(file);
     expect(() => openDatabase({ dir: d })).toThrow(
-      'database schema v7 is newer than this app (v6); upgrade the app or restore a backup',
+      'database schema v8 is newer than this app (v7); upgrade the app or restore a backup',
     );
     expect(fs.readFileSync(file).equals(before)).toBe(true);
   });
@@ -438,7 +439,7 @@ describe('migrations', () => {
     const broken = [
       ...MIGRATIONS,
       {
-        version: 7,
+        version: 8,
         name: 'broken',
         up(db: Database.Database) {
           db.exec('CREATE TABLE half_done (x INTEGER) STRICT');
@@ -447,10 +448,10 @@ describe('migrations', () => {
       },
     ];
     expect(() => openDatabase({ dir: d, migrations: broken })).toThrow(
-      /migration 007_broken failed: .*a backup is at .*rebalancer-v6-/,
+      /migration 008_broken failed: .*a backup is at .*rebalancer-v7-/,
     );
     const o = openDatabase({ dir: d });
-    expect(o.version).toBe(6);
+    expect(o.version).toBe(7);
     expect(tables(o.db)).not.toContain('half_done');
     o.db.close();
     expect(backups(d)).toHaveLength(1);

@@ -239,9 +239,9 @@ describe('the services use the SHA-256 they are given', () => {
     const store = {
       policies: { current: () => null },
       runs: {
-        save: (r: { input_hash?: string }) => {
+        saveLarge: (r: { input_hash?: string }) => {
           stored = r.input_hash;
-          return { run_id: '01TEST' };
+          return Promise.resolve({ run_id: '01TEST' });
         },
       },
     } as unknown as Parameters<typeof createHandlers>[0]['store'];

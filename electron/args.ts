@@ -4,12 +4,13 @@
  * and Chromium put their own switches (and, unpackaged, the app path) in argv.
  */
 export interface DesktopArgs {
-  port: number;
+  /** The local API's port for this session (0 = any free port); null: the saved setting. */
+  port: number | null;
   dataDir: string | null;
 }
 
 export function parseDesktopArgs(argv: readonly string[]): DesktopArgs {
-  let port = 0;
+  let port: number | null = null;
   let dataDir: string | null = null;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] as string;

@@ -1,8 +1,10 @@
 /**
  * Electron main process: a thin shell around the same engine browser mode runs.
  *
- * - starts the engine and the local HTTP API for scripts (`startApp`, the composition root shared
- *   with browser mode), printing the same "ready at http://127.0.0.1:PORT/?token=…" line;
+ * - starts the engine (`createEngine`, the composition root shared with browser mode) and, when
+ *   the setting is on (the default), the local HTTP API for scripts on the saved loopback port,
+ *   printing the same "ready at http://127.0.0.1:PORT/?token=…" line; File ▸ Local API for
+ *   Scripts turns it on or off (electron/localApi.ts, electron/settings.ts);
  * - serves the built renderer from a privileged `app://workstation` scheme with a strict CSP;
  * - answers the renderer over one IPC channel, `rpc:invoke`, after checking the sender frame;
  * - locks the window down: context isolation, sandbox, no Node, no navigation, no new windows,
@@ -25,11 +27,13 @@ import { readFile, stat } from 'node:fs/promises';
 import { extname, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Result } from '../src/contract/common';
-import { startApp, type App as Engine } from '../src/server/app';
+import { createEngine, type Engine } from '../src/server/app';
 import { MIME } from '../src/server/http/static';
 import { defaultHeadKeyFile } from '../src/store/headKey';
 import { parseDesktopArgs } from './args';
 import { loadOrCreateDesktopHeadKey } from './headKey';
+import { LocalApiController } from './localApi';
+import { loadSettings } from './settings';
 
 const SCHEME = 'app';
 const HOST = 'workstation';
@@ -62,6 +66,7 @@ protocol.registerSchemesAsPrivileged([
 ]);
 
 let engine: Engine | null = null;
+let localApi: LocalApiController | null = null;
 let mainWindow: BrowserWindow | null = null;
 
 function fail(message: string): never {
@@ -202,22 +207,49 @@ function createWindow(): BrowserWindow {
 
 function buildMenu(): void {
   const isMac = process.platform === 'darwin';
+  const api = localApi?.status() ?? { enabled: false as const };
   const about = () =>
     void dialog.showMessageBox({
       type: 'info',
       title: TITLE,
       message: `${TITLE} ${app.getVersion()}`,
-      detail: `Data directory: ${app.getPath('userData')}\nLocal API: ${engine?.server.url ?? 'not running'} (token in the data directory, file api-token)`,
+      detail: `Data directory: ${app.getPath('userData')}\nLocal API: ${api.enabled ? api.url.replace(/\?token=.*/, '') : 'off'} (token in the data directory, file api-token)`,
     });
+  const showApi = () =>
+    void dialog.showMessageBox({
+      type: 'info',
+      title: 'Local API for scripts',
+      message: api.enabled
+        ? `Listening on ${api.url.replace(/\/\?token=.*/, '')}`
+        : 'The local API is off.',
+      detail: api.enabled
+        ? `Bearer token: ${api.token}\nExamples: docs/api.md. Turn it off in File ▸ Local API for Scripts.`
+        : 'Turn it on in File ▸ Local API for Scripts; the workstation itself does not need it.',
+    });
+  const toggleApi = (on: boolean) => {
+    if (!localApi) return;
+    void localApi.setEnabled(on).then(
+      () => buildMenu(),
+      (e: unknown) =>
+        dialog.showErrorBox(TITLE, `Local API: ${e instanceof Error ? e.message : String(e)}`),
+    );
+  };
   const template: MenuItemConstructorOptions[] = [
     ...(isMac ? [{ role: 'appMenu' as const }] : []),
     {
       label: 'File',
       submenu: [
         {
+          label: 'Local API for Scripts',
+          type: 'checkbox',
+          checked: api.enabled,
+          click: (item) => toggleApi(item.checked),
+        },
+        {
           label: 'Copy Local API Address',
+          enabled: api.enabled,
           click: () => {
-            if (engine) clipboard.writeText(engine.url);
+            if (api.enabled) clipboard.writeText(api.url);
           },
         },
         { type: 'separator' },
@@ -249,7 +281,13 @@ function buildMenu(): void {
         { role: 'togglefullscreen' },
       ],
     },
-    { role: 'help', submenu: [{ label: `About ${TITLE}`, click: about }] },
+    {
+      role: 'help',
+      submenu: [
+        { label: 'Local API Address and Token…', click: showApi },
+        { label: `About ${TITLE}`, click: about },
+      ],
+    },
   ];
   Menu.setApplicationMenu(Menu.buildFromTemplate(template));
 }
@@ -266,17 +304,32 @@ async function onReady(): Promise<void> {
       fallbackKeyFile: defaultHeadKeyFile(),
       log: (m) => console.error(m),
     });
-    engine = await startApp({
-      dataDir,
-      headKey,
-      port: args.port,
-      staticDir: RENDERER_DIR,
-      log: (m) => console.error(m),
-    });
+    engine = createEngine({ dataDir, headKey, log: (m) => console.error(m) });
   } catch (e) {
     fail(`the engine could not start: ${e instanceof Error ? e.message : String(e)}`);
   }
-  console.log(`${TITLE} (desktop) ready at ${engine.url}`);
+  const loaded = loadSettings(dataDir);
+  if (loaded.problem) console.error(`settings ignored, defaults used: ${loaded.problem}`);
+  localApi = new LocalApiController({
+    engine,
+    dataDir,
+    settingsDir: dataDir,
+    settings: loaded.settings,
+    portOverride: args.port,
+    staticDir: RENDERER_DIR,
+    log: (m) => console.error(m),
+  });
+  try {
+    const api = await localApi.start();
+    console.log(
+      api.enabled
+        ? `${TITLE} (desktop) ready at ${api.url}`
+        : `${TITLE} (desktop) ready; local API off (File ▸ Local API for Scripts)`,
+    );
+  } catch (e) {
+    // The workstation works without the API (IPC): say why it is off instead of quitting.
+    console.error(`local API not started: ${e instanceof Error ? e.message : String(e)}`);
+  }
   console.log(`data directory: ${dataDir}`);
   registerIpc(engine.dispatch);
   buildMenu();
@@ -300,11 +353,12 @@ if (!app.requestSingleInstanceLock()) {
   });
   let closed = false;
   app.on('will-quit', (e) => {
-    // Close the engine (HTTP server, and the store once it has one) before the process ends.
+    // Close the local API, then the engine (pool, store) before the process ends.
     if (!engine || closed) return;
     e.preventDefault();
     closed = true;
-    void engine.close().finally(() => app.quit());
+    const eng = engine;
+    void (localApi?.stop() ?? Promise.resolve()).then(() => eng.close()).finally(() => app.quit());
   });
   app.whenReady().then(onReady, (e: unknown) => fail(String(e)));
 }

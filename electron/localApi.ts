@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { startLocalApi, type Engine, type LocalApi } from '../src/server/app';
+import { rotateToken } from '../src/server/token';
 import { saveSettings, type DesktopSettings } from './settings';
 
 /** What the app shows about the local API: off, or its address (the token is in the URL). */
@@ -52,13 +54,38 @@ export class LocalApiController {
     return this.status();
   }
 
-  /** Turns the API on or off, saves the choice, and returns the new status. */
+  /**
+   * Turns the API on or off, saves the choice, records it in the audit trail
+   * (`settings.changed`, subject `local_api.enabled`), and returns the new status.
+   */
   async setEnabled(enabled: boolean): Promise<LocalApiStatus> {
     this.settings = { ...this.settings, local_api: { ...this.settings.local_api, enabled } };
     saveSettings(this.opts.settingsDir, this.settings);
+    this.record('local_api.enabled', { enabled });
     if (enabled && !this.api) await this.open();
     if (!enabled && this.api) await this.stop();
     return this.status();
+  }
+
+  /**
+   * Replaces the install's token: the running API refuses the old one from its next request;
+   * scripts need the new one (Help ▸ Local API Address and Token). Recorded in the audit trail
+   * as `settings.changed`, subject `local_api.token`, with the SHA-256 of the new token (never
+   * the token itself). Works with the API off too (the file is replaced).
+   */
+  rotateToken(): LocalApiStatus {
+    const token = this.api ? this.api.rotateToken() : rotateToken(this.opts.dataDir);
+    this.record('local_api.token', {
+      rotated: true,
+      token_sha256: createHash('sha256').update(token).digest('hex'),
+    });
+    return this.status();
+  }
+
+  private record(subject: string, payload: { [k: string]: string | boolean }): void {
+    this.opts.engine.store.audit.append([
+      { actor: 'desktop', action: 'settings.changed', subject, payload },
+    ]);
   }
 
   /** Closes the API (at quit, or when turned off); the setting is unchanged. */

@@ -226,6 +226,23 @@ function buildMenu(): void {
         ? `Bearer token: ${api.token}\nExamples: docs/api.md. Turn it off in File ▸ Local API for Scripts.`
         : 'Turn it on in File ▸ Local API for Scripts; the workstation itself does not need it.',
     });
+  const rotate = () =>
+    void dialog
+      .showMessageBox({
+        type: 'warning',
+        title: 'Rotate the local API token',
+        message: 'Replace the local API token?',
+        detail: 'Scripts using the current token are refused from their next request.',
+        buttons: ['Rotate', 'Cancel'],
+        defaultId: 1,
+        cancelId: 1,
+      })
+      .then(({ response }) => {
+        if (response !== 0 || !localApi) return;
+        localApi.rotateToken();
+        buildMenu();
+        showApi();
+      });
   const toggleApi = (on: boolean) => {
     if (!localApi) return;
     void localApi.setEnabled(on).then(
@@ -285,6 +302,7 @@ function buildMenu(): void {
       role: 'help',
       submenu: [
         { label: 'Local API Address and Token…', click: showApi },
+        { label: 'Rotate Local API Token…', click: rotate },
         { label: `About ${TITLE}`, click: about },
       ],
     },

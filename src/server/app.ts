@@ -1,5 +1,5 @@
 import { type Engine, type EngineOptions, createEngine } from './engine';
-import { loadOrCreateToken } from './token';
+import { loadOrCreateToken, rotateToken } from './token';
 import { startHttpServer, type RunningServer } from './http';
 
 export {
@@ -26,9 +26,12 @@ export type AppOptions = EngineOptions & LocalApiOptions;
 /** The local HTTP API for scripts, over an engine (docs/api.md). */
 export interface LocalApi {
   server: RunningServer;
-  token: string;
-  /** The workstation's address with the token, as printed at start. */
-  url: string;
+  /** The current token (changes on rotateToken). */
+  readonly token: string;
+  /** The workstation's address with the current token, as printed at start. */
+  readonly url: string;
+  /** A new token, saved; the old one is refused from the next request on. Returns it. */
+  rotateToken(): string;
   /** Stops listening and closes open connections; the engine keeps running. */
   close(): Promise<void>;
 }
@@ -46,11 +49,11 @@ export async function startLocalApi(
   dataDir: string,
   opts: LocalApiOptions,
 ): Promise<LocalApi> {
-  const token = loadOrCreateToken(dataDir);
+  let token = loadOrCreateToken(dataDir);
   const server = await startHttpServer({
     dispatch: engine.dispatch,
     textDispatch: engine.textDispatch,
-    token,
+    token: () => token,
     port: opts.port,
     heavyAdmission: () => engine.compute.hasRoom(),
     ...(opts.staticDir ? { staticDir: opts.staticDir } : {}),
@@ -58,7 +61,17 @@ export async function startLocalApi(
     ...(opts.maxBodyBytes ? { maxBodyBytes: opts.maxBodyBytes } : {}),
     ...(opts.rateLimitPerSecond ? { rateLimitPerSecond: opts.rateLimitPerSecond } : {}),
   });
-  return { server, token, url: `${server.url}/?token=${token}`, close: () => server.close() };
+  return {
+    server,
+    get token() {
+      return token;
+    },
+    get url() {
+      return `${server.url}/?token=${token}`;
+    },
+    rotateToken: () => (token = rotateToken(dataDir)),
+    close: () => server.close(),
+  };
 }
 
 /** Browser mode and tests: the engine plus its local HTTP API; close() stops both. */
@@ -73,7 +86,14 @@ export async function startApp(opts: AppOptions): Promise<App> {
   }
   return {
     ...engine,
-    ...api,
+    server: api.server,
+    get token() {
+      return api.token;
+    },
+    get url() {
+      return api.url;
+    },
+    rotateToken: () => api.rotateToken(),
     close: async () => {
       await api.close();
       await engine.close();

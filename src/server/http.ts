@@ -16,7 +16,9 @@ export { errorBody } from './http/respond';
 
 export interface HttpOptions {
   dispatch: Dispatch;
-  token: string;
+  /** The bearer token, or a function giving the current one (read per request: a rotated token
+   * is refused from the next request on). */
+  token: string | (() => string);
   /** 0 = pick a free port. */
   port: number;
   /** Largest accepted request body in bytes (413 above). */
@@ -111,7 +113,7 @@ export function startHttpServer(opts: HttpOptions): Promise<RunningServer> {
       return sendError(res, 'FORBIDDEN', 'Cross-origin requests are not allowed');
     }
 
-    const authenticated = hasToken(req, opts.token);
+    const authenticated = hasToken(req, typeof opts.token === 'string' ? opts.token : opts.token());
     const cls: ClientClass = authenticated ? 'authenticated' : 'anonymous';
     const wait = limiter.take(cls);
     if (wait > 0) {

@@ -1,5 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensurePrivateDir, tightenFile, writePrivateFile } from '../store/fileModes';
 
@@ -21,6 +21,21 @@ export function loadOrCreateToken(dataDir: string): string {
   }
   const token = randomBytes(32).toString('hex');
   writePrivateFile(file, `${token}\n`);
+  return token;
+}
+
+/**
+ * Replaces the install's token with a new random one (written to a temporary file, 0600, then
+ * renamed over the old one) and returns it. Scripts holding the old token must be given the new
+ * one; the running API refuses the old one from its next request (startLocalApi's rotateToken).
+ */
+export function rotateToken(dataDir: string): string {
+  ensurePrivateDir(dataDir);
+  const file = join(dataDir, TOKEN_FILE);
+  const token = randomBytes(32).toString('hex');
+  const tmp = `${file}.tmp-${process.pid}`;
+  writePrivateFile(tmp, `${token}\n`);
+  renameSync(tmp, file);
   return token;
 }
 

@@ -4,6 +4,7 @@
  * answering (the window's IPC path); the choice and the port are saved; a bad settings file
  * falls back to the defaults and says which field is wrong.
  */
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -146,6 +147,42 @@ describe('desktop local API setting', () => {
     cleanups.push(() => override.stop());
     const o = await override.start();
     expect(o.enabled).toBe(true);
+  });
+
+  it('rotating the token refuses the old one at once, saves the new one, and is audited', async () => {
+    const dir = tempDir();
+    const engine = engineIn(dir);
+    const c = new LocalApiController({
+      engine,
+      dataDir: dir,
+      settingsDir: dir,
+      settings: DEFAULT_SETTINGS,
+      portOverride: null,
+      log: () => undefined,
+    });
+    cleanups.push(() => c.stop());
+    const before = await c.start();
+    if (!before.enabled) throw new Error('expected the API on');
+    const after = c.rotateToken();
+    if (!after.enabled) throw new Error('expected the API on');
+    expect(after.token).toMatch(/^[0-9a-f]{64}$/);
+    expect(after.token).not.toBe(before.token);
+    expect(await runsStatus(before.url, before.token)).toBe(401);
+    expect(await runsStatus(after.url, after.token)).toBe(200);
+    const file = join(dir, 'api-token');
+    expect(fs.readFileSync(file, 'utf8').trim()).toBe(after.token);
+    expect((fs.statSync(file).mode & 0o777).toString(8)).toBe('600');
+    const ev = engine.store.audit.list({}).filter((e) => e.subject === 'local_api.token');
+    expect(ev).toHaveLength(1);
+    expect(JSON.parse(ev[0]!.payload_json)).toEqual({
+      rotated: true,
+      token_sha256: createHash('sha256').update(after.token).digest('hex'),
+    });
+    expect(ev[0]!.payload_json).not.toContain(after.token);
+    await c.setEnabled(false);
+    const off = engine.store.audit.list({}).filter((e) => e.subject === 'local_api.enabled');
+    expect(off.map((e) => JSON.parse(e.payload_json) as unknown)).toEqual([{ enabled: false }]);
+    expect(engine.store.audit.verify().ok).toBe(true);
   });
 
   it('a bad settings file gives the defaults and names each wrong field', () => {

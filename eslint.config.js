@@ -4,6 +4,10 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
+import { fileURLToPath } from 'node:url';
+import layers from './scripts/eslint-layers.js';
+
+const ROOT = fileURLToPath(new URL('.', import.meta.url));
 
 const PURE = [
   'src/contract/**',
@@ -20,14 +24,41 @@ const PURE = [
   'src/rpc/**',
 ];
 
-const nodeOnly = {
-  group: ['node:*', 'fs', 'path', 'os', 'http', 'crypto', 'child_process', 'worker_threads'],
-  message: 'Pure layers run in Node and Chromium: no Node built-ins (use a port).',
-};
-const adapters = {
-  group: ['**/store/**', '**/server/**', '**/cli/**', '**/main', 'better-sqlite3', 'electron'],
-  message: 'Pure layers never import adapters (store, server, cli, electron).',
-};
+/** Packages the pure layers may use: each runs in Node and in Chromium alike. */
+const PURE_PACKAGES = ['zod', '@noble/hashes', 'papaparse', 'exceljs', 'highs'];
+const folders = (list) => list.map((g) => g.replace('/**', ''));
+
+/**
+ * The layer table of docs/architecture.md, once: which folders a file may import from, and which
+ * packages. Checked by scripts/eslint-layers.js on resolved paths (every spelling of a path);
+ * test/unit/layers.test.ts lints a file breaking each rule and expects each to fail.
+ */
+export const LAYERS = [
+  {
+    name: 'the pure engine (src/contract … src/rpc)',
+    files: folders(PURE),
+    internal: folders(PURE),
+    packages: PURE_PACKAGES,
+  },
+  {
+    name: 'the Node adapters (src/store, src/server, src/cli, src/workers, src/main)',
+    files: ['src/store', 'src/server', 'src/cli', 'src/workers', 'src/main'],
+    internal: ['src/'],
+    packages: [...PURE_PACKAGES, 'node:*', 'better-sqlite3', 'piscina'],
+  },
+  {
+    name: 'the Electron shell (electron/)',
+    files: ['electron/'],
+    internal: ['electron/', 'src/'],
+    packages: ['electron', 'node:*', 'zod'],
+  },
+  {
+    name: 'the renderer (renderer/)',
+    files: ['renderer/'],
+    internal: ['renderer/', 'src/contract', 'src/domain'],
+    packages: ['react', 'react-dom', 'chart.js', 'zod'],
+  },
+];
 
 export default tseslint.config(
   {
@@ -57,26 +88,16 @@ export default tseslint.config(
     },
   },
   {
+    files: ['src/**', 'electron/**', 'renderer/**'],
+    plugins: { layers },
+    rules: { 'layers/allowed-imports': ['error', { root: ROOT, layers: LAYERS }] },
+  },
+  {
     files: PURE,
     languageOptions: { globals: {} },
-    rules: { 'no-restricted-imports': ['error', { patterns: [nodeOnly, adapters] }] },
   },
   {
     files: ['renderer/**'],
     languageOptions: { globals: { ...globals.browser } },
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            nodeOnly,
-            {
-              group: ['**/store/**', '**/server/**', '**/cli/**', 'better-sqlite3', 'electron'],
-              message: 'The renderer talks to the engine only through the typed api client.',
-            },
-          ],
-        },
-      ],
-    },
   },
 );

@@ -11,7 +11,10 @@ import {
 } from '../data/import/types';
 import { LIMITS, PriceHistory, RebalanceRequest } from './rebalance';
 
+/** What produced a run: the one list (the store's port and the renderer take it from here). */
 export const RUN_KIND = z.enum(['rebalance', 'copilot', 'tandem', 'optimize']);
+/** Outcome of a run: the one list. */
+export const RUN_STATUS = z.enum(['succeeded', 'failed']);
 
 const Id = z
   .string()
@@ -182,7 +185,7 @@ export const RunSummary = z.object({
   portfolio_id: z.string().nullable(),
   portfolio_version: z.number().int().nullable(),
   created_at: z.string(),
-  status: z.enum(['succeeded', 'failed']),
+  status: RUN_STATUS,
   engine_version: z.string(),
   input_hash: z.string(),
   duration_ms: z.number(),

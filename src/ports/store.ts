@@ -10,14 +10,15 @@
  * milliseconds (`2026-11-02T09:15:00.123Z`). Hashes are lowercase SHA-256 hex (64 characters).
  * `*_json` fields are JSON text stored byte-for-byte as given, so a replay can compare bytes.
  */
+import { RUN_KIND, RUN_STATUS } from '../contract/store';
 
-/** What produced a run. */
-export type RunKind = 'rebalance' | 'copilot' | 'tandem' | 'optimize';
-export const RUN_KINDS: readonly RunKind[] = ['rebalance', 'copilot', 'tandem', 'optimize'];
+/** What produced a run (defined once, in the contract). */
+export type RunKind = (typeof RUN_KIND.options)[number];
+export const RUN_KINDS: readonly RunKind[] = RUN_KIND.options;
 
 /** Outcome of a run. A failed run is stored too (its output is the error envelope). */
-export type RunStatus = 'succeeded' | 'failed';
-export const RUN_STATUSES: readonly RunStatus[] = ['succeeded', 'failed'];
+export type RunStatus = (typeof RUN_STATUS.options)[number];
+export const RUN_STATUSES: readonly RunStatus[] = RUN_STATUS.options;
 
 /**
  * The supervisor's verdict on a tandem run, stored with the run (null for runs without one).

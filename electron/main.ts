@@ -195,6 +195,9 @@ function createWindow(): BrowserWindow {
       webviewTag: false,
       navigateOnDragDrop: false,
       spellcheck: false,
+      // Middle-click (auxclick) could open links outside the navigation guards (electronegativity
+      // AUXCLICK_JS_CHECK): the workstation has no use for it.
+      disableBlinkFeatures: 'Auxclick',
     },
   });
   win.once('ready-to-show', () => win.show());

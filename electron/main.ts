@@ -24,7 +24,8 @@ import {
   type MenuItemConstructorOptions,
 } from 'electron';
 import { readFile, stat } from 'node:fs/promises';
-import { extname, resolve, sep } from 'node:path';
+import { existsSync } from 'node:fs';
+import { extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Result } from '../src/contract/common';
 import { createEngine, type Engine } from '../src/server/app';
@@ -89,6 +90,18 @@ try {
 // The data directory is the profile: the single-instance lock is per user-data directory, so
 // two installs (or two test runs) with different --data-dir do not block each other.
 if (args.dataDir) app.setPath('userData', resolve(args.dataDir));
+
+/**
+ * better-sqlite3 built for Electron's ABI, beside the Node build that tests use
+ * (scripts/electron-sqlite.mjs writes it at set-up). A packaged app has its module rebuilt for
+ * Electron by electron-builder, so it loads the package's own; so does a checkout without one
+ * (the open then fails with better-sqlite3's ABI message, which `npm start` prevents by checking).
+ */
+function sqliteBinding(): string | null {
+  if (app.isPackaged) return null;
+  const file = join(app.getAppPath(), 'node_modules', '.spr-electron', 'better_sqlite3.node');
+  return existsSync(file) ? file : null;
+}
 
 function isAppUrl(raw: string): boolean {
   try {
@@ -325,7 +338,12 @@ async function onReady(): Promise<void> {
       fallbackKeyFile: defaultHeadKeyFile(),
       log: (m) => console.error(m),
     });
-    engine = createEngine({ dataDir, headKey, log: (m) => console.error(m) });
+    engine = createEngine({
+      dataDir,
+      headKey,
+      log: (m) => console.error(m),
+      ...(sqliteBinding() ? { sqliteBinding: sqliteBinding() as string } : {}),
+    });
   } catch (e) {
     fail(`the engine could not start: ${e instanceof Error ? e.message : String(e)}`);
   }

@@ -8,14 +8,17 @@
 //    fails offline (and ignore ELECTRON_SKIP_BINARY_DOWNLOAD), so scripts are run one by one
 //    below instead of failing the whole install.
 // 2. better-sqlite3 is built for this Node (from source when no prebuilt binary can be fetched).
-// 3. The Electron binary is downloaded when the network allows; otherwise the workstation runs
-//    in browser mode (same engine, same UI, served on 127.0.0.1) and `npm start` says so.
+// 3. The Electron binary is downloaded when the network allows, and better-sqlite3 is built a
+//    second time, for Electron's ABI, into its own file (scripts/electron-sqlite.mjs), so tests
+//    under Node and the desktop app both work from one install; otherwise the workstation runs
+//    in browser mode (same engine, same UI, served on 127.0.0.1) and `npm start` says why.
 // Only Node built-ins are used: this runs before node_modules exists.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildElectronSqlite } from './electron-sqlite.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const stampFile = join(root, 'node_modules', '.spr-setup-stamp');
@@ -69,11 +72,19 @@ export function setup() {
     const ok = run(process.execPath, [join(root, 'node_modules', 'electron', 'install.js')], {
       timeout: 180_000,
     });
-    console.log(
-      ok
-        ? '[setup] Electron is ready: `npm start` opens the desktop app.'
-        : '[setup] Electron binary unavailable (offline?): `npm start` will run the workstation in browser mode.',
-    );
+    if (!ok) {
+      console.log(
+        '[setup] Electron binary unavailable (offline?): `npm start` will run the workstation in browser mode.',
+      );
+    } else {
+      console.log('[setup] building better-sqlite3 for Electron (beside the Node build)…');
+      const sqlite = buildElectronSqlite();
+      console.log(
+        sqlite.ok
+          ? '[setup] Electron is ready: `npm start` opens the desktop app.'
+          : `[setup] better-sqlite3 for Electron: ${sqlite.why}; \`npm start\` will run the workstation in browser mode.`,
+      );
+    }
   }
   writeFileSync(stampFile, `${lockHash()}\n`);
   console.log('[setup] done.');

@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildIfStale } from './build-if-stale.mjs';
+import { ELECTRON_SQLITE_BINARY, electronSqliteWorks } from './electron-sqlite.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -48,20 +49,10 @@ else if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WA
   reason = 'no display (DISPLAY/WAYLAND_DISPLAY unset)';
 else if (!existsSync(join(root, 'out', 'main', 'index.js')))
   reason = 'the Electron main process is not built';
-else if (!nativeModulesLoadIn(bin))
-  reason =
-    'better-sqlite3 is built for Node, not for Electron (run `npx electron-builder install-app-deps` to build it for Electron, then `npm run setup` to return to Node)';
-
-/** Native modules are built for one ABI; Electron's differs from Node's. */
-function nativeModulesLoadIn(electron) {
-  const r = spawnSync(electron, ['-e', "require('better-sqlite3')"], {
-    cwd: root,
-    env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
-    stdio: 'ignore',
-    timeout: 30_000,
-  });
-  return r.status === 0;
-}
+else if (!electronSqliteWorks(bin))
+  reason = existsSync(join(root, ELECTRON_SQLITE_BINARY))
+    ? `${ELECTRON_SQLITE_BINARY} does not load in this Electron (built for another version?): run \`npm run setup\` online to rebuild it`
+    : `better-sqlite3 has no Electron build (${ELECTRON_SQLITE_BINARY}): run \`npm run setup\` online (it downloads a prebuilt binary or builds one against Electron's headers)`;
 
 let child;
 if (reason === null && bin) {

@@ -87,6 +87,8 @@ export interface EngineOptions {
   /** Compute pool threads (default: the machine's parallelism) and waiting tasks beyond them. */
   threads?: number;
   maxQueue?: number;
+  /** better-sqlite3's native module for this runtime (the desktop app's Electron build). */
+  sqliteBinding?: string;
 }
 
 export interface Engine {
@@ -110,6 +112,7 @@ export function createEngine(opts: EngineOptions): Engine {
   const store = createStore({
     dir: opts.dataDir,
     headKey: opts.headKey ?? loadOrCreateHeadKeyFile(defaultHeadKeyFile()),
+    ...(opts.sqliteBinding ? { nativeBinding: opts.sqliteBinding } : {}),
   });
   let compute: PoolCompute;
   try {

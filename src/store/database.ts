@@ -30,6 +30,11 @@ export interface OpenDatabaseOptions {
   migrations?: readonly Migration[];
   /** Clock for backup file names, ms since epoch. Default Date.now. */
   now?: () => number;
+  /**
+   * Path of the better-sqlite3 native module to load instead of the package's own: the desktop
+   * app's Electron-ABI build (scripts/electron-sqlite.mjs). Default: the package's (Node's).
+   */
+  nativeBinding?: string;
 }
 
 export interface OpenedDatabase {
@@ -121,13 +126,19 @@ export function openDatabase(options: OpenDatabaseOptions): OpenedDatabase {
     throw new RangeError(`migrateTo must be an integer in [0, ${latest}]`);
   }
   const now = options.now ?? Date.now;
+  const binding = options.nativeBinding ? { nativeBinding: options.nativeBinding } : {};
   ensurePrivateDir(options.dir);
   const file = path.resolve(options.dir, DB_FILE_NAME);
 
   if (fs.existsSync(file)) {
     let ro: Database.Database | undefined;
     try {
-      ro = new Database(file, { readonly: true, fileMustExist: true, timeout: PROBE_TIMEOUT_MS });
+      ro = new Database(file, {
+        readonly: true,
+        fileMustExist: true,
+        timeout: PROBE_TIMEOUT_MS,
+        ...binding,
+      });
       checkProbe(probe(ro), file, latest);
     } catch (e) {
       if (isBusy(e)) throw inUse(file);
@@ -140,7 +151,7 @@ export function openDatabase(options: OpenDatabaseOptions): OpenedDatabase {
   // Created 0600 before SQLite opens it (SQLite gives -wal/-shm the database file's mode);
   // an existing file is tightened. Only reached once the probe accepted the file.
   ensurePrivateFile(file);
-  const db = new Database(file, { timeout: BUSY_TIMEOUT_MS });
+  const db = new Database(file, { timeout: BUSY_TIMEOUT_MS, ...binding });
   try {
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     db.pragma('locking_mode = EXCLUSIVE');

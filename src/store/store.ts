@@ -22,6 +22,8 @@ export interface CreateStoreOptions {
    * open as `head_mac` (the head was written by something without the key).
    */
   headKey?: Buffer;
+  /** better-sqlite3's native module to load (the desktop app's Electron build); see openDatabase. */
+  nativeBinding?: string;
   /** Clock in ms since epoch (tests). Default Date.now. */
   now?: () => number;
 }
@@ -60,7 +62,11 @@ export function createStore(options: CreateStoreOptions): SqliteStore {
   if (key !== null && (!Buffer.isBuffer(key) || key.length < MIN_HEAD_KEY_BYTES)) {
     throw new RangeError(`headKey must be a Buffer of at least ${MIN_HEAD_KEY_BYTES} bytes`);
   }
-  const openOpts: OpenDatabaseOptions = { dir: options.dir, now };
+  const openOpts: OpenDatabaseOptions = {
+    dir: options.dir,
+    now,
+    ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
+  };
   const opened = openDatabase(openOpts);
   const { db } = opened;
   let audit: SqliteAuditLog | undefined;

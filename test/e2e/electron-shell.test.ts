@@ -69,6 +69,7 @@ const fake = vi.hoisted(() => {
       exit: (c: number) => state.exitCodes.push(c),
       isPackaged: false,
       getVersion: () => '0.0.0-test',
+      getAppPath: () => process.cwd(),
     },
     protocol: {
       registerSchemesAsPrivileged: (s: unknown[]) => state.privileged.push(...s),

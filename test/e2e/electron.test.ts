@@ -30,6 +30,9 @@ let skipReason: string | null = null;
 if (!bin) {
   skipReason =
     'Electron binary not installed: desktop suite skipped (browser-mode suite covers the UI)';
+} else if (!existsSync(join(ROOT, 'node_modules/.spr-electron/better_sqlite3.node'))) {
+  skipReason =
+    'better-sqlite3 has no Electron build (node_modules/.spr-electron/better_sqlite3.node, made by `npm run setup` online): desktop suite skipped';
 } else if (noDisplay) {
   skipReason =
     'no display (DISPLAY/WAYLAND_DISPLAY unset): desktop suite skipped (browser-mode suite covers the UI; run it under xvfb-run to include it)';

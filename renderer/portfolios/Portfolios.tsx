@@ -241,13 +241,16 @@ function PortfolioPanel({
     () => call('getPortfolio', { portfolio_id: summary.portfolio_id, version }),
     [summary.portfolio_id, version],
   );
-  const detail: PortfolioDetail | null = data.value;
+  // Right after a click the previous version's answer is still in hand: show it as loading, never
+  // under the new version's label.
+  const current = data.value !== null && data.value.version === version;
+  const detail: PortfolioDetail | null = current ? data.value : null;
   const error = data.error;
 
   // A version's content is the rebalance request as saved (validated by the engine on save); the
   // contract types it `unknown` because versions saved by older engines may lack newer fields.
   const c = (detail?.content ?? {}) as Partial<RebalanceRequest>;
-  const state = data.state;
+  const state = data.state === 'ready' && !current ? 'loading' : data.state;
   return (
     <section
       className="detail"

@@ -97,6 +97,12 @@ export default tseslint.config(
     languageOptions: { globals: {} },
   },
   {
+    // CommonJS by necessity: electron-builder loads its hooks with require().
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     files: ['renderer/**'],
     languageOptions: { globals: { ...globals.browser } },
   },

@@ -19,6 +19,7 @@ import {
   Menu,
   protocol,
   safeStorage,
+  screen,
   session,
   type IpcMainInvokeEvent,
   type MenuItemConstructorOptions,
@@ -35,6 +36,7 @@ import { parseDesktopArgs } from './args';
 import { loadOrCreateDesktopHeadKey } from './headKey';
 import { LocalApiController } from './localApi';
 import { loadSettings } from './settings';
+import { restoreWindowState, saveWindowState } from './windowState';
 
 const SCHEME = 'app';
 const HOST = 'workstation';
@@ -189,9 +191,15 @@ function lockDownContents(): void {
 }
 
 function createWindow(): BrowserWindow {
+  const userData = app.getPath('userData');
+  const saved = restoreWindowState(
+    userData,
+    screen.getAllDisplays().map((d) => d.workArea),
+  );
   const win = new BrowserWindow({
-    width: 1440,
-    height: 900,
+    ...(saved
+      ? { x: saved.x, y: saved.y, width: saved.width, height: saved.height }
+      : { width: 1440, height: 900 }),
     minWidth: 1024,
     minHeight: 640,
     title: TITLE,
@@ -213,7 +221,14 @@ function createWindow(): BrowserWindow {
       disableBlinkFeatures: 'Auxclick',
     },
   });
-  win.once('ready-to-show', () => win.show());
+  win.once('ready-to-show', () => {
+    if (saved?.maximized) win.maximize();
+    win.show();
+  });
+  // Size and position remembered for the next start (window-state.json in the data directory).
+  win.on('close', () =>
+    saveWindowState(userData, { ...win.getNormalBounds(), maximized: win.isMaximized() }),
+  );
   win.on('closed', () => {
     if (mainWindow === win) mainWindow = null;
   });

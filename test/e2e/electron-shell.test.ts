@@ -90,6 +90,7 @@ const fake = vi.hoisted(() => {
     },
     dialog: { showErrorBox: () => undefined, showMessageBox: () => Promise.resolve() },
     clipboard: { writeText: () => undefined },
+    screen: { getAllDisplays: () => [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }] },
     // No keychain here: the head key falls back to the 0600 key file (SPR_HEAD_KEY_FILE in tests).
     safeStorage: {
       isEncryptionAvailable: () => false,

@@ -4,6 +4,7 @@ import { call, callUnchecked, hasToken, isCancelled, transport } from './shared/
 import { ErrorBox } from './shared/ErrorBox';
 import { ThemeToggle } from './shared/ThemeToggle';
 import { useData } from './shared/useData';
+import { formatOf } from './shared/files';
 import { prettyJson } from './shared/json';
 import { MethodControl } from './workstation/MethodControl';
 import { requestOrder } from './shared/order';
@@ -122,6 +123,24 @@ export function App() {
   const [origin, setOrigin] = useState<Origin | null>(null);
   const [tab, setTab] = useState<string>('portfolio');
   const [view, setView] = useState<View>('workstation');
+  // A file dropped anywhere on the window opens the Import view with it (desktop and browser).
+  const [dropped, setDropped] = useState<{ file: File; seq: number } | null>(null);
+  const [dropNote, setDropNote] = useState<string | null>(null);
+  const onDragOver = (e: React.DragEvent) => {
+    if (e.dataTransfer.types.includes('Files')) e.preventDefault();
+  };
+  const onDrop = (e: React.DragEvent) => {
+    const file = e.dataTransfer.files[0];
+    if (!file) return;
+    e.preventDefault();
+    if (formatOf(file.name) === null) {
+      setDropNote(`${file.name}: not a CSV, XLSX or JSON file, so it cannot be imported`);
+      return;
+    }
+    setDropNote(null);
+    setDropped((d) => ({ file, seq: (d?.seq ?? 0) + 1 }));
+    setView('import');
+  };
   // The portfolio list feeds the Runs filter, the Import target and the Portfolios view; it is
   // loaded when one of those views opens, not for the workstation.
   const { data: portfolioList, reload: reloadPortfolios } = useData(
@@ -251,7 +270,15 @@ export function App() {
   const r = run.result;
 
   return (
-    <div className="app">
+    <div className="app" data-testid="app" onDragOver={onDragOver} onDrop={onDrop}>
+      {dropNote ? (
+        <div className="banner" role="alert" data-testid="drop-note">
+          {dropNote}{' '}
+          <button type="button" className="btn" onClick={() => setDropNote(null)}>
+            Dismiss
+          </button>
+        </div>
+      ) : null}
       <header className="topbar">
         <div className="brand">Smart Portfolio Rebalancer</div>
         <nav className="topnav" aria-label="Views">
@@ -364,6 +391,7 @@ export function App() {
               onImported={reloadPortfolios}
               onUsePortfolio={loadIntoEditor}
               onMergePrices={mergePrices}
+              dropped={dropped}
             />
           </main>
         ) : null}

@@ -96,6 +96,7 @@ export function ImportView({
   onImported,
   onUsePortfolio,
   onMergePrices,
+  dropped = null,
 }: {
   ui: ImportUi;
   setUi: (f: (u: ImportUi) => ImportUi) => void;
@@ -105,9 +106,21 @@ export function ImportView({
   onUsePortfolio: (content: unknown, label: string) => void;
   /** Previews or merges chosen imported series into the editor's request (see mergeSeries). */
   onMergePrices: MergePrices;
+  /** A file dropped on the window: taken as the file to import (seq: one per drop). */
+  dropped?: { file: File; seq: number } | null;
 }) {
   const fileRef = useRef<HTMLInputElement | null>(null);
-  const [file, setFile] = useState<File | null>(null);
+  const [file, setFile] = useState<File | null>(dropped?.file ?? null);
+  const [droppedName, setDroppedName] = useState<string | null>(dropped?.file.name ?? null);
+  const dropSeq = dropped?.seq ?? 0;
+  useEffect(() => {
+    if (!dropped) return;
+    setFile(dropped.file);
+    setDroppedName(dropped.file.name);
+    setFormError(null);
+    if (fileRef.current) fileRef.current.value = '';
+    // Runs once per drop (seq), not when the parent re-renders with the same drop.
+  }, [dropSeq]);
   const [format, setFormat] = useState<'' | 'csv' | 'xlsx' | 'json'>('');
   const [name, setName] = useState('');
   const [value, setValue] = useState('');
@@ -290,9 +303,13 @@ export function ImportView({
               accept={kind === 'portfolio' ? '.csv,.txt,.xlsx,.json' : '.csv,.txt,.xlsx'}
               onChange={(e) => {
                 setFile(e.target.files?.[0] ?? null);
+                setDroppedName(null);
                 setFormError(null);
               }}
             />
+            {droppedName && file?.name === droppedName ? (
+              <small data-testid="import-dropped">Dropped on the window: {droppedName}</small>
+            ) : null}
             <small>
               {kind === 'portfolio'
                 ? 'CSV, XLSX or JSON: one row per asset (or holding) with price, quantity or weight, target.'

@@ -336,6 +336,34 @@ describe.skipIf(!hasChromium)('runs, import, portfolios and audit in the UI (Chr
     await page.screenshot({ path: join(SHOTS, 'import-portfolio-rejected.png') });
   });
 
+  it('a file dropped on the window opens Import with it; a file of another kind is named and refused', async () => {
+    await ws.view('workstation');
+    const drop = async (name: string, content: string) => {
+      const dt = await page.evaluateHandle(
+        ([n, c]) => {
+          const d = new DataTransfer();
+          d.items.add(new File([c as string], n as string, { type: 'text/csv' }));
+          return d;
+        },
+        [name, content],
+      );
+      await page.dispatchEvent('[data-testid="app"]', 'drop', { dataTransfer: dt });
+    };
+    await drop('shot.png', 'not a table');
+    expect(await ws.id('drop-note').innerText()).toMatch(/shot\.png: not a CSV, XLSX or JSON file/);
+    expect(await ws.id('main-import').count()).toBe(0);
+
+    const broken = readFileSync(join(IMPORTS, 'portfolio_broken.csv'), 'utf8');
+    await drop('dropped_broken.csv', broken);
+    await ws.id('main-import').waitFor();
+    expect(await ws.id('import-dropped').innerText()).toContain('dropped_broken.csv');
+    await page.screenshot({ path: join(SHOTS, 'import-dropped.png') });
+    expect(await ws.id('drop-note').count()).toBe(0);
+    const state = await ws.afterSeq('import-view', () => ws.id('import-button').click());
+    expect(state).toBe('rejected');
+    expect(await ws.id('import-outcome').innerText()).toMatch(/^Not imported\./);
+  });
+
   it('imports an XLSX workbook: bytes read in the page and sent as base64', async () => {
     // A workbook written here with exceljs: two assets, 10 × 400 + 20 × 100 = 6,000 in value.
     const { default: ExcelJS } = await import('exceljs');

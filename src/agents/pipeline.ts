@@ -10,6 +10,7 @@ import type { Warning } from '../contract/common';
 import { ENGINE_VERSION } from '../contract/operations';
 import type { RebalanceRequest, RebalanceResponse } from '../contract/rebalance';
 import { inputHash, sha256Parts } from '../domain/canonical';
+import { bookExposure } from '../domain/exposure';
 import { rankHouseView } from '../forecast';
 import { historyObservations } from '../services/rebalance/history';
 import { weightRows } from '../services/rebalance/weights';
@@ -36,7 +37,7 @@ export const CONVENTIONS: Record<string, string> = {
   expected_annual_return: '252 x mean daily return (arithmetic)',
   var: '1-day, 95%, historical with linear (type-7) interpolation, reported as a positive loss fraction',
   weights:
-    'fractions of portfolio_value + cash_flow; current weights normalized to 1 - cash_weight, targets to 1 - cash_floor',
+    'fractions of portfolio_value + cash_flow; current weights normalized to 1 - cash_weight, targets to 1 - cash_floor (long_short / market_neutral books: signed current weights taken as given, short proceeds in cash)',
   turnover: 'one-way: (total buys + total sells) / (2 x (portfolio_value + cash_flow))',
   money: 'integer minor units; rounded once to the currency minor unit',
   forecasts:
@@ -152,6 +153,14 @@ export async function runAgents(
     monte_carlo: prop.monteCarlo,
     asset_drilldown: prop.drilldown,
     method: req.method,
+    book_exposure: bookExposure(
+      req.book?.type ?? 'long_only',
+      req.book?.gross_limit,
+      book.currentAfterFlow,
+      book.cashAfterFlow,
+      weights.map((w) => w.proposed_weight),
+      rows.cashAfterWeight,
+    ),
     optimization: dec.optimization,
     decision: sup.decision,
     decision_reasons: sup.decision_reasons,

@@ -37,6 +37,35 @@ export const OptimizedMethod = RebalanceMethod.exclude(['threshold']);
 
 export const HRP_LINKAGES = ['single', 'complete', 'average', 'ward'] as const;
 
+/** Book types (docs/methods.md, long-short books). */
+export const BOOK_TYPES = ['long_only', 'long_short', 'market_neutral'] as const;
+export type BookType = (typeof BOOK_TYPES)[number];
+
+/** Largest gross exposure Σ|w_i| a request may allow (400 % of NAV). */
+export const MAX_GROSS_LIMIT = 4;
+/** Largest one-way turnover cap of a long-short book (long_only stays at most 1). */
+export const MAX_LONG_SHORT_TURNOVER = 4;
+
+export const BookSpec = z
+  .object({
+    type: z
+      .enum(BOOK_TYPES)
+      .default('long_only')
+      .describe(
+        'long_only (default; every existing request): current weights and quantities ≥ 0, cash_weight < 1, turnover_limit ≤ 1. long_short: current weights may be negative (short positions), unlisted assets get bounds {min: −1, max: 1}, Σw + costs = 1 − cash floor (net exposure), turnover_limit up to 4. market_neutral: as long_short with Σw = 0 over the assets (the whole NAV in the cash leg). Weights are fractions of NAV = portfolio_value; short proceeds sit in cash, so Σ current_weight + cash_weight = 1 (± 0.005) and cash may exceed 1.',
+      ),
+    gross_limit: z
+      .number()
+      .gt(0, 'must be > 0')
+      .max(MAX_GROSS_LIMIT, `must be <= ${MAX_GROSS_LIMIT}`)
+      .optional()
+      .describe(
+        'Gross-exposure cap Σ|w_i| ≤ gross_limit on the post-trade weights, e.g. 1.6 for 130/30, 2 for a 100/100 market-neutral book (binding constraint `gross_exposure`). Optimized methods only.',
+      ),
+  })
+  .describe('The kind of book (absent: long_only).');
+export type BookSpec = z.infer<typeof BookSpec>;
+
 const assetName = plainText(z.string().trim().min(1).max(128));
 
 export const AssetBound = z
@@ -170,7 +199,13 @@ export const OptimizeRequestFields = {
       'Trade whole lots (each asset’s lot_size) exactly, by branch-and-bound; residual cash reported.',
     ),
   optimizer_time_limit_seconds: z.number().gt(0).max(600).default(10),
+  book: BookSpec.optional().describe(
+    'long_only (absent), long_short or market_neutral, and an optional gross_limit; see docs/methods.md (long-short books).',
+  ),
 };
+
+/** Methods that are long-only by construction (their weights are positive risk budgets). */
+const LONG_ONLY_METHODS: readonly RebalanceMethod[] = ['risk_parity', 'hrp'];
 
 /** Cross-field checks for the optimizer fields; call from RebalanceRequest's superRefine. */
 export function refineOptimizeFields(
@@ -185,10 +220,12 @@ export function refineOptimizeFields(
     asset_cost_bps?: Record<string, number> | undefined;
     covariance?: { factor_series?: readonly string[] | undefined } | undefined;
     price_history?: { prices: Record<string, unknown> } | undefined;
+    book?: { type: BookType; gross_limit?: number | undefined } | undefined;
   } & EstimatorFields,
   ctx: z.RefinementCtx,
 ): void {
   refineEstimatorFields(req, ctx);
+  refineBook(req, ctx);
   const names = new Set(req.assets.map((a) => a.asset));
   const targets = [
     ['efficient_risk', 'target_volatility', req.target_volatility],
@@ -231,6 +268,47 @@ export function refineOptimizeFields(
         });
     });
   }
+}
+
+/**
+ * The methods a long-short book can use: risk_parity and hrp give positive weights by
+ * construction, the threshold band rules are written for long-only sleeves, and max_sharpe is
+ * scale-free (a market-neutral portfolio and any multiple of it have the same Sharpe ratio, so its
+ * weights are not determined) — each is a 400 naming `book.type`. gross_limit is an optimizer
+ * constraint, so with threshold it is a 400 naming `book.gross_limit`.
+ */
+function refineBook(
+  req: { method: RebalanceMethod; book?: { type: BookType; gross_limit?: number | undefined } },
+  ctx: z.RefinementCtx,
+): void {
+  const book = req.book;
+  if (!book) return;
+  const short = book.type !== 'long_only';
+  if (short && LONG_ONLY_METHODS.includes(req.method))
+    ctx.addIssue({
+      code: 'custom',
+      path: ['book', 'type'],
+      message: `method ${req.method} is long-only by construction (positive risk budgets); a ${book.type} book needs track_target, min_variance, mean_variance, max_quadratic_utility, efficient_risk, efficient_return${book.type === 'long_short' ? ' or max_sharpe' : ''}`,
+    });
+  if (short && req.method === 'threshold')
+    ctx.addIssue({
+      code: 'custom',
+      path: ['book', 'type'],
+      message: `the threshold band rules are long-only (a band around a short position and its cash funding are not defined); a ${book.type} book needs an optimized method such as track_target`,
+    });
+  if (book.type === 'market_neutral' && req.method === 'max_sharpe')
+    ctx.addIssue({
+      code: 'custom',
+      path: ['book', 'type'],
+      message:
+        'max_sharpe is undefined for a market_neutral book: with Σw = 0 every multiple of a portfolio has the same Sharpe ratio, so the weights are not determined; use efficient_risk (a volatility target) or mean_variance (a risk aversion)',
+    });
+  if (book.gross_limit !== undefined && req.method === 'threshold')
+    ctx.addIssue({
+      code: 'custom',
+      path: ['book', 'gross_limit'],
+      message: 'gross_limit is an optimizer constraint; the threshold method does not apply it',
+    });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -280,7 +358,7 @@ export const BindingConstraint = z.object({
   name: z
     .string()
     .describe(
-      "e.g. 'turnover', 'budget', 'cash_floor', 'class_max:Crypto', 'asset_max:AAPL', 'no_trade:GLD'.",
+      "e.g. 'turnover', 'budget', 'cash_floor', 'class_max:Crypto', 'asset_max:AAPL', 'no_trade:GLD', 'gross_exposure' (Σ|w| ≤ book.gross_limit), 'market_neutral' (Σw = 0).",
     ),
   side: z.enum(['lower', 'upper', 'equality']),
   value: num.describe('Activity at the solution, natural units (weights).'),
@@ -393,6 +471,25 @@ export const HrpInfo = z.object({
   tracking_error: num.describe('√((w − w_hrp)ᵀΣ(w − w_hrp)) of the returned weights, annual.'),
 });
 export type HrpInfo = z.infer<typeof HrpInfo>;
+
+export const ExposureFigures = z.object({
+  gross: num.describe('Σ|w_i| over the assets (fractions of NAV).'),
+  net: num.describe('Σw_i over the assets.'),
+  long: num.describe('Σ max(w_i, 0).'),
+  short: num.describe('Σ max(−w_i, 0) (≥ 0).'),
+  cash: num.describe('The cash leg: 1 − Σw_i before costs; after the trades, net of costs.'),
+});
+export type ExposureFigures = z.infer<typeof ExposureFigures>;
+
+export const BookExposure = z.object({
+  type: z.enum(BOOK_TYPES),
+  gross_limit: nnum.describe('The requested gross_limit; null when none.'),
+  before: ExposureFigures.describe(
+    'Current weights after the cash flow (fractions of portfolio_value + cash_flow).',
+  ),
+  after: ExposureFigures.describe('Proposed weights after the orders.'),
+});
+export type BookExposure = z.infer<typeof BookExposure>;
 
 export const OptimizationResult = z.object({
   method: OptimizedMethod,

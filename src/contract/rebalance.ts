@@ -12,6 +12,8 @@ import { HistoryObservations } from './estimators';
 import { nameRecord } from './names';
 import { numberArray } from './numbers';
 import {
+  BookExposure,
+  MAX_LONG_SHORT_TURNOVER,
   OptimizationResult,
   OptimizeRequestFields,
   RebalanceMethod,
@@ -59,11 +61,11 @@ export const Holding = z.object({
     ),
   quantity: z
     .number()
-    .min(0, 'must be >= 0')
+    .min(-1e15)
     .max(1e15)
     .optional()
     .describe(
-      'Units held. When every holding of the asset has one, the split inside the asset is quantity × last_price, and a sell never exceeds it.',
+      'Units held. When every holding of the asset has one, the split inside the asset is quantity × last_price, and a sell never exceeds it (long_only). Negative (a short position) only in a long_short or market_neutral book, with the sign of the asset’s current_weight.',
     ),
   last_price: z
     .number({
@@ -100,7 +102,13 @@ export const AssetInput = z.object({
     'One of the six classes. When absent it is inferred from the asset name if that name is a class (the seed used class names as assets); otherwise Stocks is assumed with a warning.',
   ),
   target_weight: weight,
-  current_weight: weight,
+  current_weight: z
+    .number()
+    .min(-1, 'must be >= -1')
+    .max(1, 'must be <= 1')
+    .describe(
+      'long_only (default): ≥ 0, normalized with the others to 1 − cash_weight. long_short / market_neutral: a signed fraction of portfolio_value taken as given (negative = short), Σ current_weight + cash_weight = 1.',
+    ),
   market_return: z
     .number()
     .min(-1)
@@ -199,9 +207,11 @@ export const RebalanceRequest = z
     turnover_limit: z
       .number()
       .gt(0, 'must be > 0')
-      .max(1)
+      .max(MAX_LONG_SHORT_TURNOVER)
       .default(0.2)
-      .describe('Cap on one-way turnover Σ|Δw|/2.'),
+      .describe(
+        'Cap on one-way turnover Σ|Δw|/2: at most 1 in a long_only book, at most 4 in a long_short or market_neutral book (closing a short and opening a long moves more than the NAV).',
+      ),
     transaction_cost_bps: z.number().min(0).max(1000).default(10),
     fixed_fee_per_trade: z.number().min(0).max(1e9).default(0),
     risk_free_rate: z.number().min(-0.2).max(1).default(0.02).describe('Annual.'),
@@ -218,10 +228,10 @@ export const RebalanceRequest = z
     cash_weight: z
       .number()
       .min(0)
-      .lt(1, 'must be < 1')
+      .lt(5, 'must be < 5')
       .default(0)
       .describe(
-        'Cash held now, as a fraction of portfolio_value (which includes it). Asset current weights are normalized to sum to 1 − cash_weight.',
+        'Cash held now, as a fraction of portfolio_value (which includes it). long_only: < 1, and asset current weights are normalized to sum to 1 − cash_weight. long_short / market_neutral: short proceeds sit in cash, so it may exceed 1; Σ current_weight + cash_weight must be 1 (± 0.005).',
       ),
     cash_flow: z
       .number()
@@ -260,6 +270,7 @@ export const RebalanceRequest = z
   })
   .superRefine((req, ctx) => {
     refineOptimizeFields(req, ctx);
+    refineBookWeights(req, ctx);
     const seen = new Set<string>();
     req.assets.forEach((a, i) => {
       if (seen.has(a.asset))
@@ -283,13 +294,14 @@ export const RebalanceRequest = z
     });
     const sumT = req.assets.reduce((s, a) => s + a.target_weight, 0);
     const sumC = req.assets.reduce((s, a) => s + a.current_weight, 0);
+    const longOnly = (req.book?.type ?? 'long_only') === 'long_only';
     if (!(sumT > 0))
       ctx.addIssue({
         code: 'custom',
         path: ['assets'],
         message: 'target weights sum to 0; at least one must be > 0',
       });
-    if (!(sumC > 0))
+    if (longOnly && !(sumC > 0))
       ctx.addIssue({
         code: 'custom',
         path: ['assets'],
@@ -375,6 +387,88 @@ export const RebalanceRequest = z
 export type RebalanceRequest = z.infer<typeof RebalanceRequest>;
 export type RebalanceRequestInput = z.input<typeof RebalanceRequest>;
 
+/** Tolerance of Σ current_weight + cash_weight = 1 in a long-short book (as WEIGHT_SUM_TOLERANCE). */
+const BOOK_SUM_TOLERANCE = 0.005;
+
+/**
+ * The sign rules of the book type (docs/methods.md, long-short books). long_only keeps the limits
+ * it always had: current weights and quantities ≥ 0, cash_weight < 1, turnover_limit ≤ 1. A
+ * long_short or market_neutral book takes current weights as signed fractions of portfolio_value
+ * (no normalization), so they and the cash must add up to 1; a holding's quantity has its asset's
+ * sign, and holding targets (a long-only level fill) are refused.
+ */
+function refineBookWeights(
+  req: {
+    book?: { type: string } | undefined;
+    cash_weight: number;
+    turnover_limit: number;
+    assets: readonly {
+      current_weight: number;
+      holdings?: readonly { quantity?: number | undefined; target_weight?: number | undefined }[];
+    }[];
+  },
+  ctx: z.RefinementCtx,
+): void {
+  const type = req.book?.type ?? 'long_only';
+  if (type === 'long_only') {
+    const hint = '(a short position needs book.type long_short or market_neutral)';
+    req.assets.forEach((a, i) => {
+      if (a.current_weight < 0)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['assets', i, 'current_weight'],
+          message: `must be >= 0 in a long_only book ${hint}`,
+        });
+      a.holdings?.forEach((h, j) => {
+        if (h.quantity !== undefined && h.quantity < 0)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['assets', i, 'holdings', j, 'quantity'],
+            message: `must be >= 0 in a long_only book ${hint}`,
+          });
+      });
+    });
+    if (req.cash_weight >= 1)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['cash_weight'],
+        message: 'must be < 1 in a long_only book (cash above the NAV comes from short sales)',
+      });
+    if (req.turnover_limit > 1)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['turnover_limit'],
+        message: `must be <= 1 in a long_only book (with Σw ≤ 1 before and after, one-way turnover cannot exceed 1); long_short and market_neutral books allow up to ${MAX_LONG_SHORT_TURNOVER}`,
+      });
+    return;
+  }
+  let sum = req.cash_weight;
+  for (const a of req.assets) sum += a.current_weight;
+  if (Math.abs(sum - 1) > BOOK_SUM_TOLERANCE)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['cash_weight'],
+      message: `in a ${type} book current weights are signed fractions of portfolio_value taken as given: Σ current_weight + cash_weight is ${+sum.toFixed(6)}, it must be 1 ± ${BOOK_SUM_TOLERANCE} (short proceeds sit in cash, so cash_weight may exceed 1)`,
+    });
+  req.assets.forEach((a, i) =>
+    a.holdings?.forEach((h, j) => {
+      const q = h.quantity;
+      if (q !== undefined && ((q < 0 && a.current_weight > 0) || (q > 0 && a.current_weight < 0)))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['assets', i, 'holdings', j, 'quantity'],
+          message: `has the opposite sign of the asset's current_weight ${a.current_weight}; an asset is either long or short`,
+        });
+      if (h.target_weight !== undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['assets', i, 'holdings', j, 'target_weight'],
+          message: `holding targets are not supported in a ${type} book (the split toward them is long-only); the asset's trade is split pro rata to its holdings`,
+        });
+    }),
+  );
+}
+
 /**
  * An asset is ordered either as one security (its `price`) or through its holdings (their own
  * prices). A holding's split inside the asset comes from quantities (all or none) or weights, and
@@ -428,7 +522,8 @@ function refineHoldings(
     withQty === hs.length
       ? hs.reduce((t, h) => t + (h.quantity as number) * h.last_price, 0)
       : hs.reduce((t, h) => t + (h.holding_weight ?? 0), 0);
-  if (withTarget < hs.length && !(mix > 0))
+  // |mix|: a short asset's quantities (long-short books) are all negative.
+  if (withTarget < hs.length && !(Math.abs(mix) > 0))
     ctx.addIssue({
       code: 'custom',
       path: ['assets', i, 'holdings'],
@@ -769,6 +864,9 @@ export const RebalanceResponse = z.object({
   ),
   asset_drilldown: nameRecord(z.string(), Drilldown),
   method: RebalanceMethod,
+  book_exposure: BookExposure.optional().describe(
+    'The book type and its gross and net exposure before and after the trades (docs/methods.md, long-short books). Absent from runs saved before it existed.',
+  ),
   optimization: OptimizationResult.nullable().describe(
     'Solver report of an optimized method (status, objective, binding constraints, duals, KKT check); null for threshold.',
   ),

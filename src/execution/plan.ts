@@ -34,12 +34,20 @@ export interface ExecSecurity {
   minTradeMinor: number;
   /** Proportional cost, basis points of notional. */
   costBps: number;
-  /** Current value, minor units (≥ 0; need not be whole). A sell never exceeds it. */
+  /**
+   * Current value, minor units (need not be whole; < 0 for a short position of a long-short
+   * book). A sell never exceeds it unless the security is `shortable`.
+   */
   currentMinor: number;
-  /** Units held when known (caps sells in units), else null. */
+  /** Units held when known (caps sells in units unless `shortable`), else null. */
   heldUnits: number | null;
   /** On the restricted (no_trade) list. */
   restricted: boolean;
+  /**
+   * Long-short books: a sell may go beyond the units held (a short sale; its proceeds go to cash)
+   * and a buy of a short position covers it. Absent: long-only, sells capped at the holding.
+   */
+  shortable?: boolean;
 }
 
 /** An asset row: its band, in weights of the post-trade total value. */
@@ -306,8 +314,17 @@ export function signedValueMinor(o: Pick<ExecOrder, 'lots' | 'valueMinor'>): num
   return o.lots > 0 ? o.valueMinor : o.lots < 0 ? -o.valueMinor : 0;
 }
 
-/** Largest whole number of lots to sell within `capMinor`, never more than held (E3). */
-function sellLots(capMinor: number, sec: ExecSecurity, scale: number): number {
+/**
+ * Largest whole number of lots to sell within `capMinor`, never more than held (E3) — unless the
+ * security is shortable and `short` is on (a short sale is capped by `capMinor` alone).
+ */
+function sellLots(
+  capMinor: number,
+  sec: ExecSecurity,
+  scale: number,
+  short = sec.shortable === true,
+): number {
+  if (short) return maxLotsWithin(capMinor, sec.price, sec.lot, scale);
   const k = maxLotsWithin(Math.min(capMinor, sec.currentMinor), sec.price, sec.lot, scale);
   if (sec.heldUnits === null) return k;
   return Math.min(k, Math.floor(sec.heldUnits / sec.lot.lot + 1e-9));
@@ -351,7 +368,8 @@ function coverNegativeCash(
     if (cash >= 0) break;
     const sec = secs[j] as ExecSecurity;
     const k0 = -(lots[j] as number);
-    const maxLots = sellLots(sec.currentMinor, sec, scale);
+    // Cash for a withdrawal is raised from holdings, never by opening shorts.
+    const maxLots = sellLots(sec.currentMinor, sec, scale, false);
     if (!(maxLots > k0)) continue;
     const net0 = k0 === 0 ? 0 : (value[j] as number) - (cost[j] as number);
     const f = 1 - sec.costBps / 10000;
@@ -488,8 +506,9 @@ function repairBands(
       if (k1 !== 0 && Math.sign(k1) !== dir) continue;
       const units = unitsForLots(Math.abs(k1), sec.lot);
       const v1 = k1 === 0 ? 0 : valueMinor(units, sec.price, scale);
-      if (k1 < 0 && v1 > sec.currentMinor + 1e-9) continue;
-      if (k1 < 0 && sec.heldUnits !== null && units > sec.heldUnits * (1 + REL)) continue;
+      if (!sec.shortable && k1 < 0 && v1 > sec.currentMinor + 1e-9) continue;
+      if (!sec.shortable && k1 < 0 && sec.heldUnits !== null && units > sec.heldUnits * (1 + REL))
+        continue;
       if (k1 !== 0 && v1 < sec.minTradeMinor) continue;
       const c1 = k1 === 0 ? 0 : costMinor(v1, sec.costBps, feeMinor);
       const s0 = signedOf(j);

@@ -14,7 +14,12 @@
  *            Σ x + Σ c_i (b_i + s_i) [=|≤] s·(1 − cash floor)   (budget, costs paid from cash)
  *            s·min_C ≤ Σ_{i∈C} x_i ≤ s·max_C               (asset classes)
  *            Σ (b + s) ≤ 2 s τ                            (one-way turnover)
+ *            x_i − p_i + q_i = 0,  Σ (p + q) ≤ s G        (gross exposure Σ|w| ≤ G, when set)
  *            f_j − Σ_i G_ij x_i = −Σ_i G_ij x_t,i         (factor exposures, Σ = G Gᵀ + D)
+ *   market_neutral books replace the budget row by Σ x = 0 (named `market_neutral`; cash is then
+ *   1 − costs) and keep Σ x + costs ≤ s·(1 − cash floor) only when a cash floor is set.
+ *   The gross split is exact: any w has p = max(w, 0), q = max(−w, 0) with Σ(p + q) = Σ|w|, and
+ *   every split has Σ(p + q) ≥ Σ|w|, so the row holds iff Σ|w| ≤ G.
  * y-space model (max_sharpe, homogenized: w = y / κ) is described at `buildSharpe`.
  */
 import type { CovarianceInput, CscMatrix, DiscreteColumn, QpModel } from './types';
@@ -35,6 +40,8 @@ export interface Layout {
   s: number;
   f: number;
   k: number;
+  /** Offset of the gross-exposure legs p (q at g + n); −1 without a gross limit. */
+  g: number;
   kappa: number;
   /** Scaled objective = objScale × natural objective (w-space: s²); 1 in y-space. */
   objScale: number;
@@ -248,7 +255,8 @@ export function buildW(
   const bOff = trades ? n : -1;
   const sOff = trades ? 2 * n : -1;
   const fOff = factor ? (trades ? 3 * n : n) : -1;
-  const numCols = n + (trades ? 2 * n : 0) + k;
+  const gOff = N.gross !== null ? n + (trades ? 2 * n : 0) + k : -1;
+  const numCols = n + (trades ? 2 * n : 0) + k + (gOff >= 0 ? 2 * n : 0);
   const target = objective === 'track' ? (opts.target ?? N.wt) : null;
   if (objective === 'track' && !target) throw new Error('track objective needs a target');
 
@@ -292,6 +300,8 @@ export function buildW(
     colLower[fOff + j] = -Infinity;
     colUpper[fOff + j] = Infinity;
   }
+  // Gross legs p, q ≥ 0 (colLower is already 0).
+  if (gOff >= 0) colUpper.fill(Infinity, gOff, gOff + 2 * n);
 
   // Objective.
   const hq = objective === 'mean_variance' ? N.lambda : lp ? 0 : 2;
@@ -336,14 +346,36 @@ export function buildW(
   // Budget: invested weight plus costs (paid from cash) equals, or stays below, 1 − floor.
   const budgetRow = r;
   for (let i = 0; i < n; i++) coo.push(r, i, 1);
-  if (trades)
+  if (trades && !N.neutral)
     for (let i = 0; i < n; i++) {
       const c = N.cost[i] as number;
       coo.push(r, bOff + i, c);
       coo.push(r, sOff + i, c);
     }
   const top = sc * (1 - (N.cashFloor ?? 0));
-  if (N.cashFloor === null) {
+  if (N.neutral) {
+    // Σ x = 0 (the row holds Σ x only: costs are paid from the cash leg). Whole lots cannot meet
+    // an equality exactly: they may leave up to one lot of net exposure.
+    const allowance = opts.discrete ? sc * lotResidualAllowance(N) : 0;
+    rowLower.push(-allowance);
+    rowUpper.push(allowance);
+    duals.set('market_neutral', { kind: 'row', index: r, unit: sc });
+    rowNames.push(['market_neutral', 'market_neutral']);
+    if (N.cashFloor !== null) {
+      r++;
+      for (let i = 0; i < n; i++) coo.push(r, i, 1);
+      if (trades)
+        for (let i = 0; i < n; i++) {
+          const c = N.cost[i] as number;
+          coo.push(r, bOff + i, c);
+          coo.push(r, sOff + i, c);
+        }
+      rowLower.push(-Infinity);
+      rowUpper.push(top);
+      duals.set('cash_floor', { kind: 'row', index: r, unit: sc });
+      rowNames.push([null, 'cash_floor']);
+    }
+  } else if (N.cashFloor === null) {
     const allowance = opts.discrete ? sc * lotResidualAllowance(N) : 0;
     rowLower.push(top - allowance);
     rowUpper.push(top);
@@ -374,6 +406,23 @@ export function buildW(
     rowUpper.push(2 * sc * N.tau);
     duals.set('turnover', { kind: 'row', index: r, unit: 2 * sc });
     rowNames.push([null, 'turnover']);
+    r++;
+  }
+  if (gOff >= 0) {
+    for (let i = 0; i < n; i++) {
+      coo.push(r, i, 1);
+      coo.push(r, gOff + i, -1);
+      coo.push(r, gOff + n + i, 1);
+      rowLower.push(0);
+      rowUpper.push(0);
+      rowNames.push([null, null]);
+      r++;
+    }
+    for (let i = 0; i < 2 * n; i++) coo.push(r, gOff + i, 1);
+    rowLower.push(-Infinity);
+    rowUpper.push(sc * (N.gross as number));
+    duals.set('gross_exposure', { kind: 'row', index: r, unit: sc });
+    rowNames.push([null, 'gross_exposure']);
     r++;
   }
   if (opts.minExcessReturn !== undefined) {
@@ -464,6 +513,7 @@ export function buildW(
       s: sOff,
       f: fOff,
       k,
+      g: gOff,
       kappa: -1,
       objScale: sc * sc,
       wScale: sc,
@@ -482,6 +532,7 @@ export function buildW(
  *        Σ y + Σ c_i (b_i + s_i) = (1 − cash floor) κ  (budget)
  *        min_i κ ≤ y_i ≤ max_i κ,  min_C κ ≤ Σ_C y ≤ max_C κ,  y_i = w0_i κ (no trade)
  *        y_i − b_i + s_i = w0_i κ,  Σ (b + s) ≤ 2 τ κ   (trades and turnover)
+ *        y_i − p_i + q_i = 0,  Σ (p + q) ≤ G κ          (gross exposure, when set)
  * Every constraint of the w-space problem is homogeneous of degree one in (y, κ), so the optimum
  * maximizes the net Sharpe ratio ((μ − r_f)ᵀw − costs) / √(wᵀΣw) = ρ / √(yᵀΣy).
  * ρ = s × the mean positive excess return keeps κ near s (y on the scale of x).
@@ -499,7 +550,8 @@ export function buildSharpe(N: Normalized): Built {
   const bOff = trades ? n + 1 : -1;
   const sOff = trades ? 2 * n + 1 : -1;
   const fOff = factor ? (trades ? 3 * n + 1 : n + 1) : -1;
-  const numCols = n + 1 + (trades ? 2 * n : 0) + k;
+  const gOff = N.gross !== null ? n + 1 + (trades ? 2 * n : 0) + k : -1;
+  const numCols = n + 1 + (trades ? 2 * n : 0) + k + (gOff >= 0 ? 2 * n : 0);
   const budgetShare = 1 - (N.cashFloor ?? 0);
   let posSum = 0;
   let posCount = 0;
@@ -611,6 +663,17 @@ export function buildSharpe(N: Normalized): Built {
     coo.push(r, kap, -2 * N.tau);
     row(-Infinity, 0, 'turnover');
   }
+  if (gOff >= 0) {
+    for (let i = 0; i < n; i++) {
+      coo.push(r, i, 1);
+      coo.push(r, gOff + i, -1);
+      coo.push(r, gOff + n + i, 1);
+      row(0, 0);
+    }
+    for (let i = 0; i < 2 * n; i++) coo.push(r, gOff + i, 1);
+    coo.push(r, kap, -(N.gross as number));
+    row(-Infinity, 0, 'gross_exposure');
+  }
   if (factor) {
     const G = factorRoot(cov, n);
     const r0 = r;
@@ -648,6 +711,7 @@ export function buildSharpe(N: Normalized): Built {
       s: sOff,
       f: fOff,
       k,
+      g: gOff,
       kappa: kap,
       objScale: 1,
       wScale: sc,

@@ -5,7 +5,10 @@
  * 1. Structural checks (no solver): a no-trade asset outside its bounds; asset minimums above the
  *    budget; asset maximums below full investment; a class minimum above the sum of its members'
  *    maximums (or a class maximum below their minimums); class minimums together above the budget;
- *    class maximums together below full investment.
+ *    class maximums together below full investment; for a market_neutral book asset minimums above
+ *    0 or maximums below 0 (Σw = 0 cannot hold); a gross limit G below the gross exposure the
+ *    bounds force (Σ_i max(0, L_i, −U_i)) or, at full investment without costs, below 1 (|Σw| ≤
+ *    Σ|w|).
  * 2. Phase-1 LP (solver): minimize the one-way turnover Σ(b + s)/2 subject to every constraint
  *    except the turnover cap.
  *    - infeasible → the irreducible infeasible subsystem (HiGHS `getIis`) names the conflict;
@@ -65,8 +68,9 @@ export function structuralConflicts(
       details.push({ path: other, message: `conflicts with no_trade:${a}` });
     }
   }
-  const top = 1 - (N.cashFloor ?? 0);
-  const budgetName = N.cashFloor === null ? 'budget' : 'cash_floor';
+  if (N.neutral || N.gross !== null) bookConflicts(N, L, U, messages, details);
+  const top = N.neutral ? 0 : 1 - (N.cashFloor ?? 0);
+  const budgetName = N.neutral ? 'market_neutral' : N.cashFloor === null ? 'budget' : 'cash_floor';
   let sumL = 0;
   let sumU = 0;
   // sumU is only reported; maxInvest (below) decides.
@@ -84,7 +88,7 @@ export function structuralConflicts(
       .sort((a, b) => Math.abs(vals[b] as number) - Math.abs(vals[a] as number))
       .slice(0, 10)
       .map(nameOf);
-  if (sumL > top + 1e-9) {
+  if (!N.neutral && sumL > top + 1e-9) {
     const names = largest(
       L,
       (i) => (L[i] as number) > 0,
@@ -107,7 +111,7 @@ export function structuralConflicts(
     const u = U[i] as number;
     maxInvest += Math.max(l + c * Math.abs(l - w0), u + c * Math.abs(u - w0));
   }
-  if (N.cashFloor === null && maxInvest < 1 - 1e-9) {
+  if (!N.neutral && N.cashFloor === null && maxInvest < 1 - 1e-9) {
     const names = largest(
       U,
       (i) => (U[i] as number) < 1,
@@ -168,6 +172,7 @@ export function structuralConflicts(
     // With costs, Σw may end below 1 (costs are paid from cash); the solver's churn check
     // (optimize.ts) covers that case.
     if (
+      !N.neutral &&
       N.cashFloor === null &&
       !N.anyCost &&
       classMaxTotal + restU < 1 - 1e-9 &&
@@ -184,6 +189,77 @@ export function structuralConflicts(
   }
   if (messages.length === 0) return null;
   return { message: `infeasible: ${messages.join('; ')}`, details: dedupe(details) };
+}
+
+/**
+ * The book's own structural conflicts (market_neutral Σw = 0; gross limit G):
+ * - Σ L_i > 0 or Σ U_i < 0: no weights in the bounds sum to 0;
+ * - Σ_i max(0, L_i, −U_i) > G: every weight in its bounds is at least that far from 0;
+ * - full investment (long_only / long_short without a cash floor): Σw = 1 − costs with costs =
+ *   Σ c_i|w_i − w0_i| ≤ c_max (Σ|w| + Σ|w0|), so Σ|w| ≥ Σw ≥ 1 − c_max (G + Σ|w0|); infeasible
+ *   when G < 1 − c_max (G + Σ|w0|) (without costs: G < 1).
+ * Example: long_short, G = 0.8, full investment → "book.gross_limit 80% … below the 100% net
+ * exposure full investment needs".
+ */
+function bookConflicts(
+  N: Normalized,
+  L: Float64Array,
+  U: Float64Array,
+  messages: string[],
+  details: ErrorDetail[],
+): void {
+  let sumL = 0;
+  let sumU = 0;
+  let minGross = 0;
+  for (let i = 0; i < N.n; i++) {
+    sumL += L[i] as number;
+    sumU += U[i] as number;
+    minGross += Math.max(0, L[i] as number, -(U[i] as number));
+  }
+  if (N.neutral && (sumL > 1e-9 || sumU < -1e-9)) {
+    const above = sumL > 1e-9;
+    messages.push(
+      `asset ${above ? 'minimums' : 'maximums'} add up to ${pct(above ? sumL : sumU)}, so the weights cannot sum to 0 (market_neutral)`,
+    );
+    details.push({ path: 'market_neutral', message: 'Σw = 0 over the assets' });
+    details.push({ path: 'book.type', message: 'market_neutral' });
+    for (let i = 0; i < N.n; i++)
+      if (above ? (L[i] as number) > 0 : (U[i] as number) < 0)
+        details.push({
+          path: above ? minName(N, i) : maxName(N, i),
+          message: `asset ${above ? 'minimum' : 'maximum'} counted in the conflict`,
+        });
+  }
+  const G = N.gross;
+  if (G === null) return;
+  if (minGross > G + 1e-9) {
+    messages.push(
+      `the bounds force a gross exposure of at least ${pct(minGross)}, above book.gross_limit ${pct(G)}`,
+    );
+    details.push({ path: 'gross_exposure', message: `Σ|w| ≤ ${pct(G)}` });
+    details.push({ path: 'book.gross_limit', message: `${G}` });
+    for (let i = 0; i < N.n; i++)
+      if (Math.max(L[i] as number, -(U[i] as number)) > 0)
+        details.push({
+          path: (L[i] as number) > 0 ? minName(N, i) : maxName(N, i),
+          message: 'keeps the weight away from 0',
+        });
+  }
+  let cmax = 0;
+  let gross0 = 0;
+  for (let i = 0; i < N.n; i++) {
+    if (!N.noTrade[i]) cmax = Math.max(cmax, N.cost[i] as number);
+    gross0 += Math.abs(N.w0[i] as number);
+  }
+  const costRoom = cmax * (G + gross0);
+  if (!N.neutral && N.cashFloor === null && G < 1 - costRoom - 1e-9) {
+    messages.push(
+      `book.gross_limit ${pct(G)} is below the 100% net exposure full investment needs (|Σw| ≤ Σ|w|${costRoom > 0 ? `; transaction costs of at most ${pct(costRoom)} cannot make up the difference` : ''})`,
+    );
+    details.push({ path: 'gross_exposure', message: `Σ|w| ≤ ${pct(G)}` });
+    details.push({ path: 'book.gross_limit', message: `${G} < |net exposure| 1` });
+    details.push({ path: 'budget', message: 'full investment: Σw = 1' });
+  }
 }
 
 function dedupe(details: ErrorDetail[]): ErrorDetail[] {
@@ -252,10 +328,15 @@ export async function diagnoseInfeasible(
       names.length > 0
         ? names.map((path) => ({ path, message: 'part of an irreducible infeasible subset' }))
         : [
-            {
-              path: 'budget',
-              message: 'full investment (or the cash floor) fixes the total weight',
-            },
+            N.neutral
+              ? { path: 'market_neutral', message: 'Σw = 0 over the assets' }
+              : {
+                  path: 'budget',
+                  message: 'full investment (or the cash floor) fixes the total weight',
+                },
+            ...(N.gross !== null
+              ? [{ path: 'gross_exposure', message: `Σ|w| ≤ ${pct(N.gross)} (book.gross_limit)` }]
+              : []),
             // Without an IIS from the solver, name every class limit that is set: one of them
             // (with the budget and the asset bounds) is in conflict.
             ...N.classRows.flatMap((c) => [

@@ -10,6 +10,9 @@ import { estimateCovariance } from './covariance-model';
 import type { OptimizeContext } from './optimize';
 import type { ClassBound, OptimizationProblem } from './types';
 
+/** Bounds of an asset not listed in `bounds` in a long_short or market_neutral book. */
+const LONG_SHORT_DEFAULT_BOUND = { min: -1, max: 1 } as const;
+
 export interface RequestAsset {
   asset: string;
   asset_class: string;
@@ -39,6 +42,12 @@ export interface BuildProblemInput {
     asset_cost_bps?: Record<string, number> | undefined;
     whole_lots?: boolean;
     optimizer_time_limit_seconds?: number;
+    book?:
+      | {
+          type: 'long_only' | 'long_short' | 'market_neutral';
+          gross_limit?: number | undefined;
+        }
+      | undefined;
   };
   assets: readonly RequestAsset[];
   portfolioValue: number;
@@ -88,6 +97,9 @@ export function buildOptimizationProblem(input: BuildProblemInput): {
         ...(v.min !== undefined ? { min: v.min } : {}),
         ...(v.max !== undefined ? { max: v.max } : {}),
       };
+  // A long-short book may short every asset unless `bounds` says otherwise.
+  const book = fields.book?.type ?? 'long_only';
+  const defaultBound = book === 'long_only' ? undefined : LONG_SHORT_DEFAULT_BOUND;
   const problem: OptimizationProblem = {
     method: input.method,
     assets: assets.map((a) => a.asset),
@@ -97,7 +109,7 @@ export function buildOptimizationProblem(input: BuildProblemInput): {
     targetWeights: input.targetWeights ?? assets.map((a) => a.target_weight),
     riskFreeRate: input.riskFreeRate,
     riskAversion: fields.risk_aversion ?? 1,
-    bounds: assets.map((a) => own(fields.bounds, a.asset)),
+    bounds: assets.map((a) => own(fields.bounds, a.asset) ?? defaultBound),
     classBounds,
     turnoverCap: input.turnoverLimit,
     costBps: assets.map((a) => own(fields.asset_cost_bps, a.asset) ?? input.transactionCostBps),
@@ -106,6 +118,11 @@ export function buildOptimizationProblem(input: BuildProblemInput): {
     timeLimitSeconds: fields.optimizer_time_limit_seconds ?? 10,
   };
   if (input.expectedReturns) problem.expectedReturns = input.expectedReturns;
+  if (fields.book)
+    problem.book = {
+      type: fields.book.type,
+      ...(fields.book.gross_limit !== undefined ? { grossLimit: fields.book.gross_limit } : {}),
+    };
   if (fields.risk_budgets)
     problem.riskBudgets = assets.map((a) => own(fields.risk_budgets, a.asset) ?? 0);
   if (fields.cash_floor !== undefined) problem.cashFloor = fields.cash_floor;

@@ -158,7 +158,11 @@ export async function efficientFrontier(
         `${m.label} ${why}, outside the frontier’s constraints: it can lie left of the frontier`,
       );
   }
-  if ((N.excess as Float64Array).some((v) => v > 0)) {
+  if (N.neutral)
+    notes.push(
+      'market_neutral book: every multiple of a Σw = 0 portfolio has the same Sharpe ratio, so there is no single maximum-Sharpe portfolio',
+    );
+  else if ((N.excess as Float64Array).some((v) => v > 0)) {
     const wS = weightsOf(await optimizePortfolio({ ...fp, method: 'max_sharpe' }, solver));
     marks.push({ name: 'max_sharpe', ...evaluatePortfolio(N, wS) });
   } else
@@ -183,9 +187,12 @@ function constraintNote(N: Normalized): string {
       : capped
         ? 'long-only within the per-asset bounds'
         : 'long-only',
-    N.cashFloor === null
-      ? 'full investment (Σw = 1)'
-      : `cash of at least ${N.cashFloor} earning the risk-free rate (Σw ≤ ${1 - N.cashFloor})`,
+    N.neutral
+      ? 'market neutral (Σw = 0, the NAV in cash earning the risk-free rate)'
+      : N.cashFloor === null
+        ? 'full investment (Σw = 1)'
+        : `cash of at least ${N.cashFloor} earning the risk-free rate (Σw ≤ ${1 - N.cashFloor})`,
+    ...(N.gross !== null ? [`gross exposure Σ|w| ≤ ${N.gross}`] : []),
     ...(N.classRows.length ? [`the bounds of ${N.classRows.map((c) => c.name).join(', ')}`] : []),
   ];
   return `Constraints: ${kept.join('; ')}. Left out: the turnover cap, transaction costs, no_trade, minimum trades and whole lots (they limit the trade from today's book, not which portfolios can be held).`;
@@ -207,9 +214,17 @@ function outsideConstraints(N: Normalized, w: ArrayLike<number>): string | null 
   let sum = 0;
   for (let i = 0; i < N.n; i++) sum += w[i] as number;
   const why: string[] = [];
-  if (N.cashFloor === null && Math.abs(1 - sum) > CASH_NOTE_THRESHOLD)
+  if (N.neutral && Math.abs(sum) > CASH_NOTE_THRESHOLD)
+    why.push(`has a net exposure of ${pct(sum)} (not market neutral)`);
+  let gross = 0;
+  for (let i = 0; i < N.n; i++) gross += Math.abs(w[i] as number);
+  if (N.gross !== null && gross > N.gross + CASH_NOTE_THRESHOLD)
+    why.push(`has a gross exposure of ${pct(gross)}, above the ${pct(N.gross)} limit`);
+  if (N.neutral) {
+    // Σw = 0 replaces the budget: cash is the whole NAV, nothing else to report.
+  } else if (N.cashFloor === null && Math.abs(1 - sum) > CASH_NOTE_THRESHOLD)
     why.push(sum < 1 ? `holds ${pct(1 - sum)} cash` : `is invested ${pct(sum)}`);
-  if (N.cashFloor !== null && sum > 1 - N.cashFloor + CASH_NOTE_THRESHOLD)
+  if (!N.neutral && N.cashFloor !== null && sum > 1 - N.cashFloor + CASH_NOTE_THRESHOLD)
     why.push(`holds less than the ${pct(N.cashFloor)} cash floor`);
   for (let i = 0; i < N.n && why.length < 4; i++) {
     const v = w[i] as number;

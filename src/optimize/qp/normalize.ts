@@ -4,7 +4,7 @@
  */
 import { EngineError, type ErrorDetail } from '../../contract/common';
 import { RETURN_METHODS } from './types';
-import type { CovarianceInput, OptimizationMethod, OptimizationProblem } from './types';
+import type { BookKind, CovarianceInput, OptimizationMethod, OptimizationProblem } from './types';
 
 export interface ClassRow {
   name: string;
@@ -35,6 +35,11 @@ export interface Normalized {
   /** null: full investment. */
   cashFloor: number | null;
   tau: number | null;
+  book: BookKind;
+  /** market_neutral: Σw = 0 replaces full investment. */
+  neutral: boolean;
+  /** Gross-exposure cap G (Σ|w| ≤ G), or null. */
+  gross: number | null;
   /** Linear cost per unit of traded weight (bps / 10,000). */
   cost: Float64Array;
   anyCost: boolean;
@@ -51,6 +56,12 @@ export interface Normalized {
 }
 
 const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
+/** Largest one-way turnover cap (a long-short book can turn over up to 400 % of NAV). */
+const MAX_TURNOVER_CAP = 4;
+/** Largest gross-exposure cap Σ|w|. */
+const MAX_GROSS = 4;
+const BOOK_KINDS: readonly BookKind[] = ['long_only', 'long_short', 'market_neutral'];
 
 function vec(
   v: ArrayLike<number> | number | undefined,
@@ -251,8 +262,25 @@ export function normalize(p: OptimizationProblem): Normalized {
   if (cashFloor !== null && (!isNum(cashFloor) || cashFloor < 0 || cashFloor >= 1))
     details.push({ path: 'cash_floor', message: 'must be in [0, 1)' });
   const tau = p.turnoverCap ?? null;
-  if (tau !== null && (!isNum(tau) || tau < 0 || tau > 2))
-    details.push({ path: 'turnover_cap', message: 'must be in [0, 2]' });
+  if (tau !== null && (!isNum(tau) || tau < 0 || tau > MAX_TURNOVER_CAP))
+    details.push({ path: 'turnover_cap', message: `must be in [0, ${MAX_TURNOVER_CAP}]` });
+  const book = p.book?.type ?? 'long_only';
+  if (!BOOK_KINDS.includes(book))
+    details.push({ path: 'book.type', message: `must be one of ${BOOK_KINDS.join(', ')}` });
+  const gross = p.book?.grossLimit ?? null;
+  if (gross !== null && (!isNum(gross) || gross <= 0 || gross > MAX_GROSS))
+    details.push({ path: 'book.gross_limit', message: `must be in (0, ${MAX_GROSS}]` });
+  if (book !== 'long_only' && (p.method === 'risk_parity' || p.method === 'hrp'))
+    details.push({
+      path: 'book.type',
+      message: `method ${p.method} is long-only by construction; a ${book} book needs another method`,
+    });
+  if (book === 'market_neutral' && p.method === 'max_sharpe')
+    details.push({
+      path: 'book.type',
+      message:
+        'max_sharpe is undefined for a market_neutral book (every multiple of a Σw = 0 portfolio has the same Sharpe ratio)',
+    });
 
   const bps = vec(p.costBps, n, 'cost_bps', details, 0) ?? new Float64Array(n);
   const cost = new Float64Array(n);
@@ -338,6 +366,9 @@ export function normalize(p: OptimizationProblem): Normalized {
     classRows,
     cashFloor,
     tau,
+    book,
+    neutral: book === 'market_neutral',
+    gross,
     cost,
     anyCost,
     V,

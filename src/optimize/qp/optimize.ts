@@ -410,6 +410,7 @@ function satisfies(N: Normalized, w: Float64Array): boolean {
     turnover += Math.abs(v - w0);
   }
   if (N.tau !== null && turnover / 2 > N.tau + tol) return false;
+  if (N.gross !== null && grossOf(w) > N.gross + tol) return false;
   for (const c of N.classRows) {
     let s = 0;
     for (const i of c.members) s += w[i] as number;
@@ -608,7 +609,24 @@ function report(
       });
   }
   const invested = sumW + cost;
-  if (N.cashFloor === null) {
+  if (N.neutral)
+    binding.push({
+      name: 'market_neutral',
+      side: 'equality',
+      value: sumW,
+      bound: 0,
+      dual: dualOf('market_neutral'),
+    });
+  if (N.neutral) {
+    if (N.cashFloor !== null && 1 - N.cashFloor - invested <= tolB)
+      binding.push({
+        name: 'cash_floor',
+        side: 'upper',
+        value: invested,
+        bound: 1 - N.cashFloor,
+        dual: dualOf('cash_floor'),
+      });
+  } else if (N.cashFloor === null) {
     if (Math.abs(1 - invested) <= tolB)
       binding.push({
         name: 'budget',
@@ -632,6 +650,15 @@ function report(
       value: turnover,
       bound: N.tau,
       dual: dualOf('turnover'),
+    });
+  const gross = grossOf(w);
+  if (N.gross !== null && N.gross - gross <= tolB)
+    binding.push({
+      name: 'gross_exposure',
+      side: 'upper',
+      value: gross,
+      bound: N.gross,
+      dual: dualOf('gross_exposure'),
     });
 
   let integer: OptimizationResult['integer'] = null;
@@ -746,6 +773,13 @@ function hrpInfo(N: Normalized, w: Float64Array, h: NonNullable<Extra['hrp']>): 
     constrained: h.constrained,
     tracking_error: Math.sqrt(Math.max(0, quad(N.cov, N.n, d, d))),
   };
+}
+
+/** Σ|w_i|, the gross exposure. */
+function grossOf(w: ArrayLike<number>): number {
+  let g = 0;
+  for (let i = 0; i < w.length; i++) g += Math.abs(w[i] as number);
+  return g;
 }
 
 function finiteOr0(v: number): number {

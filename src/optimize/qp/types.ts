@@ -35,6 +35,9 @@ export const OPTIMIZED_METHODS: readonly OptimizationMethod[] = [
   'hrp',
 ];
 
+/** Book types: see OptimizationProblem.book. */
+export type BookKind = 'long_only' | 'long_short' | 'market_neutral';
+
 /** Methods whose objective uses the expected returns μ. */
 export const RETURN_METHODS: ReadonlySet<OptimizationMethod> = new Set([
   'max_sharpe',
@@ -114,8 +117,15 @@ export interface OptimizationProblem {
    * is scale-free).
    */
   cashFloor?: number;
-  /** One-way turnover cap τ: Σ|w − w0| / 2 ≤ τ. */
+  /** One-way turnover cap τ: Σ|w − w0| / 2 ≤ τ (at most 4; the contract keeps long_only ≤ 1). */
   turnoverCap?: number;
+  /**
+   * The kind of book (default long_only). market_neutral replaces full investment by Σw = 0 over
+   * the assets (cash = 1 − costs); grossLimit G adds Σ|w_i| ≤ G, modelled as w = p − q,
+   * p, q ≥ 0, Σ(p + q) ≤ G (build.ts). risk_parity and hrp are long-only (BAD_REQUEST otherwise),
+   * max_sharpe is undefined for market_neutral (scale-free).
+   */
+  book?: { type: BookKind; grossLimit?: number | undefined };
   /** Linear transaction cost in basis points of the traded value, per asset or one for all. */
   costBps?: ArrayLike<number> | number;
   /** Assets whose weight is fixed at the current weight. */

@@ -47,6 +47,8 @@ export interface Book {
   cashTarget: number;
   /** 1 = on the no_trade list. */
   restricted: Uint8Array;
+  /** A long_short or market_neutral book: signed weights, shortable securities. */
+  longShort: boolean;
   /** Every security, grouped by asset in asset order. */
   securities: BookSecurity[];
   /** Indices into `securities` per asset. */
@@ -55,7 +57,9 @@ export interface Book {
 
 /**
  * Reads the request into a Book.
- * - current weights are scaled to Σ c = 1 − cash_weight, targets to Σ t = 1 − cash_floor; weights
+ * - current weights are scaled to Σ c = 1 − cash_weight (long_only; a long_short or
+ *   market_neutral book's signed weights are taken as given and its cash is 1 − Σ c, the contract
+ *   having checked cash_weight against it within 0.005: CASH_WEIGHT_IMPLIED if they differ), targets to Σ t = 1 − cash_floor; weights
  *   summing to 1 (±0.005) are read as the mix of the invested part, anything else that is more
  *   than 0.005 away from the total earns WEIGHTS_NORMALIZED;
  * - after a cash flow F: c'_i = c_i·V/V', c'_0 = (c_0·V + F)/V' with V' = V + F;
@@ -75,19 +79,37 @@ export function readBook(req: RebalanceRequest, warnings: Warning[]): Book {
   const scale = minorScale(req.currency);
   const classes = req.assets.map((a, i) => resolveAssetClass(a.asset, a.asset_class, i, warnings));
   const b = req.cash_floor ?? 0;
-  const c0 = req.cash_weight;
+  let c0 = req.cash_weight;
   const target = normalizeWeights(
     req.assets.map((a) => a.target_weight),
     1 - b,
     'target_weight',
     warnings,
   );
-  const current = normalizeWeights(
-    req.assets.map((a) => a.current_weight),
-    1 - c0,
-    'current_weight',
-    warnings,
-  );
+  // A long-short book's weights are signed fractions of V taken as given (the contract checked
+  // Σ c + cash_weight = 1); scaling by a signed sum near 0 would be meaningless.
+  const longShort = (req.book?.type ?? 'long_only') !== 'long_only';
+  const current = longShort
+    ? Float64Array.from(req.assets, (a) => a.current_weight)
+    : normalizeWeights(
+        req.assets.map((a) => a.current_weight),
+        1 - c0,
+        'current_weight',
+        warnings,
+      );
+  if (longShort) {
+    // The cash leg is what the positions leave of the NAV, so the book adds up exactly.
+    let invested = 0;
+    for (const c of current) invested += c;
+    const implied = 1 - invested;
+    if (Math.abs(implied - c0) > 1e-12)
+      warnings.push({
+        code: 'CASH_WEIGHT_IMPLIED',
+        path: 'cash_weight',
+        message: `cash_weight ${c0} was read as ${+implied.toFixed(12)} = 1 − Σ current_weight, so that the long-short book adds up to portfolio_value`,
+      });
+    c0 = implied;
+  }
   const currentAfterFlow = Float64Array.from(current, (c) => (c * V) / Vp);
   const restricted = new Uint8Array(n);
   const noTrade = new Set(req.no_trade ?? []);
@@ -113,6 +135,7 @@ export function readBook(req: RebalanceRequest, warnings: Warning[]): Book {
         currentMinor: assetMinor,
         heldUnits: null,
         restricted: restricted[i] === 1,
+        ...(longShort ? { shortable: true } : {}),
         share: 1,
         targetShare: null,
         holding: null,
@@ -125,7 +148,8 @@ export function readBook(req: RebalanceRequest, warnings: Warning[]): Book {
       const total = raw.reduce((s, x) => s + x, 0);
       if (
         byQty &&
-        Math.abs(total - assetMinor / scale) > 0.005 * Math.max(total, assetMinor / scale)
+        Math.abs(total - assetMinor / scale) >
+          0.005 * Math.max(Math.abs(total), Math.abs(assetMinor / scale))
       )
         warnings.push({
           code: 'HOLDINGS_VALUE_MISMATCH',
@@ -141,7 +165,8 @@ export function readBook(req: RebalanceRequest, warnings: Warning[]): Book {
       const tSum = hs.reduce((s, h) => s + (h.target_weight ?? 0), 0);
       const withTargets = hs.every((h) => h.target_weight !== undefined);
       hs.forEach((h, j) => {
-        const share = total > 0 ? (raw[j] as number) / total : 0;
+        // total < 0: a short asset's quantities (long-short books) — the shares stay positive.
+        const share = total !== 0 ? (raw[j] as number) / total : 0;
         ids.push(securities.length);
         securities.push({
           id: h.holding,
@@ -153,6 +178,7 @@ export function readBook(req: RebalanceRequest, warnings: Warning[]): Book {
           currentMinor: assetMinor * share,
           heldUnits: byQty ? (h.quantity as number) : null,
           restricted: restricted[i] === 1,
+          ...(longShort ? { shortable: true } : {}),
           share,
           targetShare: withTargets ? (h.target_weight as number) / tSum : null,
           holding: j,
@@ -177,6 +203,7 @@ export function readBook(req: RebalanceRequest, warnings: Warning[]): Book {
     cashAfterFlow: (c0 * V + F) / Vp,
     cashTarget: b,
     restricted,
+    longShort,
     securities,
     securitiesOf,
   };

@@ -232,7 +232,8 @@ export function planRows(
   const proposed = new Float64Array(book.n);
   for (let i = 0; i < book.n; i++) {
     const p = (postMinor[i] as number) / scale / denom;
-    proposed[i] = p > 0 ? p : 0;
+    // Long-only weights never go below 0 (a negative is float dust); a long-short book's may.
+    proposed[i] = p > 0 || book.longShort ? p : 0;
   }
   const cashTarget = fromMinor(Math.round(book.cashTarget * totalMinor), scale);
   if (exec.cashAfterMinor < Math.round(book.cashTarget * totalMinor) - 0.5)

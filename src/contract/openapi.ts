@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ERROR_CODES, ErrorDetail, HTTP_STATUS, type ErrorCode } from './common';
 import { ENGINE_VERSION, operations, type OperationDef, type OpName } from './operations';
+import { producedBy } from './stored';
 
 /** The documented 4xx/5xx body: the seed's `{error, metadata}` plus `code` and every problem. */
 export const ErrorBody = z.object({
@@ -148,11 +149,22 @@ function errorResponses(codes: ErrorCode[]): Record<string, unknown> {
 
 type JsonSchema = Record<string, unknown>;
 
+/** Producing schemas met while building the document (name → schema), emitted as components. */
+const STORED_COMPONENTS = new Map<string, z.ZodType>();
+
 function schemaOf(s: z.ZodType, io: 'input' | 'output'): JsonSchema {
   const out = z.toJSONSchema(s, {
     target: 'draft-2020-12',
     io,
     unrepresentable: 'any',
+    // A stored value (contract/stored.ts) is documented by the schema that produced it, once,
+    // among the components.
+    override: (ctx) => {
+      const p = producedBy(ctx.zodSchema);
+      if (!p) return;
+      STORED_COMPONENTS.set(p.name, p.schema);
+      ctx.jsonSchema.$ref = `#/components/schemas/${p.name}`;
+    },
   }) as JsonSchema;
   delete out.$schema;
   return out;
@@ -231,7 +243,12 @@ export function buildOpenApi(): JsonSchema {
     servers: [{ url: 'http://127.0.0.1:{port}', variables: { port: { default: '8765' } } }],
     paths,
     components: {
-      schemas: { Error: schemaOf(ErrorBody, 'output') },
+      schemas: {
+        Error: schemaOf(ErrorBody, 'output'),
+        ...Object.fromEntries(
+          [...STORED_COMPONENTS].map(([name, schema]) => [name, schemaOf(schema, 'output')]),
+        ),
+      },
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
     },
   };

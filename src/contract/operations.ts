@@ -52,7 +52,7 @@ export interface OperationDef<I extends z.ZodType = z.ZodType, O extends z.ZodTy
 
 const def = <I extends z.ZodType, O extends z.ZodType>(d: OperationDef<I, O>) => d;
 
-export const ENGINE_VERSION = '0.4.0';
+export const ENGINE_VERSION = '0.5.0';
 export const SERVICE_NAME = 'smart-portfolio-rebalancer';
 
 export const HealthResponse = z.object({

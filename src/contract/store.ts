@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Decision } from './agents';
 import { plainText } from './common';
+import { MAX_IMPORT_CONTENT } from './importFiles';
 import { RunApproval } from './tandem';
 import {
   ImportFormat,
@@ -10,6 +11,7 @@ import {
   DATE_FORMATS,
 } from '../data/import/types';
 import { LIMITS, PriceHistory, RebalanceRequest } from './rebalance';
+import { StoredPortfolioContent, STORED_RUN } from './stored';
 
 /** What produced a run: the one list (the store's port and the renderer take it from here). */
 export const RUN_KIND = z.enum(['rebalance', 'copilot', 'tandem', 'optimize']);
@@ -38,7 +40,7 @@ export const PortfolioDetail = z.object({
   version: z.number().int(),
   created_at: z.string(),
   content_hash: z.string(),
-  content: z.unknown().describe('The stored rebalance request for this version.'),
+  content: StoredPortfolioContent,
   versions: z.array(
     z.object({ version: z.number().int(), created_at: z.string(), content_hash: z.string() }),
   ),
@@ -60,8 +62,8 @@ export const GetPortfolioRequest = z.object({
 
 // ── Import ─────────────────────────────────────────────────────────────────────────────────
 
-/** Base64 of an XLSX is 4/3 of the file: 48 MB of text is a 36 MB workbook. */
-const MAX_CONTENT = 48 * 1024 * 1024;
+/** Base64 of an XLSX is 4/3 of the file: 48 MB of text is a 36 MB workbook (importFiles.ts). */
+const MAX_CONTENT = MAX_IMPORT_CONTENT;
 
 export const ImportPortfolioRequest = z.object({
   filename: plainText(z.string().min(1).max(1024)),
@@ -214,7 +216,7 @@ export const ListRunsResponse = z.object({
 
 export const RunIdRequest = z.object({ run_id: Id });
 
-export const RunDetail = RunSummary.extend({
+const RunDetailBase = RunSummary.extend({
   approval_detail: RunApproval.nullable().describe('Who decided, when, and the note.'),
   export_blocked: z
     .string()
@@ -223,9 +225,20 @@ export const RunDetail = RunSummary.extend({
       'Why GET /api/runs/{run_id}/trades.csv would answer 409 (rejected, or review without approval); null when it exports.',
     ),
   model_versions: z.record(z.string(), z.string()),
-  input: z.unknown(),
-  output: z.unknown(),
 });
+
+/**
+ * A saved run with its input and output, typed per kind and status by the schemas that produced
+ * them (`shape: "current"`), or as stored when another engine version wrote it (`"earlier"`).
+ */
+export const RunDetail = z.union([
+  RunDetailBase.extend(STORED_RUN.rebalance),
+  RunDetailBase.extend(STORED_RUN.tandem),
+  RunDetailBase.extend(STORED_RUN.copilot),
+  RunDetailBase.extend(STORED_RUN.failed),
+  RunDetailBase.extend(STORED_RUN.earlier),
+]);
+export type RunDetail = z.infer<typeof RunDetail>;
 
 export const Difference = z.object({
   path: z.string(),

@@ -66,7 +66,8 @@ function portfolioDetail(store: Store, portfolio_id: string, version?: number) {
     version: p.version,
     created_at: p.created_at,
     content_hash: p.content_hash,
-    content: JSON.parse(p.content_json) as unknown,
+    // Checked by RebalanceRequest when saved; its hash is bound to the audit chain.
+    content: JSON.parse(p.content_json) as RebalanceRequest,
     versions: store.portfolios.versions(portfolio_id),
   };
 }

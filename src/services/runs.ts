@@ -1,8 +1,10 @@
 import { EngineError, type RpcError } from '../contract/common';
 import { ENGINE_VERSION } from '../contract/operations';
 import type { RebalanceRequest, RebalanceResponse } from '../contract/rebalance';
+import type { RunDetail } from '../contract/store';
 import { canonicalJson, type Sha256Parts } from '../domain/canonical';
 import { diffJson, type Difference } from '../domain/diff';
+import { toCsv } from '../data/export/csv';
 import type { RunKind, RunRecord, RunSummary, Store } from '../ports/store';
 import type { QpSolverPort } from '../optimize/qp/types';
 import { agentVersions } from '../agents/registry';
@@ -177,7 +179,7 @@ export function getRunOrThrow(store: Store, run_id: string): RunRecord {
   return r;
 }
 
-export function runDetail(store: Store, run_id: string) {
+export function runDetail(store: Store, run_id: string): RunDetail {
   const r = getRunOrThrow(store, run_id);
   const output = JSON.parse(r.output_json) as Record<string, unknown>;
   const a = store.approvals.get(run_id);
@@ -197,9 +199,12 @@ export function runDetail(store: Store, run_id: string) {
         }
       : null,
     model_versions: JSON.parse(r.model_versions_json) as Record<string, string>,
+    // The texts were checked by the schemas RunDetail names when they were written, and the
+    // audit chain binds their hashes; a run from another engine version is marked `earlier`.
+    shape: r.engine_version === ENGINE_VERSION ? 'current' : 'earlier',
     input: JSON.parse(r.input_json) as unknown,
     output: r.status === 'succeeded' ? { run_id: r.run_id, ...output } : output,
-  };
+  } as RunDetail;
 }
 
 /** Kinds whose input is a rebalance request and whose output a rebalance response. */
@@ -393,12 +398,7 @@ export function compareRuns(store: Store, aId: string, bId: string) {
   };
 }
 
-/** RFC 4180 CSV: fields with a comma, quote or line break are quoted, quotes doubled. */
-function csvField(v: string | number | null | undefined): string {
-  const s = v === null || v === undefined ? '' : String(v);
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
+/** The order file's columns: the security-level order fields of the rebalance output. */
 const ORDER_COLUMNS = [
   'security',
   'asset',
@@ -428,9 +428,8 @@ export function tradesCsv(store: Store, run_id: string): string {
   assertExportable(store, run_id, out.decision);
   const rows: Record<(typeof ORDER_COLUMNS)[number], string | number | null | undefined>[] =
     out.orders ?? out.trades.map((t) => ({ ...t, security: t.asset }));
-  const lines = [ORDER_COLUMNS.join(',')];
-  for (const row of rows) lines.push(ORDER_COLUMNS.map((c) => csvField(row[c])).join(','));
-  return `${lines.join('\r\n')}\r\n`;
+  // Quoted per RFC 4180, and text a spreadsheet would run as a formula neutralized (toCsv).
+  return toCsv(ORDER_COLUMNS, rows);
 }
 
 export function listRuns(

@@ -6,7 +6,12 @@
  *   printing the same "ready at http://127.0.0.1:PORT/?token=…" line; File ▸ Local API for
  *   Scripts turns it on or off (electron/localApi.ts, electron/settings.ts);
  * - serves the built renderer from a privileged `app://workstation` scheme with a strict CSP;
- * - answers the renderer over one IPC channel, `rpc:invoke`, after checking the sender frame;
+ * - answers the renderer over IPC (electron/channels.ts), every channel behind the same
+ *   sender-frame check (electron/ipc.ts): `rpc:invoke` for the engine, and the file channels of
+ *   the File menu's exports (electron/files.ts: save dialog, show in folder) and its state;
+ * - builds the application menu (electron/menu.ts): File ▸ Import Portfolio…/Prices… (open
+ *   dialog, the file handed to the page's Import view), Export Run…/Orders… (the page makes the
+ *   content, the shell saves it), the local API items, Help ▸ Documentation (electron/docs.ts);
  * - locks the window down: context isolation, sandbox, no Node, no navigation, no new windows,
  *   every permission denied.
  */
@@ -21,27 +26,32 @@ import {
   safeStorage,
   screen,
   session,
-  type IpcMainInvokeEvent,
-  type MenuItemConstructorOptions,
+  shell,
 } from 'electron';
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Result } from '../src/contract/common';
+import { zodDetails, type Result } from '../src/contract/common';
+import { MenuState as MenuStateRequest, type MenuCommand } from '../src/contract/desktop';
+import type { ImportKind } from '../src/contract/importFiles';
 import { createEngine, type Engine } from '../src/server/app';
 import { MIME } from '../src/server/http/static';
 import { defaultHeadKeyFile } from '../src/store/headKey';
 import { parseDesktopArgs } from './args';
+import { CHANNELS } from './channels';
+import { openDocs } from './docs';
+import { DesktopFiles } from './files';
 import { loadOrCreateDesktopHeadKey } from './headKey';
+import { guarded, rpcHandler } from './ipc';
 import { LocalApiController } from './localApi';
+import { menuTemplate } from './menu';
 import { loadSettings } from './settings';
 import { restoreWindowState, saveWindowState } from './windowState';
 
 const SCHEME = 'app';
 const HOST = 'workstation';
 const START_URL = `${SCHEME}://${HOST}/index.html`;
-const IPC_CHANNEL = 'rpc:invoke';
 const TITLE = 'Smart Portfolio Rebalancer';
 
 // Built layout (electron.vite.config.ts): out/main/index.js, out/preload/index.cjs, out/renderer/.
@@ -71,6 +81,24 @@ protocol.registerSchemesAsPrivileged([
 let engine: Engine | null = null;
 let localApi: LocalApiController | null = null;
 let mainWindow: BrowserWindow | null = null;
+/** What the page last said about File ▸ Export (menu:state); nothing until it says so. */
+let exportState = { exportRun: false, exportOrders: false };
+
+const showError = (message: string, detail: string) =>
+  void dialog.showMessageBox({ type: 'error', title: TITLE, message, detail });
+
+const files = new DesktopFiles({
+  showOpenDialog: (o) =>
+    mainWindow ? dialog.showOpenDialog(mainWindow, o) : dialog.showOpenDialog(o),
+  showSaveDialog: (o) =>
+    mainWindow ? dialog.showSaveDialog(mainWindow, o) : dialog.showSaveDialog(o),
+  fileSize: async (p) => (await stat(p)).size,
+  readFile: async (p) => new Uint8Array(await readFile(p)),
+  writeFile: (p, content) => writeFile(p, content, 'utf8'),
+  showItemInFolder: (p) => shell.showItemInFolder(p),
+  showError,
+  defaultDir: () => app.getPath('documents'),
+});
 
 function fail(message: string): never {
   console.error(`error: ${message}`);
@@ -146,34 +174,47 @@ function registerAppProtocol(): void {
   });
 }
 
-/** The one IPC channel: `{op, input}` in, the dispatch's Result envelope out. */
+/** Every channel the page may call, each behind the sender-frame check (electron/ipc.ts). */
 function registerIpc(dispatch: Engine['dispatch']): void {
-  ipcMain.handle(IPC_CHANNEL, async (event: IpcMainInvokeEvent, payload: unknown) => {
-    const frame = event.senderFrame;
-    // Only the app's own top-level page may call the engine (not a subframe, not another origin).
-    if (!frame || frame !== event.sender.mainFrame || !isAppUrl(frame.url)) {
-      return {
-        ok: false,
-        error: { code: 'FORBIDDEN', message: 'IPC is only answered for the workstation page' },
-      } satisfies Result<never>;
-    }
-    if (
-      payload === null ||
-      typeof payload !== 'object' ||
-      typeof (payload as { op?: unknown }).op !== 'string'
-    ) {
+  const handle = (
+    channel: string,
+    fn: (payload: unknown) => Result<unknown> | Promise<Result<unknown>>,
+  ) => ipcMain.handle(channel, guarded(isAppUrl, fn));
+  handle(CHANNELS.rpc, rpcHandler(dispatch));
+  handle(CHANNELS.save, (payload) => files.save(payload));
+  handle(CHANNELS.showInFolder, (payload) => files.showInFolder(payload));
+  handle(CHANNELS.menuState, (payload) => {
+    const parsed = MenuStateRequest.safeParse(payload);
+    if (!parsed.success) {
       return {
         ok: false,
         error: {
           code: 'BAD_REQUEST',
-          message: 'expected {op, input}',
-          details: [{ path: 'op', message: 'expected an operation name' }],
+          message: 'expected {exportRun, exportOrders}',
+          details: zodDetails(parsed.error),
         },
-      } satisfies Result<never>;
+      };
     }
-    const { op, input } = payload as { op: string; input?: unknown };
-    return dispatch(op, input ?? {}, { actor: 'desktop', transport: 'ipc' });
+    const changed =
+      parsed.data.exportRun !== exportState.exportRun ||
+      parsed.data.exportOrders !== exportState.exportOrders;
+    exportState = parsed.data;
+    if (changed) buildMenu();
+    return { ok: true, value: exportState };
   });
+}
+
+/** A File menu command for the page (its Import view, or an export of the run it shows). */
+function sendToPage(cmd: MenuCommand): void {
+  const win = mainWindow;
+  if (!win || win.isDestroyed()) return;
+  if (win.isMinimized()) win.restore();
+  win.webContents.send(CHANNELS.menuCommand, cmd);
+}
+
+async function importFromMenu(kind: ImportKind): Promise<void> {
+  const cmd = await files.openForImport(kind);
+  if (cmd) sendToPage(cmd);
 }
 
 function lockDownContents(): void {
@@ -230,14 +271,17 @@ function createWindow(): BrowserWindow {
     saveWindowState(userData, { ...win.getNormalBounds(), maximized: win.isMaximized() }),
   );
   win.on('closed', () => {
-    if (mainWindow === win) mainWindow = null;
+    if (mainWindow !== win) return;
+    mainWindow = null;
+    // No page, no run shown: the export items wait for the next window to say otherwise.
+    exportState = { exportRun: false, exportOrders: false };
+    buildMenu();
   });
   void win.loadURL(START_URL);
   return win;
 }
 
 function buildMenu(): void {
-  const isMac = process.platform === 'darwin';
   const api = localApi?.status() ?? { enabled: false as const };
   const about = () =>
     void dialog.showMessageBox({
@@ -282,62 +326,36 @@ function buildMenu(): void {
         dialog.showErrorBox(TITLE, `Local API: ${e instanceof Error ? e.message : String(e)}`),
     );
   };
-  const template: MenuItemConstructorOptions[] = [
-    ...(isMac ? [{ role: 'appMenu' as const }] : []),
+  const template = menuTemplate(
     {
-      label: 'File',
-      submenu: [
-        {
-          label: 'Local API for Scripts',
-          type: 'checkbox',
-          checked: api.enabled,
-          click: (item) => toggleApi(item.checked),
-        },
-        {
-          label: 'Copy Local API Address',
-          enabled: api.enabled,
-          click: () => {
-            if (api.enabled) clipboard.writeText(api.url);
-          },
-        },
-        { type: 'separator' },
-        isMac ? { role: 'close' } : { role: 'quit' },
-      ],
+      title: TITLE,
+      isMac: process.platform === 'darwin',
+      isPackaged: app.isPackaged,
+      apiEnabled: api.enabled,
+      ...exportState,
     },
     {
-      label: 'Edit',
-      submenu: [
-        { role: 'undo' },
-        { role: 'redo' },
-        { type: 'separator' },
-        { role: 'cut' },
-        { role: 'copy' },
-        { role: 'paste' },
-        { role: 'selectAll' },
-      ],
+      importFile: (kind) => void importFromMenu(kind),
+      exportRun: () => sendToPage({ type: 'export', what: 'run' }),
+      exportOrders: () => sendToPage({ type: 'export', what: 'orders' }),
+      setApiEnabled: toggleApi,
+      copyApiAddress: () => {
+        if (api.enabled) clipboard.writeText(api.url);
+      },
+      openDocs: () =>
+        void openDocs({
+          isPackaged: app.isPackaged,
+          resourcesPath: process.resourcesPath,
+          appPath: app.getAppPath(),
+          exists: existsSync,
+          openPath: (p) => shell.openPath(p),
+          showError,
+        }),
+      showApi,
+      rotateToken: rotate,
+      about,
     },
-    {
-      label: 'View',
-      submenu: [
-        { role: 'reload' },
-        ...(app.isPackaged ? [] : [{ role: 'toggleDevTools' as const }]),
-        { type: 'separator' },
-        { role: 'resetZoom' },
-        { role: 'zoomIn' },
-        { role: 'zoomOut' },
-        { type: 'separator' },
-        { role: 'togglefullscreen' },
-      ],
-    },
-    {
-      role: 'help',
-      submenu: [
-        { label: 'Local API Address and Token…', click: showApi },
-        { label: 'Rotate Local API Token…', click: rotate },
-        { label: `About ${TITLE}`, click: about },
-      ],
-    },
-  ];
+  );
   Menu.setApplicationMenu(Menu.buildFromTemplate(template));
 }
 

@@ -5,6 +5,9 @@ import { ErrorBox } from './shared/ErrorBox';
 import { ThemeToggle } from './shared/ThemeToggle';
 import { useData } from './shared/useData';
 import { formatOf } from './shared/files';
+import { onMenuCommand, setMenuState } from './shared/desktop';
+import { exportRun, type ExportWhat } from './shared/exports';
+import { ExportNotice, type ExportNote } from './shared/ExportNotice';
 import { prettyJson } from './shared/json';
 import { MethodControl } from './workstation/MethodControl';
 import { requestOrder } from './shared/order';
@@ -17,13 +20,13 @@ import {
 import { ResultTabs } from './workstation/ResultTabs';
 import type { PortfolioSummary, RebalanceResponse, Scenario } from './shared/types';
 import { AuditView } from './audit/Audit';
-import { ImportView, INITIAL_IMPORT_UI, type ImportUi } from './import/Import';
+import { ImportView, INITIAL_IMPORT_UI, type ImportUi, type IncomingFile } from './import/Import';
 import { mergeSeries } from './import/merge';
 import type { MergePrices } from './import/PricesChooser';
 import { AgentsPage } from './agents/AgentsPage';
 import { PolicyView } from './agents/Policy';
 import { PortfoliosView } from './portfolios/Portfolios';
-import { INITIAL_RUNS_UI, RunsView, type RunsUi } from './runs/Runs';
+import { INITIAL_RUNS_UI, RunsView, type RunsUi, type ShownRun } from './runs/Runs';
 
 /** The main area's views. The request editor on the left stays visible in all of them. */
 const VIEWS = [
@@ -123,8 +126,9 @@ export function App() {
   const [origin, setOrigin] = useState<Origin | null>(null);
   const [tab, setTab] = useState<string>('portfolio');
   const [view, setView] = useState<View>('workstation');
-  // A file dropped anywhere on the window opens the Import view with it (desktop and browser).
-  const [dropped, setDropped] = useState<{ file: File; seq: number } | null>(null);
+  // A file dropped anywhere on the window opens the Import view with it (desktop and browser);
+  // so does a file chosen with File ▸ Import in the desktop app (`via: 'menu'`).
+  const [dropped, setDropped] = useState<IncomingFile | null>(null);
   const [dropNote, setDropNote] = useState<string | null>(null);
   const onDragOver = (e: React.DragEvent) => {
     if (e.dataTransfer.types.includes('Files')) e.preventDefault();
@@ -138,7 +142,7 @@ export function App() {
       return;
     }
     setDropNote(null);
-    setDropped((d) => ({ file, seq: (d?.seq ?? 0) + 1 }));
+    setDropped((d) => ({ file, seq: (d?.seq ?? 0) + 1, via: 'drop' }));
     setView('import');
   };
   // The portfolio list feeds the Runs filter, the Import target and the Portfolios view; it is
@@ -167,6 +171,64 @@ export function App() {
 
   /** The running rebalance's abort handle; null when none runs. */
   const running = useRef<AbortController | null>(null);
+
+  // ── Exports (Runs' buttons and File ▸ Export) ──────────────────────────────────────────────
+  const [runsShown, setRunsShown] = useState<ShownRun | null>(null);
+  const [exportNote, setExportNote] = useState<ExportNote | null>(null);
+  const exportSeq = useRef(0);
+  const startExport = useCallback((what: ExportWhat, runId: string) => {
+    const seq = ++exportSeq.current;
+    setExportNote({ seq, runId, what, outcome: { state: 'working' } });
+    void exportRun(what, runId).then((outcome) =>
+      // A later export replaced this one's notice: its outcome is not news any more.
+      setExportNote((n) => (n && n.seq === seq ? { ...n, outcome } : n)),
+    );
+  }, []);
+  const dismissExport = useCallback(() => setExportNote(null), []);
+  const runExports = { note: exportNote, start: startExport, dismiss: dismissExport };
+  // The run on screen: the one open in Runs, or the workstation's result once it is saved.
+  const liveRunId = run.result?.run_id ?? null;
+  const shown: ShownRun | null =
+    view === 'runs'
+      ? runsShown
+      : view === 'workstation' && liveRunId
+        ? { runId: liveRunId, orders: true }
+        : null;
+  const shownRef = useRef(shown);
+  shownRef.current = shown;
+  useEffect(() => {
+    setMenuState({ exportRun: shown !== null, exportOrders: shown?.orders ?? false });
+  }, [shown?.runId, shown?.orders]);
+  useEffect(
+    () =>
+      onMenuCommand((cmd) => {
+        if (cmd.type === 'import') {
+          // The same path as a file dropped on the window: the Import view takes it from here.
+          setDropNote(null);
+          setImportUi((u) => ({ ...u, kind: cmd.kind }));
+          setDropped((d) => ({
+            file: new File([cmd.bytes], cmd.name),
+            seq: (d?.seq ?? 0) + 1,
+            via: 'menu',
+          }));
+          setView('import');
+          return;
+        }
+        const on = shownRef.current;
+        if (!on || (cmd.what === 'orders' && !on.orders)) {
+          const seq = ++exportSeq.current;
+          setExportNote({
+            seq,
+            runId: on?.runId ?? null,
+            what: cmd.what,
+            outcome: { state: on ? 'no-orders' : 'no-run' },
+          });
+          return;
+        }
+        startExport(cmd.what, on.runId);
+      }),
+    [startExport],
+  );
 
   const pick = useCallback((s: Scenario) => {
     const t = prettyJson(s.request);
@@ -379,6 +441,8 @@ export function App() {
               setUi={setRunsUi}
               portfolios={portfolios}
               onLoadInput={loadIntoEditor}
+              exports={runExports}
+              onShown={setRunsShown}
             />
           </main>
         ) : null}
@@ -439,6 +503,10 @@ export function App() {
           </main>
         ) : null}
       </div>
+      {exportNote && !(view === 'runs' && runsShown?.runId === exportNote.runId) ? (
+        // Not under a run's buttons (File ▸ Export from the workstation, or nothing open).
+        <ExportNotice key={exportNote.seq} note={exportNote} onDismiss={dismissExport} floating />
+      ) : null}
     </div>
   );
 }

@@ -20,11 +20,13 @@ export const JUSTIFIED = {
   // default-src 'none', script-src 'self', connect-src 'none'), which a static scan of the
   // bundle cannot see; the scanner reports "no CSP" for want of a <meta> tag.
   CSP_GLOBAL_CHECK: 'CSP sent as a header by the app:// handler (electron/main.ts)',
-  // A "review required" reminder that a preload exists. Ours (electron/preload.ts) exposes one
-  // function through contextBridge, invoke(op, input) on the single rpc:invoke channel, whose
-  // handler checks the sender frame; no Node API reaches the page (sandbox, contextIsolation).
+  // A "review required" reminder that a preload exists. Ours (electron/preload.ts) exposes five
+  // functions through contextBridge — invoke, saveFile, showInFolder, setMenuState,
+  // onMenuCommand — each on its own fixed channel (electron/channels.ts) whose handler checks the
+  // sender frame and validates the payload with zod (electron/ipc.ts, electron/files.ts); no IPC
+  // event object and no Node API reaches the page (sandbox, contextIsolation).
   PRELOAD_JS_CHECK:
-    'preload exposes only invoke() on rpc:invoke, sender-checked (electron/preload.ts)',
+    'preload exposes five functions on fixed, sender-checked, validated channels (electron/preload.ts)',
 };
 
 const electronVersion = String(

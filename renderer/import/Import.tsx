@@ -10,6 +10,7 @@ import type { OpInput } from '../../src/contract/operations';
 import { ImportPricesRequest } from '../../src/contract/store';
 import { call, isCancelled } from '../shared/api';
 import { ErrorBox } from '../shared/ErrorBox';
+import { importExtensions } from '../../src/contract/importFiles';
 import { formatOf, readForImport } from '../shared/files';
 import { dateTime, money, num, pct, shortHash } from '../shared/format';
 import type { ImportReport, PortfolioImport, PortfolioSummary, PriceImport } from '../shared/types';
@@ -35,6 +36,14 @@ type Outcome =
   | { kind: 'error'; error: RpcError }
   /** The user cancelled after `ms` milliseconds. */
   | { kind: 'cancelled'; ms: number; filename: string };
+
+/** A file for the Import view: dropped on the window, or chosen with File ▸ Import. */
+export interface IncomingFile {
+  file: File;
+  /** One per file: the Import view takes each once. */
+  seq: number;
+  via: 'drop' | 'menu';
+}
 
 /** What the view keeps while another view is shown (held by App). */
 export interface ImportUi {
@@ -106,17 +115,19 @@ export function ImportView({
   onUsePortfolio: (content: unknown, label: string) => void;
   /** Previews or merges chosen imported series into the editor's request (see mergeSeries). */
   onMergePrices: MergePrices;
-  /** A file dropped on the window: taken as the file to import (seq: one per drop). */
-  dropped?: { file: File; seq: number } | null;
+  /** A file dropped on the window or chosen with File ▸ Import: the file to import. */
+  dropped?: IncomingFile | null;
 }) {
   const fileRef = useRef<HTMLInputElement | null>(null);
   const [file, setFile] = useState<File | null>(dropped?.file ?? null);
   const [droppedName, setDroppedName] = useState<string | null>(dropped?.file.name ?? null);
+  const [droppedVia, setDroppedVia] = useState<IncomingFile['via']>(dropped?.via ?? 'drop');
   const dropSeq = dropped?.seq ?? 0;
   useEffect(() => {
     if (!dropped) return;
     setFile(dropped.file);
     setDroppedName(dropped.file.name);
+    setDroppedVia(dropped.via);
     setFormError(null);
     if (fileRef.current) fileRef.current.value = '';
     // Runs once per drop (seq), not when the parent re-renders with the same drop.
@@ -300,7 +311,9 @@ export function ImportView({
               ref={fileRef}
               type="file"
               data-testid="import-file"
-              accept={kind === 'portfolio' ? '.csv,.txt,.xlsx,.json' : '.csv,.txt,.xlsx'}
+              accept={importExtensions(kind)
+                .map((e) => `.${e}`)
+                .join(',')}
               onChange={(e) => {
                 setFile(e.target.files?.[0] ?? null);
                 setDroppedName(null);
@@ -308,7 +321,10 @@ export function ImportView({
               }}
             />
             {droppedName && file?.name === droppedName ? (
-              <small data-testid="import-dropped">Dropped on the window: {droppedName}</small>
+              <small data-testid="import-dropped" data-via={droppedVia}>
+                {droppedVia === 'menu' ? 'Opened with File ▸ Import' : 'Dropped on the window'}:{' '}
+                {droppedName}
+              </small>
             ) : null}
             <small>
               {kind === 'portfolio'

@@ -3,13 +3,14 @@
  * same result views as a live run, with its saved input; it can be replayed (is the output still
  * byte-identical?), exported, loaded back into the editor, or compared with another run.
  */
-import { useCallback, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { RpcError } from '../../src/contract/common';
 import { approvalOf, decisionWording, type KnownApproval } from '../agents/agents';
 import { call } from '../shared/api';
 import { CompareTable, type CompareRow } from '../shared/Compare';
 import { ErrorBox } from '../shared/ErrorBox';
-import { download } from '../shared/files';
+import { ExportNotice, type ExportNote } from '../shared/ExportNotice';
+import type { ExportWhat } from '../shared/exports';
 import { dateTime, DASH, duration, num, pct, pp, shortHash } from '../shared/format';
 import { prettyJson } from '../shared/json';
 import { requestOrder } from '../shared/order';
@@ -57,6 +58,19 @@ export const INITIAL_RUNS_UI: RunsUi = {
   tab: 'portfolio',
 };
 
+/** The run the Runs view shows, for File ▸ Export: `orders` when it has an order file. */
+export interface ShownRun {
+  runId: string;
+  orders: boolean;
+}
+
+/** Exports of the open run: started by App (which also serves File ▸ Export), shown here. */
+export interface RunExports {
+  note: ExportNote | null;
+  start: (what: ExportWhat, runId: string) => void;
+  dismiss: () => void;
+}
+
 /** Pages loaded with "Load more" on top of one first page (the one whose seq is `base`). */
 interface MorePages {
   base: number;
@@ -72,11 +86,16 @@ export function RunsView({
   setUi,
   portfolios,
   onLoadInput,
+  exports,
+  onShown,
 }: {
   ui: RunsUi;
   setUi: (f: (u: RunsUi) => RunsUi) => void;
   portfolios: PortfolioSummary[];
   onLoadInput: (input: unknown, label: string) => void;
+  exports: RunExports;
+  /** Told which run is open (null: none), so File ▸ Export knows what to export. */
+  onShown: (run: ShownRun | null) => void;
 }) {
   /** Decisions taken in this view since the list was loaded (shown before a reload). */
   const [decided, setDecided] = useState<Record<string, KnownApproval>>({});
@@ -358,6 +377,8 @@ export function RunsView({
           portfolioName={(id) => names.get(id) ?? null}
           onLoadInput={onLoadInput}
           onDecided={(id, a) => setDecided((d) => ({ ...d, [id]: a }))}
+          exports={exports}
+          onShown={onShown}
         />
       ) : (
         <div className="hint" data-testid="runs-hint">
@@ -424,6 +445,8 @@ function RunPanel({
   portfolioName,
   onLoadInput,
   onDecided,
+  exports,
+  onShown,
 }: {
   runId: string;
   tab: string;
@@ -431,6 +454,8 @@ function RunPanel({
   portfolioName: (id: string) => string | null;
   onLoadInput: (input: unknown, label: string) => void;
   onDecided: (runId: string, a: KnownApproval) => void;
+  exports: RunExports;
+  onShown: (run: ShownRun | null) => void;
 }) {
   const { data: run } = useData(() => call('getRun', { run_id: runId }), [runId]);
   const detail: RunDetail | null = run.value;
@@ -438,22 +463,23 @@ function RunPanel({
   const [replay, setReplay] = useState<
     { state: 'running' } | { state: 'done'; value: ReplayResult } | { state: 'error'; e: RpcError }
   >();
-  const [csvError, setCsvError] = useState<RpcError | null>(null);
   const [loaded, setLoaded] = useState(false);
 
   const state = run.state;
   const result = detail ? asRebalance(detail) : null;
+  const hasOrders = result !== null;
+  const note = exports.note?.runId === runId ? exports.note : null;
+
+  // File ▸ Export follows the run open here, once it has loaded; none after this panel closes.
+  useEffect(() => {
+    onShown(detail ? { runId, orders: hasOrders } : null);
+  }, [onShown, runId, detail, hasOrders]);
+  useEffect(() => () => onShown(null), [onShown]);
 
   const doReplay = async () => {
     setReplay({ state: 'running' });
     const r = await call('replayRun', { run_id: runId });
     setReplay(r.ok ? { state: 'done', value: r.value } : { state: 'error', e: r.error });
-  };
-  const doCsv = async () => {
-    setCsvError(null);
-    const r = await call('runTradesCsv', { run_id: runId });
-    if (r.ok) download(`trades-${runId}.csv`, r.value, 'text/csv');
-    else setCsvError(r.error);
   };
 
   const inputTab = {
@@ -495,23 +521,22 @@ function RunPanel({
           <button
             type="button"
             className="btn"
-            data-testid="run-download-csv"
-            disabled={!result}
-            onClick={() => void doCsv()}
-            title="The run's orders, one line per security (a holding, or an asset traded as itself)"
+            data-testid="run-export-run"
+            disabled={!detail}
+            onClick={() => exports.start('run', runId)}
+            title="The saved run (input, output, versions, hashes) as JSON, as the API returns it"
           >
-            Orders CSV
+            Export Run
           </button>
           <button
             type="button"
             className="btn"
-            data-testid="run-export-json"
-            disabled={!detail}
-            onClick={() =>
-              detail && download(`run-${runId}.json`, prettyJson(detail), 'application/json')
-            }
+            data-testid="run-export-orders"
+            disabled={!hasOrders}
+            onClick={() => exports.start('orders', runId)}
+            title="The run's orders as CSV, one line per security (a holding, or an asset traded as itself)"
           >
-            Export JSON
+            Export Orders
           </button>
           <button
             type="button"
@@ -535,13 +560,7 @@ function RunPanel({
         </div>
       ) : null}
       {replay ? <ReplayLine replay={replay} /> : null}
-      {csvError ? (
-        <ErrorBox
-          error={csvError}
-          title="The orders CSV could not be made"
-          testId="run-csv-error"
-        />
-      ) : null}
+      {note ? <ExportNotice key={note.seq} note={note} onDismiss={exports.dismiss} /> : null}
       {error ? (
         <ErrorBox error={error} title="The run could not be opened" testId="run-error" />
       ) : null}
@@ -560,7 +579,8 @@ function RunPanel({
               runId,
               approval: approvalOf(detail),
               onDecided: (a) => {
-                setCsvError(null);
+                // A refusal to export shown before the decision no longer holds.
+                if (note?.outcome.state === 'error') exports.dismiss();
                 onDecided(runId, a);
               },
             }}

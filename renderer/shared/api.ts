@@ -16,11 +16,10 @@ import {
   type OpName,
   type OpOutput,
 } from '../../src/contract/operations';
+import type { DesktopBridge } from './desktop';
 
-/** What the Electron preload exposes (electron/preload.ts); nothing else crosses the bridge. */
-export interface DesktopBridge {
-  invoke(op: string, input: unknown): Promise<Result<unknown>>;
-}
+/** What the Electron preload exposes (electron/preload.ts): renderer/shared/desktop.ts. */
+export type { DesktopBridge } from './desktop';
 
 declare global {
   interface Window {

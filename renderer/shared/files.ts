@@ -3,16 +3,10 @@
  * (text, or base64 for XLSX as the import operations expect) and an export is handed to the
  * browser as a download of an in-memory Blob (`<a download href="blob:…">`).
  */
+import { importFormatOf } from '../../src/contract/importFiles';
 
 /** Import format from a file name: "Book1.XLSX" → "xlsx"; null when not csv, xlsx or json. */
-export function formatOf(filename: string): 'csv' | 'xlsx' | 'json' | null {
-  const m = /\.([a-z0-9]+)$/i.exec(filename);
-  const ext = m?.[1]?.toLowerCase();
-  if (ext === 'csv' || ext === 'txt' || ext === 'tsv') return 'csv';
-  if (ext === 'xlsx' || ext === 'xlsm') return 'xlsx';
-  if (ext === 'json') return 'json';
-  return null;
-}
+export const formatOf = importFormatOf;
 
 /**
  * Standard base64 (RFC 4648, with padding) of bytes: [77, 97, 110] → "TWFu". Built in chunks so

@@ -991,8 +991,8 @@ describe.skipIf(!hasChromium)('six agents in tandem in the UI (Chromium)', () =>
     expect((approve as { ok: false; error: { code: string } }).error.code).toBe('CONFLICT');
     const csv = await app.dispatch('runTradesCsv', { run_id: runId }, CTX);
     expect((csv as { ok: false; error: { code: string } }).error.code).toBe('CONFLICT');
-    // The Orders CSV button shows the engine's refusal.
-    await detail.getByTestId('run-download-csv').click();
+    // The Export Orders button shows the engine's refusal.
+    await detail.getByTestId('run-export-orders').click();
     const refusal = detail.locator('[role="alert"][data-code="CONFLICT"]');
     await refusal.first().waitFor();
     expect(await refusal.first().innerText()).toContain('not exported');

@@ -25,6 +25,7 @@ interface FakeWindow {
 const fake = vi.hoisted(() => {
   const state = {
     userData: '',
+    documents: '',
     privileged: [] as unknown[],
     protocol: new Map<string, (req: Request) => Promise<Response>>(),
     ipc: new Map<string, Handler>(),
@@ -35,6 +36,14 @@ const fake = vi.hoisted(() => {
     menu: null as unknown,
     quit: 0,
     exitCodes: [] as number[],
+    /** webContents.send calls: [channel, payload]. */
+    sent: [] as [string, unknown][],
+    /** What the next open / save dialog answers. */
+    openAnswer: { canceled: true, filePaths: [] as string[] },
+    saveAnswer: { canceled: true, filePath: '' },
+    shownInFolder: [] as string[],
+    openedPaths: [] as string[],
+    messages: [] as { type?: string; message?: string; detail?: string }[],
   };
   const on = (evt: string, fn: Handler) => {
     const list = state.appEvents.get(evt) ?? [];
@@ -42,7 +51,16 @@ const fake = vi.hoisted(() => {
     state.appEvents.set(evt, list);
   };
   class BrowserWindow {
-    webContents = { mainFrame: {} };
+    webContents = {
+      mainFrame: {},
+      send: (channel: string, payload: unknown) => state.sent.push([channel, payload]),
+    };
+    isDestroyed() {
+      return false;
+    }
+    isMinimized() {
+      return false;
+    }
     record: FakeWindow;
     constructor(options: FakeWindow['options']) {
       this.record = { options, url: null };
@@ -61,7 +79,6 @@ const fake = vi.hoisted(() => {
   const electron = {
     app: {
       setPath: (_n: string, p: string) => (state.userData = p),
-      getPath: () => state.userData,
       requestSingleInstanceLock: () => true,
       on,
       whenReady: () => Promise.resolve(),
@@ -70,6 +87,7 @@ const fake = vi.hoisted(() => {
       isPackaged: false,
       getVersion: () => '0.0.0-test',
       getAppPath: () => process.cwd(),
+      getPath: (name: string) => (name === 'documents' ? state.documents : state.userData),
     },
     protocol: {
       registerSchemesAsPrivileged: (s: unknown[]) => state.privileged.push(...s),
@@ -88,7 +106,22 @@ const fake = vi.hoisted(() => {
       buildFromTemplate: (t: unknown) => t,
       setApplicationMenu: (m: unknown) => (state.menu = m),
     },
-    dialog: { showErrorBox: () => undefined, showMessageBox: () => Promise.resolve() },
+    dialog: {
+      showErrorBox: () => undefined,
+      showMessageBox: (...a: unknown[]) => {
+        state.messages.push(a[a.length - 1] as (typeof state.messages)[number]);
+        return Promise.resolve({ response: 1 });
+      },
+      showOpenDialog: () => Promise.resolve(state.openAnswer),
+      showSaveDialog: () => Promise.resolve(state.saveAnswer),
+    },
+    shell: {
+      showItemInFolder: (p: string) => state.shownInFolder.push(p),
+      openPath: (p: string) => {
+        state.openedPaths.push(p);
+        return Promise.resolve('');
+      },
+    },
     clipboard: { writeText: () => undefined },
     screen: { getAllDisplays: () => [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }] },
     // No keychain here: the head key falls back to the 0600 key file (SPR_HEAD_KEY_FILE in tests).
@@ -108,12 +141,17 @@ const MAIN = join(ROOT, 'out/main/index.js');
 let dataDir: string;
 let log: ReturnType<typeof vi.spyOn>;
 
-/** Calls the rpc:invoke handler as if from a frame at `url`. */
-function invoke(payload: unknown, url = 'app://workstation/index.html', mainFrame = true) {
+/** Calls the rpc:invoke handler (or another channel's) as if from a frame at `url`. */
+function invoke(
+  payload: unknown,
+  url = 'app://workstation/index.html',
+  mainFrame = true,
+  channel = 'rpc:invoke',
+) {
   const frame = { url };
   const event = { senderFrame: frame, sender: { mainFrame: mainFrame ? frame : {} } };
-  const h = s.ipc.get('rpc:invoke');
-  if (!h) throw new Error('rpc:invoke not registered');
+  const h = s.ipc.get(channel);
+  if (!h) throw new Error(`${channel} not registered`);
   return h(event, payload) as Promise<{
     ok: boolean;
     value?: unknown;
@@ -129,6 +167,7 @@ beforeAll(async () => {
   if (!buildIfStale().ok || !existsSync(MAIN)) throw new Error('out/main/index.js not built');
   dataDir = mkdtempSync(join(tmpdir(), 'spr-shell-'));
   s.userData = dataDir;
+  s.documents = join(dataDir, 'documents');
   log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
   await import(/* @vite-ignore */ MAIN);
   await vi.waitFor(
@@ -271,5 +310,148 @@ describe('Electron main process (built bundle, fake electron module)', () => {
     expect(noOp.error?.code).toBe('BAD_REQUEST');
     const unknown = await invoke({ op: 'dropTables', input: {} });
     expect(unknown.error?.code).toBe('NOT_FOUND');
+  });
+
+  it('registers exactly the four page channels, each refusing every caller but the app’s top frame', async () => {
+    expect([...s.ipc.keys()].sort()).toEqual([
+      'file:save',
+      'file:show-in-folder',
+      'menu:state',
+      'rpc:invoke',
+    ]);
+    const payloads: Record<string, unknown> = {
+      'file:save': { name: 'x.csv', content: 'a' },
+      'file:show-in-folder': { path: '/etc/passwd' },
+      'menu:state': { exportRun: true, exportOrders: true },
+      'rpc:invoke': { op: 'health', input: {} },
+    };
+    for (const [channel, payload] of Object.entries(payloads)) {
+      for (const [url, top] of [
+        ['https://evil.example/', true],
+        ['file:///etc/passwd', true],
+        ['app://workstation/index.html', false],
+      ] as const) {
+        const r = await invoke(payload, url, top, channel);
+        expect(r.error?.code, `${channel} from ${url} (top frame: ${top})`).toBe('FORBIDDEN');
+      }
+    }
+  });
+
+  /** The File menu of the application menu as last built (the fake returns the template). */
+  const fileMenu = () => {
+    const template = s.menu as {
+      label?: string;
+      submenu?: { label?: string; enabled?: boolean; click?: () => void }[];
+    }[];
+    return template.find((m) => m.label === 'File')!.submenu!;
+  };
+  const item = (label: string) => fileMenu().find((i) => i.label === label)!;
+
+  it('File menu: the import and export items; exports enabled only while the page shows a run', async () => {
+    expect(
+      fileMenu()
+        .map((i) => i.label)
+        .filter(Boolean),
+    ).toEqual([
+      'Import Portfolio…',
+      'Import Prices…',
+      'Export Run…',
+      'Export Orders…',
+      'Local API for Scripts',
+      'Copy Local API Address',
+    ]);
+    expect(item('Export Run…').enabled).toBe(false);
+    expect(item('Export Orders…').enabled).toBe(false);
+    const on = await invoke(
+      { exportRun: true, exportOrders: false },
+      undefined,
+      true,
+      'menu:state',
+    );
+    expect(on.ok).toBe(true);
+    expect(item('Export Run…').enabled).toBe(true);
+    expect(item('Export Orders…').enabled).toBe(false);
+    const bad = await invoke({ exportRun: 'yes' }, undefined, true, 'menu:state');
+    expect(bad.error?.code).toBe('BAD_REQUEST');
+
+    // A click sends the command to the page, which knows the run it shows.
+    s.sent.length = 0;
+    item('Export Run…').click!();
+    expect(s.sent).toEqual([['menu:command', { type: 'export', what: 'run' }]]);
+  });
+
+  it('File ▸ Import Portfolio…: the chosen file’s bytes go to the page; a file over the limit is refused with a dialog', async () => {
+    const csv = join(ROOT, 'test/fixtures/import/holdings.csv');
+    s.sent.length = 0;
+    s.openAnswer = { canceled: false, filePaths: [csv] };
+    item('Import Portfolio…').click!();
+    await vi.waitFor(() => {
+      if (s.sent.length === 0) throw new Error('nothing sent yet');
+    });
+    const [channel, cmd] = s.sent[0]! as [
+      string,
+      { type: string; kind: string; name: string; bytes: Uint8Array },
+    ];
+    expect(channel).toBe('menu:command');
+    expect(cmd).toMatchObject({ type: 'import', kind: 'portfolio', name: 'holdings.csv' });
+    expect(Buffer.from(cmd.bytes).toString('utf8')).toBe(readFileSync(csv, 'utf8'));
+
+    // A JSON file is no price file: refused with a message, nothing sent.
+    s.sent.length = 0;
+    s.messages.length = 0;
+    s.openAnswer = { canceled: false, filePaths: [join(ROOT, 'package.json')] };
+    item('Import Prices…').click!();
+    await vi.waitFor(() => {
+      if (s.messages.length === 0) throw new Error('no dialog yet');
+    });
+    expect(s.messages[0]).toMatchObject({ type: 'error' });
+    expect(s.messages[0]!.message).toContain('package.json cannot be imported as prices');
+    expect(s.sent).toEqual([]);
+  });
+
+  it('saves an export where the user chose, and shows in its folder only a file it saved', async () => {
+    const target = join(dataDir, 'orders-x.csv');
+    s.saveAnswer = { canceled: false, filePath: target };
+    const saved = await invoke(
+      { name: 'orders-x.csv', content: 'a,b\r\n' },
+      undefined,
+      true,
+      'file:save',
+    );
+    expect(saved).toEqual({ ok: true, value: { saved: true, path: target, name: 'orders-x.csv' } });
+    expect(readFileSync(target, 'utf8')).toBe('a,b\r\n');
+    const shown = await invoke({ path: target }, undefined, true, 'file:show-in-folder');
+    expect(shown.ok).toBe(true);
+    expect(s.shownInFolder).toEqual([target]);
+    const other = await invoke(
+      { path: join(dataDir, 'api-token') },
+      undefined,
+      true,
+      'file:show-in-folder',
+    );
+    expect(other.error?.code).toBe('FORBIDDEN');
+    expect(s.shownInFolder).toEqual([target]);
+    const badName = await invoke(
+      { name: '../../x.csv', content: '' },
+      undefined,
+      true,
+      'file:save',
+    );
+    expect(badName.error?.code).toBe('BAD_REQUEST');
+    expect(badName.error?.details?.map((d) => d.path)).toContain('name');
+  });
+
+  it('Help ▸ Documentation opens the README of the checkout', () => {
+    const help = (
+      s.menu as { role?: string; submenu?: { label?: string; click?: () => void }[] }[]
+    ).find((m) => m.role === 'help')!.submenu!;
+    expect(help.map((i) => i.label).filter(Boolean)).toEqual([
+      'Documentation',
+      'Local API Address and Token…',
+      'Rotate Local API Token…',
+      'About Smart Portfolio Rebalancer',
+    ]);
+    help.find((i) => i.label === 'Documentation')!.click!();
+    expect(s.openedPaths).toEqual([join(process.cwd(), 'README.md')]);
   });
 });

@@ -108,13 +108,17 @@ describe.skipIf(skipReason !== null)('desktop app (Electron)', () => {
       nodeIntegration: false,
       webSecurity: true,
     });
-    // The page sees the one bridge function and no Node.
+    // The page sees the five bridge functions (electron/preload.ts) and no Node.
     const surface = await page.evaluate(() => ({
-      desktop: Object.keys((window as unknown as { desktop: object }).desktop),
+      desktop: Object.keys((window as unknown as { desktop: object }).desktop).sort(),
       require: typeof (window as unknown as { require?: unknown }).require,
       process: typeof (globalThis as unknown as { process?: unknown }).process,
     }));
-    expect(surface).toEqual({ desktop: ['invoke'], require: 'undefined', process: 'undefined' });
+    expect(surface).toEqual({
+      desktop: ['invoke', 'onMenuCommand', 'saveFile', 'setMenuState', 'showInFolder'],
+      require: 'undefined',
+      process: 'undefined',
+    });
     expect(await ws.id('transport').innerText()).toContain('IPC');
   });
 

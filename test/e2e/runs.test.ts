@@ -138,21 +138,41 @@ describe.skipIf(!hasChromium)('runs, import, portfolios and audit in the UI (Chr
     await page.screenshot({ path: join(SHOTS, 'runs-replay.png') });
   });
 
-  it('downloads the trades CSV and the run JSON, equal to what the engine serves', async () => {
-    const csv = await downloadText('run-download-csv');
-    expect(csv.name).toBe(`trades-${runIds[1]}.csv`);
+  it('Export Orders and Export Run download the files (browser mode), equal to what the engine serves, with a notice', async () => {
+    const csv = await downloadText('run-export-orders');
+    expect(csv.name).toBe(`orders-${runIds[1]}.csv`);
     expect(csv.text).toBe(await ok<string>('runTradesCsv', { run_id: runIds[1] }));
-    expect(csv.text.split('\r\n')[0]).toBe(
+    const lines = csv.text.split('\r\n');
+    expect(lines[0]).toBe(
       'security,asset,asset_class,action,trade_units,price,lot_size,trade_value,signed_trade_value,estimated_cost,status,reason',
     );
+    // One line per security order of the saved output, in its order (and a final CRLF).
+    const run = await ok<{ input: unknown; output: RebalanceResponse }>('getRun', {
+      run_id: runIds[1],
+    });
+    const orders = run.output.orders;
+    expect(lines.slice(1, -1).map((l) => l.split(',')[0])).toEqual(orders.map((o) => o.security));
+    expect(lines.at(-1)).toBe('');
+    const notice = ws.id('run-detail').getByTestId('export-notice');
+    await ws.waitAttr('export-notice', 'data-state', 'downloaded');
+    expect(await notice.getAttribute('data-what')).toBe('orders');
+    expect(await notice.innerText()).toContain(`Downloaded orders-${runIds[1]}.csv`);
+    // No folder to show in browser mode: the browser has the file.
+    expect(await notice.getByTestId('export-show-in-folder').count()).toBe(0);
 
-    const json = await downloadText('run-export-json');
+    const json = await downloadText('run-export-run');
     expect(json.name).toBe(`run-${runIds[1]}.json`);
     const exported = JSON.parse(json.text) as { run_id: string; input: unknown; output: unknown };
-    const run = await ok<{ input: unknown; output: unknown }>('getRun', { run_id: runIds[1] });
     expect(exported.run_id).toBe(runIds[1]);
     expect(exported.input).toEqual(run.input);
     expect(exported.output).toEqual(run.output);
+    // The whole stored run, as the API returns it.
+    expect(exported).toEqual(await ok('getRun', { run_id: runIds[1] }));
+    await ws.waitAttr('export-notice', 'data-what', 'run');
+    expect(await notice.innerText()).toContain(`Downloaded run-${runIds[1]}.json`);
+    await page.screenshot({ path: join(SHOTS, 'runs-export-notice.png') });
+    await notice.getByTestId('export-dismiss').click();
+    expect(await ws.id('export-notice').count()).toBe(0);
   });
 
   it('loads a saved input back into the request editor', async () => {

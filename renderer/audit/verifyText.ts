@@ -23,6 +23,9 @@ export const PROBLEM_KIND_TEXT: Record<ProblemKind, string> = {
   run_mismatch: 'run differs from its audit record',
   run_unbound: 'run not fully covered by its audit record',
   duplicate_event: 'run has a duplicate audit record',
+  record_without_event: 'model, account or price series version has no audit record',
+  event_without_record: 'audit record names a missing model, account or price series version',
+  record_mismatch: 'model, account or price series version differs from its audit record',
 };
 
 /** The plain words of a kind; an unknown kind (a newer engine) is shown as it came. */

@@ -349,10 +349,21 @@ export const VerifyProblem = z.object({
       'run_mismatch',
       'run_unbound',
       'duplicate_event',
+      'record_without_event',
+      'event_without_record',
+      'record_mismatch',
     ])
     .describe('What is wrong (docs/security.md lists each kind).'),
   seq: z.number().int().optional().describe('The audit event concerned.'),
   run_id: z.string().optional().describe('The run concerned.'),
+  record: z
+    .object({
+      table: z.enum(['model_versions', 'account_versions', 'price_series_versions']),
+      id: z.string(),
+      version: z.number().int(),
+    })
+    .optional()
+    .describe('The model, account or price series version concerned.'),
   fields: z
     .array(z.string())
     .optional()

@@ -11,6 +11,9 @@
  * `*_json` fields are JSON text stored byte-for-byte as given, so a replay can compare bytes.
  */
 import { RUN_KIND, RUN_STATUS } from '../contract/store';
+import type { PriceLibraryRepository, VersionedRepository } from './models';
+
+export type * from './models';
 
 /** What produced a run (defined once, in the contract). */
 export type RunKind = (typeof RUN_KIND.options)[number];
@@ -31,7 +34,7 @@ export const RUN_DECISIONS: readonly RunDecision[] = ['APPROVED', 'REVIEW_REQUIR
 export type ApprovalDecision = 'approved' | 'rejected';
 export const APPROVAL_DECISIONS: readonly ApprovalDecision[] = ['approved', 'rejected'];
 
-/** Audit actions known to schema v6. Adding one is a migration (a row in `audit_actions`). */
+/** Audit actions known to schema v8. Adding one is a migration (a row in `audit_actions`). */
 export type AuditAction =
   | 'run.created'
   | 'run.bound'
@@ -43,7 +46,14 @@ export type AuditAction =
   | 'prices.imported'
   | 'settings.changed'
   | 'policy.changed'
-  | 'audit.correction';
+  | 'audit.correction'
+  | 'model.created'
+  | 'model.edited'
+  | 'account.created'
+  | 'account.edited'
+  | 'account.imported'
+  | 'account.assigned'
+  | 'price_series.imported';
 export const AUDIT_ACTIONS: readonly AuditAction[] = [
   'run.created',
   'run.bound',
@@ -56,6 +66,13 @@ export const AUDIT_ACTIONS: readonly AuditAction[] = [
   'settings.changed',
   'policy.changed',
   'audit.correction',
+  'model.created',
+  'model.edited',
+  'account.created',
+  'account.edited',
+  'account.imported',
+  'account.assigned',
+  'price_series.imported',
 ];
 
 /** Any JSON value (what an audit payload may hold). */
@@ -383,7 +400,11 @@ export interface CorrectionInput {
  * - `event_without_run`: a `run.created`/`run.bound` event names a run that is not stored;
  * - `run_mismatch`: a stored run differs from what its event recorded (`fields` says where);
  * - `run_unbound`: the run's events do not cover every bound field (`fields` lists the gaps);
- * - `duplicate_event`: a run has more than one `run.created` (or `run.bound`) event.
+ * - `duplicate_event`: a run has more than one `run.created` (or `run.bound`) event, or a
+ *   model, account or price series version more than one event;
+ * - `record_without_event`: a model, account or price series version has no audit event;
+ * - `event_without_record`: a model, account or price series event names a version not stored;
+ * - `record_mismatch`: such a version differs from its event (`fields` says where).
  */
 export type VerifyProblemKind =
   | 'chain'
@@ -395,7 +416,13 @@ export type VerifyProblemKind =
   | 'event_without_run'
   | 'run_mismatch'
   | 'run_unbound'
-  | 'duplicate_event';
+  | 'duplicate_event'
+  | 'record_without_event'
+  | 'event_without_record'
+  | 'record_mismatch';
+
+/** The versioned tables verify checks besides runs (schema v8). */
+export type VersionTable = 'model_versions' | 'account_versions' | 'price_series_versions';
 
 export interface VerifyProblem {
   kind: VerifyProblemKind;
@@ -403,6 +430,8 @@ export interface VerifyProblem {
   seq?: number;
   /** The run concerned, when there is one. */
   run_id?: string;
+  /** The model, account or price series version concerned, when there is one. */
+  record?: { table: VersionTable; id: string; version: number };
   /** Stored fields that differ or are not bound, by column name (e.g. `output_json`). */
   fields?: string[];
   message: string;
@@ -488,6 +517,9 @@ export interface Store {
   readonly imports: ImportRepository;
   readonly policies: PolicyRepository;
   readonly approvals: ApprovalRepository;
+  readonly models: VersionedRepository;
+  readonly accounts: VersionedRepository;
+  readonly priceLibrary: PriceLibraryRepository;
   readonly audit: AuditLog;
   /** Schema version of the open database (PRAGMA user_version). */
   readonly schema_version: number;

@@ -8,6 +8,17 @@ import type { QpSolverPort } from '../optimize/qp/types';
 import type { Store } from '../ports/store';
 import type { ComputePort } from './compute/env';
 import { importPortfolioFile, importPriceFile } from './imports';
+import { importAccountsFile, importPriceLibraryFile } from './accounts/imports';
+import {
+  accountDetail,
+  accountRebalanceRequest,
+  assignAccount,
+  listAccounts,
+  listModels,
+  modelDetail,
+  saveAccount,
+  saveModel,
+} from './accounts/records';
 import type { Clock } from './rebalance';
 import type { BlueprintResponse, TandemResponse } from '../contract/tandem';
 import type { CopilotInsights } from '../contract/copilot';
@@ -129,6 +140,17 @@ export function createHandlers(deps: ServiceDeps) {
     getPortfolio: (input) => portfolioDetail(store, input.portfolio_id, input.version),
     importPortfolio: (input, ctx) => importPortfolioFile(store, compute, input, ctx.actor),
     importPrices: (input, ctx) => importPriceFile(store, compute, input, ctx.actor),
+    listModels: () => listModels(store),
+    saveModel: (input, ctx) => saveModel(store, input, ctx.actor),
+    getModel: (input) => modelDetail(store, input.model_id, input.version),
+    listAccounts: (input) => listAccounts(store, input.model_id),
+    saveAccount: (input, ctx) => saveAccount(store, input, ctx.actor),
+    getAccount: (input) => accountDetail(store, input.account_id, input.version),
+    assignAccount: (input, ctx) => assignAccount(store, input, ctx.actor),
+    accountRebalanceRequest: (input) => accountRebalanceRequest(store, input),
+    importAccounts: (input, ctx) => importAccountsFile(store, compute, input, ctx.actor),
+    importPriceLibrary: (input, ctx) => importPriceLibraryFile(store, compute, input, ctx.actor),
+    getPriceLibrary: () => ({ series: store.priceLibrary.list() }),
     listRuns: (input) => listRuns(store, input),
     compareRuns: (input) => compareRuns(store, input.a, input.b),
     getRun: (input) => runDetail(store, input.run_id),

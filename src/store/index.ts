@@ -34,3 +34,5 @@ export { SqlitePortfolioRepository } from './portfolios';
 export { SqliteImportRepository } from './imports';
 export { SqlitePolicyRepository, POLICY_SUBJECT } from './policies';
 export { SqliteApprovalRepository, MAX_NOTE } from './approvals';
+export { SqliteVersionedRepository, MODEL_KIND, ACCOUNT_KIND } from './versioned';
+export { SqlitePriceLibraryRepository } from './priceLibrary';

@@ -8,8 +8,10 @@ import { SqliteImportRepository } from './imports';
 import { bindLegacyRuns } from './legacyBinding';
 import { SqlitePolicyRepository } from './policies';
 import { SqlitePortfolioRepository } from './portfolios';
+import { SqlitePriceLibraryRepository } from './priceLibrary';
 import { sweepStaged } from './runParts';
 import { SqliteRunRepository } from './runs';
+import { ACCOUNT_KIND, MODEL_KIND, SqliteVersionedRepository } from './versioned';
 
 export interface CreateStoreOptions {
   /** Data directory (0700): holds rebalancer.sqlite, audit-head.json and backups/. */
@@ -35,6 +37,9 @@ export interface SqliteStore extends Store {
   readonly imports: SqliteImportRepository;
   readonly policies: SqlitePolicyRepository;
   readonly approvals: SqliteApprovalRepository;
+  readonly models: SqliteVersionedRepository;
+  readonly accounts: SqliteVersionedRepository;
+  readonly priceLibrary: SqlitePriceLibraryRepository;
   readonly audit: SqliteAuditLog;
   /** Path of the database file. */
   readonly file: string;
@@ -80,6 +85,9 @@ export function createStore(options: CreateStoreOptions): SqliteStore {
     const imports = new SqliteImportRepository(db, audit, portfolios);
     const policies = new SqlitePolicyRepository(db, audit);
     const approvals = new SqliteApprovalRepository(db, audit);
+    const models = new SqliteVersionedRepository(db, audit, MODEL_KIND);
+    const accounts = new SqliteVersionedRepository(db, audit, ACCOUNT_KIND);
+    const priceLibrary = new SqlitePriceLibraryRepository(db, audit);
     bindLegacyRuns(db, audit);
     // Parts of saves that a crash interrupted before their run row committed (never acknowledged).
     sweepStaged(db);
@@ -90,6 +98,9 @@ export function createStore(options: CreateStoreOptions): SqliteStore {
       imports,
       policies,
       approvals,
+      models,
+      accounts,
+      priceLibrary,
       audit,
       schema_version: opened.version,
       file: opened.file,

@@ -14,6 +14,7 @@ import { exportHeadMac, hexEqual, readHeadFile } from './headFile';
 import { ProblemList } from './problems';
 import type { Steps } from './steps';
 import { checkRuns } from './verifyRuns';
+import { checkVersions } from './verifyVersions';
 
 /** What verifySteps needs from the open store. */
 export interface VerifyContext {
@@ -37,7 +38,8 @@ export interface VerifyContext {
  * 2. the head file's MAC, when the store has a key;
  * 3. a head mismatch found at open — this session's, or evidence files left by earlier ones;
  * 4. a previously exported head (`known_head`): the chain must still hold that exact event;
- * 5. every stored run against its audit events (checkRuns).
+ * 5. every stored run against its audit events (checkRuns);
+ * 6. every model, account and price series version against its event (checkVersions).
  * Every finding is a problem; `ok` is true only without any. `first_bad_seq`/`reason` keep
  * their earlier meaning: the chain's (or head's) first bad seq, and the first problem's text.
  * Memory is bounded (pages; at most 100 problems listed). Run it with runSteps (at once) or
@@ -80,6 +82,8 @@ export function* verifySteps(ctx: VerifyContext, options: VerifyOptions = {}): S
   }
   if (options.known_head !== undefined) checkKnownHead(ctx, options.known_head, problems);
   const runs_checked = yield* checkRuns(ctx.db, problems);
+  // Models, accounts and price series (schema v8) against their events, as runs above.
+  yield* checkVersions(ctx.db, problems);
   return {
     ok: problems.total === 0,
     events: walk.events,

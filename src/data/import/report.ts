@@ -24,7 +24,7 @@ export class ReportBuilder {
   layout: 'long' | 'wide' | undefined;
 
   constructor(
-    readonly kind: 'portfolio' | 'prices',
+    readonly kind: 'portfolio' | 'prices' | 'accounts',
     readonly filename: string,
     public format: ImportFormat | null,
     public contentHash: string,

@@ -59,7 +59,7 @@ export const ImportFormat = z.enum(['csv', 'xlsx', 'json']);
 export type ImportFormat = z.infer<typeof ImportFormat>;
 
 export const ImportReport = z.object({
-  kind: z.enum(['portfolio', 'prices']),
+  kind: z.enum(['portfolio', 'prices', 'accounts']),
   filename: z.string(),
   format: ImportFormat.nullable().describe('null when the format could not be determined.'),
   rows_read: z.number().int().min(0).describe('Data rows read (blank lines and header excluded).'),

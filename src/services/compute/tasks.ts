@@ -13,6 +13,7 @@ import {
   type PricesIn,
 } from './imports';
 import { computeReplay, type ReplayTask } from './replay';
+import { parseAccountFile, type AccountsIn } from './accounts';
 import { computeMetrics } from '../metrics';
 import type { MetricsRequest } from '../../contract/metrics';
 import { computeRequest, type RequestTask } from './request';
@@ -32,6 +33,7 @@ export const computeOps = {
   importPortfolioText: (req: PortfolioIn, _env: ComputeEnv) => parsePortfolioFileText(req),
   importPricesText: (task: { req: PricesIn; attach_to: string | null }, _env: ComputeEnv) =>
     parsePriceFileText(task),
+  importAccounts: (req: AccountsIn, _env: ComputeEnv) => parseAccountFile(req),
 };
 
 export type ComputeOps = typeof computeOps;

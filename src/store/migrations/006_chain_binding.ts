@@ -16,7 +16,7 @@ export const BIND_LEGACY_RUNS_TASK = 'bind_legacy_runs';
  * store never writes rowids; a row with rowid -1 could only come from outside the store).
  * Both lookups are by primary key / rowid.
  */
-function noReplaceTrigger(table: string, keyWhere: string, what: string): string {
+export function noReplaceTrigger(table: string, keyWhere: string, what: string): string {
   return `
       DROP TRIGGER IF EXISTS ${table}_no_replace;
       CREATE TRIGGER ${table}_no_replace BEFORE INSERT ON ${table}

@@ -5,6 +5,7 @@ import { migration004 } from './004_imports';
 import { migration005 } from './005_policy_approvals';
 import { migration006 } from './006_chain_binding';
 import { migration007 } from './007_run_text_parts';
+import { migration008 } from './008_models_accounts';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
@@ -20,6 +21,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration005,
   migration006,
   migration007,
+  migration008,
 ];
 
 /** The schema version this build of the app writes. */

@@ -107,7 +107,7 @@ describe('migrations', () => {
     expect(MIGRATIONS.map((m) => m.version)).toEqual(
       Array.from({ length: MIGRATIONS.length }, (_, i) => i + 1),
     );
-    expect(LATEST_SCHEMA_VERSION).toBe(7);
+    expect(LATEST_SCHEMA_VERSION).toBe(8);
   });
 
   it('a new database opens with the required pragmas at the latest version', () => {
@@ -124,13 +124,19 @@ describe('migrations', () => {
       expect(o.db.pragma('busy_timeout', { simple: true })).toBe(5000);
       expect(o.db.pragma('application_id', { simple: true })).toBe(APPLICATION_ID);
       expect(tables(o.db)).toEqual([
+        'account_versions',
+        'accounts',
         'audit_actions',
         'audit_events',
         'imports',
+        'model_versions',
+        'models',
         'pending_tasks',
         'policies',
         'portfolio_versions',
         'portfolios',
+        'price_series',
+        'price_series_versions',
         'run_decisions',
         'run_text_parts',
         'runs',
@@ -315,7 +321,7 @@ describe('migrations', () => {
     clock.tick(1000);
     const store = createStore({ dir: d, now: clock.now });
     try {
-      expect(store.schema_version).toBe(7);
+      expect(store.schema_version).toBe(8);
       expect(path.basename(store.backup_file!)).toBe('rebalancer-v3-20260503T110001000Z.sqlite');
       const b = new Database(store.backup_file!, { readonly: true });
       expect(b.pragma('user_version', { simple: true })).toBe(3);
@@ -372,7 +378,7 @@ describe('migrations', () => {
     createStore({ dir: d }).close();
     const file = path.join(d, DB_FILE_NAME);
     const raw = new Database(file);
-    raw.pragma('user_version = 9');
+    raw.pragma('user_version = 10');
     raw.pragma('journal_mode = DELETE');
     raw.close();
     const before = fs.readFileSync(file);
@@ -387,7 +393,7 @@ describe('migrations', () => {
     expect(err).toBeInstanceOf(StoreError);
     expect((err as StoreError).code).toBe('SCHEMA_TOO_NEW');
     expect((err as Error).message).toBe(
-      'database schema v9 is newer than this app (v7); upgrade the app or restore a backup',
+      'database schema v10 is newer than this app (v8); upgrade the app or restore a backup',
     );
     expect(fs.readFileSync(file).equals(before)).toBe(true);
     expect(fs.readdirSync(d).sort()).toEqual(filesBefore);
@@ -399,11 +405,11 @@ describe('migrations', () => {
     createStore({ dir: d }).close();
     const file = path.join(d, DB_FILE_NAME);
     const raw = new Database(file);
-    raw.pragma('user_version = 8');
+    raw.pragma('user_version = 9');
     raw.close();
     const before = fs.readFileSync(file);
     expect(() => openDatabase({ dir: d })).toThrow(
-      'database schema v8 is newer than this app (v7); upgrade the app or restore a backup',
+      'database schema v9 is newer than this app (v8); upgrade the app or restore a backup',
     );
     expect(fs.readFileSync(file).equals(before)).toBe(true);
   });
@@ -439,7 +445,7 @@ describe('migrations', () => {
     const broken = [
       ...MIGRATIONS,
       {
-        version: 8,
+        version: 9,
         name: 'broken',
         up(db: Database.Database) {
           db.exec('CREATE TABLE half_done (x INTEGER) STRICT');
@@ -448,10 +454,10 @@ describe('migrations', () => {
       },
     ];
     expect(() => openDatabase({ dir: d, migrations: broken })).toThrow(
-      /migration 008_broken failed: .*a backup is at .*rebalancer-v7-/,
+      /migration 009_broken failed: .*a backup is at .*rebalancer-v8-/,
     );
     const o = openDatabase({ dir: d });
-    expect(o.version).toBe(7);
+    expect(o.version).toBe(8);
     expect(tables(o.db)).not.toContain('half_done');
     o.db.close();
     expect(backups(d)).toHaveLength(1);

@@ -1,0 +1,145 @@
+/**
+ * One batch item as a job any executor can compute (issue #13): the local worker pool
+ * (services/batches, compute op `batchItem`) and BullMQ workers on other machines (src/queue) run
+ * the same pure function, `computeBatchItem`, so a result does not depend on where it was made.
+ *
+ * A batch sends what every item shares ONCE (`BatchShared`: the policy in force, the model and the
+ * price library slice its accounts need), and per item only the account or the request. The owner
+ * of the database writes every result (one writer); an executor never touches the store.
+ */
+import type { RpcError } from '../../contract/common';
+import { EngineError } from '../../contract/common';
+import type { AccountContent, ModelContent } from '../../contract/models';
+import { RebalanceRequest, type RebalanceRequestInput } from '../../contract/rebalance';
+import type { PolicyInForce } from '../../agents/context';
+import type { SeriesContent } from '../../ports/models';
+import { rebalanceRequestFor, type RequestSettings } from '../accounts/rebalanceRequestFor';
+import { computeRun, type RunComputed } from '../compute/run';
+import type { ComputeEnv } from '../compute/env';
+
+/** What every item of one batch shares; sent once per batch to each executor. */
+export interface BatchShared {
+  batch_id: string;
+  policy: PolicyInForce;
+  /** Model batches: the model version the batch was created against. */
+  model?: { model_id: string; content: ModelContent };
+  /** Model batches: the latest stored series of every symbol any account or the model names. */
+  library?: Record<string, SeriesContent>;
+  settings: RequestSettings;
+  /** ISO time every item's run clock is pinned to (the batch's creation), so results reproduce. */
+  pinned_now: string;
+}
+
+/** One item: an account following the batch's model, or a full POST /api/rebalance body. */
+export type BatchItemSpec =
+  | { kind: 'account'; account: { account_id: string; content: AccountContent } }
+  | { kind: 'request'; request: RebalanceRequestInput };
+
+export interface BatchJob {
+  /** Idempotency key, unique in the batch: `${batch_id}:${index}`. */
+  key: string;
+  index: number;
+  spec: BatchItemSpec;
+}
+
+/**
+ * An item's outcome. `computed`: a run to save (succeeded, or failed after validation — a
+ * data-health block, an infeasible plan — which is saved too). `unbuilt`: no request could be
+ * made (an asset without history in the library, an invalid request body); nothing to save as a
+ * run, the batch lists it among its exceptions.
+ */
+export type BatchItemResult =
+  | { key: string; outcome: 'computed'; computed: RunComputed }
+  | { key: string; outcome: 'unbuilt'; error: Required<RpcError> };
+
+function asError(e: unknown): Required<RpcError> {
+  if (e instanceof EngineError) return { code: e.code, message: e.message, details: e.details };
+  throw e;
+}
+
+/** The request an item runs: built from account, model and library, or the body validated. */
+export function itemRequest(
+  spec: BatchItemSpec,
+  shared: BatchShared,
+): { ok: true; request: RebalanceRequest } | { ok: false; error: Required<RpcError> } {
+  let body: RebalanceRequestInput;
+  if (spec.kind === 'account') {
+    if (!shared.model || !shared.library)
+      return {
+        ok: false,
+        error: {
+          code: 'BAD_REQUEST',
+          message: 'an account item needs the batch model and price library',
+          details: [],
+        },
+      };
+    const library = new Map(Object.entries(shared.library));
+    const built = rebalanceRequestFor(spec.account, shared.model, library, shared.settings);
+    if (!built.ok)
+      return {
+        ok: false,
+        error: {
+          code: built.error.code,
+          message: built.error.message,
+          details: built.error.details ?? [],
+        },
+      };
+    body = built.request;
+  } else body = spec.request;
+  const parsed = RebalanceRequest.safeParse(body);
+  if (!parsed.success)
+    return {
+      ok: false,
+      error: {
+        code: 'BAD_REQUEST',
+        message: 'the item is not a valid rebalance request',
+        details: parsed.error.issues.map((i) => ({
+          path: i.path.map(String).join('.'),
+          message: i.message,
+        })),
+      },
+    };
+  return { ok: true, request: parsed.data };
+}
+
+/**
+ * Computes one item: builds its request, runs the agent pipeline under the batch's policy with
+ * the clock pinned to the batch's creation time. Deterministic: the same job and shared data give
+ * byte-identical `output_json` on any thread or machine.
+ */
+export async function computeBatchItem(
+  job: BatchJob,
+  shared: BatchShared,
+  env: ComputeEnv,
+): Promise<BatchItemResult> {
+  const req = itemRequest(job.spec, shared);
+  if (!req.ok) return { key: job.key, outcome: 'unbuilt', error: req.error };
+  try {
+    const computed = await computeRun(
+      { input: req.request, policy: shared.policy, derive: null, pinnedNow: shared.pinned_now },
+      env,
+    );
+    return { key: job.key, outcome: 'computed', computed };
+  } catch (e) {
+    return { key: job.key, outcome: 'unbuilt', error: asError(e) };
+  }
+}
+
+/** Receives results as they arrive; an executor may deliver a key twice (at-least-once). */
+export interface BatchSink {
+  result(r: BatchItemResult): void;
+  /** The executor cannot go on for now (queue unreachable); `null` when it recovered. */
+  trouble(reason: string | null): void;
+}
+
+/**
+ * Runs a batch's jobs somewhere: the local pool or BullMQ workers. `start` resolves once every job
+ * is handed over (not computed); results come through the sink. `cancel` stops handing out jobs
+ * of the batch and drops those not started (a running item may still deliver, and is saved).
+ */
+export interface BatchExecutor {
+  readonly name: 'local' | 'bullmq';
+  start(shared: BatchShared, jobs: readonly BatchJob[], sink: BatchSink): Promise<void>;
+  cancel(batch_id: string): Promise<void>;
+  close(): Promise<void>;
+}

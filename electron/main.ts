@@ -30,7 +30,7 @@ import {
 } from 'electron';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { extname, join, resolve, sep } from 'node:path';
+import { extname, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { zodDetails, type Result } from '../src/contract/common';
 import { MenuState as MenuStateRequest, type MenuCommand } from '../src/contract/desktop';
@@ -38,6 +38,7 @@ import type { ImportKind } from '../src/contract/importFiles';
 import { createEngine, type Engine } from '../src/server/app';
 import { MIME } from '../src/server/http/static';
 import { defaultHeadKeyFile } from '../src/store/headKey';
+import { electronSqliteBinding } from './sqliteBinding';
 import { parseDesktopArgs } from './args';
 import { CHANNELS } from './channels';
 import { openDocs } from './docs';
@@ -121,16 +122,12 @@ try {
 // two installs (or two test runs) with different --data-dir do not block each other.
 if (args.dataDir) app.setPath('userData', resolve(args.dataDir));
 
-/**
- * better-sqlite3 built for Electron's ABI, beside the Node build that tests use
- * (scripts/electron-sqlite.mjs writes it at set-up). A packaged app has its module rebuilt for
- * Electron by electron-builder, so it loads the package's own; so does a checkout without one
- * (the open then fails with better-sqlite3's ABI message, which `npm start` prevents by checking).
- */
 function sqliteBinding(): string | null {
-  if (app.isPackaged) return null;
-  const file = join(app.getAppPath(), 'node_modules', '.spr-electron', 'better_sqlite3.node');
-  return existsSync(file) ? file : null;
+  return electronSqliteBinding({
+    isPackaged: app.isPackaged,
+    appPath: app.getAppPath(),
+    exists: existsSync,
+  });
 }
 
 function isAppUrl(raw: string): boolean {

@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildIfStale } from './build-if-stale.mjs';
 import { ELECTRON_SQLITE_BINARY, electronSqliteWorks } from './electron-sqlite.mjs';
+import { browserModeReason } from './launch-choice.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -40,19 +41,16 @@ function electronBinary() {
     return null;
   }
 }
-let reason = null;
 const bin = electronBinary();
-if (args.includes('--browser')) reason = '--browser was given';
-else if (!bin)
-  reason = 'no Electron binary is installed (it is downloaded by `npm run setup` when online)';
-else if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY)
-  reason = 'no display (DISPLAY/WAYLAND_DISPLAY unset)';
-else if (!existsSync(join(root, 'out', 'main', 'index.js')))
-  reason = 'the Electron main process is not built';
-else if (!electronSqliteWorks(bin))
-  reason = existsSync(join(root, ELECTRON_SQLITE_BINARY))
-    ? `${ELECTRON_SQLITE_BINARY} does not load in this Electron (built for another version?): run \`npm run setup\` online to rebuild it`
-    : `better-sqlite3 has no Electron build (${ELECTRON_SQLITE_BINARY}): run \`npm run setup\` online (it downloads a prebuilt binary or builds one against Electron's headers)`;
+const reason = browserModeReason({
+  args,
+  electronBinary: bin,
+  platform: process.platform,
+  env: process.env,
+  mainBuilt: existsSync(join(root, 'out', 'main', 'index.js')),
+  sqliteBuilt: existsSync(join(root, ELECTRON_SQLITE_BINARY)),
+  sqliteLoads: () => electronSqliteWorks(bin),
+});
 
 let child;
 if (reason === null && bin) {

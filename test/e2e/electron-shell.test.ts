@@ -4,9 +4,12 @@
  * no Electron binary exists (here and in CI); electron.test.ts drives the real binary when one is
  * installed.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runInNewContext } from 'node:vm';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { RebalanceResponse } from '../../src/contract/rebalance';
 
@@ -272,6 +275,122 @@ describe('Electron main process (built bundle, fake electron module)', () => {
     }
   });
 
+  it('app:// serves nothing outside the bundle for 200 fuzzed traversal paths', async () => {
+    const handle = s.protocol.get('app')!;
+    const bundle = join(ROOT, 'out', 'renderer');
+    // Every file the bundle holds, by content: a 200 must be one of them.
+    const inside = new Set<string>();
+    const walk = (dir: string): void => {
+      for (const e of readdirSync(dir, { withFileTypes: true })) {
+        const p = join(dir, e.name);
+        if (e.isDirectory()) walk(p);
+        else inside.add(createHash('sha256').update(readFileSync(p)).digest('hex'));
+      }
+    };
+    walk(bundle);
+    const step = fc.constantFrom(
+      '..',
+      '.',
+      '%2e%2e',
+      '%2E%2E',
+      '.%2e',
+      '%2e.',
+      '..%2f',
+      '..%2F',
+      '..%5c',
+      '..\\',
+      '%252e%252e',
+      '%c0%ae%c0%ae',
+      '%00',
+      '',
+      'assets',
+      'index.html',
+      'package.json',
+      'etc',
+      'passwd',
+      'node_modules',
+      'src',
+      '~',
+      '%2f',
+      '%5c',
+      '..;',
+      '....//',
+    );
+    const target = fc.constantFrom('package.json', 'etc/passwd', 'out/main/index.js', 'README.md');
+    const path = fc
+      .tuple(fc.array(step, { minLength: 1, maxLength: 8 }), target)
+      .map(([steps, t]) => `${steps.join('/')}/${t}`);
+    const urls = fc.sample(path, { numRuns: 200, seed: 12 });
+    expect(urls).toHaveLength(200);
+    for (const p of urls) {
+      const res = await handle(new Request(`app://workstation/${p}`));
+      if (res.status === 200) {
+        const body = Buffer.from(await res.arrayBuffer());
+        expect(inside.has(createHash('sha256').update(body).digest('hex')), p).toBe(true);
+      } else expect([400, 404], p).toContain(res.status);
+    }
+  });
+
+  it('the preload exposes exactly window.desktop with five functions, on the four channels', async () => {
+    const preload = s.windows[0]!.options.webPreferences.preload as string;
+    const exposed = new Map<string, Record<string, unknown>>();
+    const sentOn: string[] = [];
+    const listeners = new Map<string, (...a: unknown[]) => void>();
+    const electron = {
+      contextBridge: {
+        exposeInMainWorld: (name: string, api: Record<string, unknown>) => exposed.set(name, api),
+      },
+      ipcRenderer: {
+        invoke: (channel: string, payload: unknown) => {
+          sentOn.push(channel);
+          return Promise.resolve({ channel, payload });
+        },
+        on: (channel: string, fn: (...a: unknown[]) => void) => listeners.set(channel, fn),
+        removeListener: (channel: string) => listeners.delete(channel),
+      },
+    };
+    // The sandboxed preload is CommonJS and may require only 'electron'.
+    const required: string[] = [];
+    const sandbox = {
+      require: (id: string) => {
+        required.push(id);
+        if (id !== 'electron') throw new Error(`preload requires ${id}`);
+        return electron;
+      },
+      module: { exports: {} },
+      exports: {},
+    };
+    runInNewContext(readFileSync(preload, 'utf8'), sandbox, { filename: preload });
+    expect(required).toEqual(['electron']);
+    expect([...exposed.keys()]).toEqual(['desktop']);
+    const api = exposed.get('desktop')!;
+    expect(Object.keys(api).sort()).toEqual([
+      'invoke',
+      'onMenuCommand',
+      'saveFile',
+      'setMenuState',
+      'showInFolder',
+    ]);
+    for (const v of Object.values(api)) expect(typeof v).toBe('function');
+    const call = (k: string, ...a: unknown[]) => (api[k] as (...x: unknown[]) => unknown)(...a);
+    await call('invoke', 'health', {});
+    await call('saveFile', 'a.csv', 'x');
+    await call('showInFolder', '/tmp/a.csv');
+    await call('setMenuState', { exportRun: true, exportOrders: 'yes' });
+    expect(sentOn).toEqual(['rpc:invoke', 'file:save', 'file:show-in-folder', 'menu:state']);
+    // Wrong argument types are answered without reaching main.
+    expect(await call('invoke', 42, {})).toMatchObject({ ok: false });
+    expect(sentOn).toHaveLength(4);
+    // A menu command reaches the page without the IPC event (whose sender is ipcRenderer).
+    const got: unknown[][] = [];
+    const off = call('onMenuCommand', (...a: unknown[]) => got.push(a)) as () => void;
+    const [channel] = [...listeners.keys()];
+    listeners.get(channel!)!({ sender: electron.ipcRenderer }, { command: 'export-run' });
+    expect(got).toEqual([[{ command: 'export-run' }]]);
+    off();
+    expect(listeners.size).toBe(0);
+  });
+
   it('answers rpc:invoke from the app page with the dispatch Result', async () => {
     const health = await invoke({ op: 'health', input: {} });
     expect(health.ok).toBe(true);
@@ -329,6 +448,12 @@ describe('Electron main process (built bundle, fake electron module)', () => {
       for (const [url, top] of [
         ['https://evil.example/', true],
         ['file:///etc/passwd', true],
+        ['data:text/html,<script>desktop.invoke()</script>', true],
+        ['about:blank', true],
+        ['app://other/index.html', true],
+        ['app://workstation.evil.example/index.html', true],
+        ['http://127.0.0.1:5173/', true],
+        ['not a url', true],
         ['app://workstation/index.html', false],
       ] as const) {
         const r = await invoke(payload, url, top, channel);

@@ -425,10 +425,16 @@ function ApprovalBadge({ approval }: { approval: KnownApproval }) {
 }
 
 /** A saved rebalance answer, when the output is one (a failed run stores its error instead). */
+/**
+ * The rebalance answer of a succeeded rebalance run: typed by the contract for a run this engine
+ * version wrote (`shape: "current"`); a run an earlier version wrote is shown when its output
+ * still has the parts this panel reads.
+ */
 function asRebalance(d: RunDetail): RebalanceResponse | null {
+  if (d.kind !== 'rebalance' || d.status !== 'succeeded') return null;
+  if (d.shape === 'current') return d.output;
   const o = d.output as Partial<RebalanceResponse> | null;
-  if (d.kind !== 'rebalance' || d.status !== 'succeeded' || !o || typeof o !== 'object')
-    return null;
+  if (!o || typeof o !== 'object') return null;
   return Array.isArray(o.weights) && Array.isArray(o.trades) && o.risk_metrics
     ? (o as RebalanceResponse)
     : null;

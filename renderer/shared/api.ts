@@ -8,7 +8,7 @@
  *   second route table), bearer token from the page URL (removed from the address bar at once).
  */
 import type { ErrorCode, ErrorDetail, Result, RpcError } from '../../src/contract/common';
-import { ERROR_CODES } from '../../src/contract/common';
+import { ERROR_CODES, HTTP_STATUS } from '../../src/contract/common';
 import {
   operations,
   type OperationDef,
@@ -66,19 +66,12 @@ export function hasToken(): boolean {
   return token !== null;
 }
 
-const STATUS_CODE: Record<number, ErrorCode> = {
-  400: 'BAD_REQUEST',
-  401: 'UNAUTHORIZED',
-  403: 'FORBIDDEN',
-  404: 'NOT_FOUND',
-  405: 'METHOD_NOT_ALLOWED',
-  409: 'CONFLICT',
-  413: 'PAYLOAD_TOO_LARGE',
-  415: 'UNSUPPORTED_MEDIA_TYPE',
-  422: 'INFEASIBLE',
-  429: 'TOO_MANY_REQUESTS',
-  503: 'UNAVAILABLE',
-};
+/**
+ * The code of a status when a body carries none (a proxy's or Node's own answer): the first code
+ * the contract maps to it, in ERROR_CODES order (e.g. 422 → INFEASIBLE).
+ */
+const STATUS_CODE: Record<number, ErrorCode> = {};
+for (const code of ERROR_CODES) STATUS_CODE[HTTP_STATUS[code]] ??= code;
 
 function isErrorCode(x: unknown): x is ErrorCode {
   return typeof x === 'string' && (ERROR_CODES as readonly string[]).includes(x);

@@ -10,13 +10,13 @@ import { Agent } from 'node:http';
 import { benchRequest, invalidPortfolioJson, percentile, widePriceCsv } from './data';
 import { send, startChild } from './http.bench';
 
-interface Probe {
+export interface Probe {
   /** Latencies of the answered probes (ms) and what went wrong with the others. */
   stop(): Promise<{ lat: number[]; failures: string[] }>;
 }
 
 /** Asks for /api/health every `everyMs` on its own connection until stopped; latencies in ms. */
-function probeHealth(port: number, token: string, everyMs = 10): Probe {
+export function probeHealth(port: number, token: string, everyMs = 10): Probe {
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   const lat: number[] = [];
   const failures: string[] = [];
@@ -43,7 +43,7 @@ function probeHealth(port: number, token: string, everyMs = 10): Probe {
   };
 }
 
-const stats = ({ lat, failures }: { lat: number[]; failures: string[] }) => ({
+export const stats = ({ lat, failures }: { lat: number[]; failures: string[] }) => ({
   health_samples: lat.length,
   health_failures: failures.length,
   ...(failures.length ? { health_failure_kinds: [...new Set(failures)] } : {}),

@@ -51,6 +51,10 @@ export const OPERATION_ERRORS: Record<OpName, readonly ErrorCode[]> = {
   importAccounts: ['NOT_FOUND', 'CONFLICT', ...POOL],
   importPriceLibrary: ['CONFLICT', ...POOL],
   getPriceLibrary: [],
+  createBatch: ['NOT_FOUND', 'CONFLICT', 'UNAVAILABLE'],
+  listBatches: [],
+  getBatch: ['NOT_FOUND'],
+  cancelBatch: ['NOT_FOUND', 'CONFLICT'],
   listRuns: [],
   compareRuns: ['NOT_FOUND'],
   getRun: ['NOT_FOUND'],
@@ -96,7 +100,7 @@ const MEANING: Record<ErrorCode, string> = {
     'SOLVER_LIMIT: the optimizer stopped at its time limit (optimizer_time_limit_seconds) or an iteration or node limit before proving an optimum; the message names the limit.',
   INTERNAL: 'INTERNAL: an unexpected failure; the body says no more than `internal error`.',
   UNAVAILABLE:
-    'UNAVAILABLE: the solver worker gave no answer within the time limit plus a grace period; it was restarted and the request can be retried.',
+    'UNAVAILABLE: the solver worker gave no answer within the time limit plus a grace period; it was restarted and the request can be retried (POST /api/batches: the engine is shutting down).',
 };
 
 /** Headers a response of this code carries. */

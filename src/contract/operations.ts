@@ -1,6 +1,14 @@
 import { z } from 'zod';
 import { RunFrontierRequest, RunFrontierResponse, RunPerformanceResponse } from './analytics';
 import { CopilotInsights, CopilotRequest } from './copilot';
+import {
+  BatchDetail,
+  CancelBatchRequest,
+  CreateBatchRequest,
+  GetBatchRequest,
+  ListBatchesRequest,
+  ListBatchesResponse,
+} from './batches';
 import { MetricsRequest, MetricsResponse } from './metrics';
 import { PolicyResponse, PutPolicyRequest } from './policy';
 import {
@@ -298,6 +306,49 @@ export const operations = {
     auth: true,
     heavy: false,
     tag: 'models',
+  }),
+  createBatch: def({
+    method: 'POST',
+    path: '/api/batches',
+    summary:
+      'Start a batch: every account of a model (or those named) rebalanced against it, or a list of POST /api/rebalance bodies. Answers at once (200, status `queued`) with `batch_id`; each item becomes an ordinary saved run linked to the batch. Poll GET /api/batches/{batch_id} for progress.',
+    input: CreateBatchRequest,
+    output: BatchDetail,
+    auth: true,
+    heavy: false,
+    tag: 'batches',
+  }),
+  listBatches: def({
+    method: 'GET',
+    path: '/api/batches',
+    summary: 'Batches, newest first, with their progress; page with `before`.',
+    input: ListBatchesRequest,
+    output: ListBatchesResponse,
+    auth: true,
+    heavy: false,
+    tag: 'batches',
+  }),
+  getBatch: def({
+    method: 'GET',
+    path: '/api/batches/{batch_id}',
+    summary:
+      'A batch: status, progress (total, done, failed, by decision), a page of items with their run_id, and the exceptions among them (review, rejected, failed or unbuilt items, bands still breached).',
+    input: GetBatchRequest,
+    output: BatchDetail,
+    auth: true,
+    heavy: false,
+    tag: 'batches',
+  }),
+  cancelBatch: def({
+    method: 'POST',
+    path: '/api/batches/{batch_id}/cancel',
+    summary:
+      'Cancel a batch: no item starts after the answer; items not started are cancelled, those computing are still saved. 409 when the batch is done; a cancelled batch answers as it is.',
+    input: CancelBatchRequest,
+    output: BatchDetail,
+    auth: true,
+    heavy: false,
+    tag: 'batches',
   }),
   listRuns: def({
     method: 'GET',

@@ -358,12 +358,18 @@ export const VerifyProblem = z.object({
   run_id: z.string().optional().describe('The run concerned.'),
   record: z
     .object({
-      table: z.enum(['model_versions', 'account_versions', 'price_series_versions']),
+      table: z.enum([
+        'model_versions',
+        'account_versions',
+        'price_series_versions',
+        'batches',
+        'batch_items',
+      ]),
       id: z.string(),
-      version: z.number().int(),
+      version: z.number().int().describe('The version; for a batch item its index, for a batch 0.'),
     })
     .optional()
-    .describe('The model, account or price series version concerned.'),
+    .describe('The model, account or price series version, batch or batch item concerned.'),
   fields: z
     .array(z.string())
     .optional()

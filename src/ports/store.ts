@@ -11,9 +11,11 @@
  * `*_json` fields are JSON text stored byte-for-byte as given, so a replay can compare bytes.
  */
 import { RUN_KIND, RUN_STATUS } from '../contract/store';
+import type { BatchRepository } from './batches';
 import type { PriceLibraryRepository, VersionedRepository } from './models';
 
 export type * from './models';
+export type * from './batches';
 
 /** What produced a run (defined once, in the contract). */
 export type RunKind = (typeof RUN_KIND.options)[number];
@@ -34,7 +36,7 @@ export const RUN_DECISIONS: readonly RunDecision[] = ['APPROVED', 'REVIEW_REQUIR
 export type ApprovalDecision = 'approved' | 'rejected';
 export const APPROVAL_DECISIONS: readonly ApprovalDecision[] = ['approved', 'rejected'];
 
-/** Audit actions known to schema v8. Adding one is a migration (a row in `audit_actions`). */
+/** Audit actions known to schema v9. Adding one is a migration (a row in `audit_actions`). */
 export type AuditAction =
   | 'run.created'
   | 'run.bound'
@@ -53,7 +55,10 @@ export type AuditAction =
   | 'account.edited'
   | 'account.imported'
   | 'account.assigned'
-  | 'price_series.imported';
+  | 'price_series.imported'
+  | 'batch.created'
+  | 'batch.finished'
+  | 'batch.cancelled';
 export const AUDIT_ACTIONS: readonly AuditAction[] = [
   'run.created',
   'run.bound',
@@ -73,6 +78,9 @@ export const AUDIT_ACTIONS: readonly AuditAction[] = [
   'account.imported',
   'account.assigned',
   'price_series.imported',
+  'batch.created',
+  'batch.finished',
+  'batch.cancelled',
 ];
 
 /** Any JSON value (what an audit payload may hold). */
@@ -401,10 +409,12 @@ export interface CorrectionInput {
  * - `run_mismatch`: a stored run differs from what its event recorded (`fields` says where);
  * - `run_unbound`: the run's events do not cover every bound field (`fields` lists the gaps);
  * - `duplicate_event`: a run has more than one `run.created` (or `run.bound`) event, or a
- *   model, account or price series version more than one event;
- * - `record_without_event`: a model, account or price series version has no audit event;
- * - `event_without_record`: a model, account or price series event names a version not stored;
- * - `record_mismatch`: such a version differs from its event (`fields` says where).
+ *   model, account or price series version (or a batch) more than one event;
+ * - `record_without_event`: a model, account or price series version has no audit event, or a
+ *   batch no `batch.created` (or, finished, no `batch.finished` / `batch.cancelled`);
+ * - `event_without_record`: a model, account, price series or batch event names a record not
+ *   stored (a run's `run.created` naming a batch item that does not name the run, too);
+ * - `record_mismatch`: such a record differs from its event (`fields` says where).
  */
 export type VerifyProblemKind =
   | 'chain'
@@ -421,8 +431,12 @@ export type VerifyProblemKind =
   | 'event_without_record'
   | 'record_mismatch';
 
-/** The versioned tables verify checks besides runs (schema v8). */
-export type VersionTable = 'model_versions' | 'account_versions' | 'price_series_versions';
+/**
+ * The tables verify checks besides runs: the versioned ones (schema v8) and the batches (v9; a
+ * batch_items record's `version` is the item's index, a batch's is 0).
+ */
+export type VersionTable =
+  'model_versions' | 'account_versions' | 'price_series_versions' | 'batches' | 'batch_items';
 
 export interface VerifyProblem {
   kind: VerifyProblemKind;
@@ -430,7 +444,7 @@ export interface VerifyProblem {
   seq?: number;
   /** The run concerned, when there is one. */
   run_id?: string;
-  /** The model, account or price series version concerned, when there is one. */
+  /** The model, account or price series version, batch or batch item concerned, if any. */
   record?: { table: VersionTable; id: string; version: number };
   /** Stored fields that differ or are not bound, by column name (e.g. `output_json`). */
   fields?: string[];
@@ -520,6 +534,7 @@ export interface Store {
   readonly models: VersionedRepository;
   readonly accounts: VersionedRepository;
   readonly priceLibrary: PriceLibraryRepository;
+  readonly batches: BatchRepository;
   readonly audit: AuditLog;
   /** Schema version of the open database (PRAGMA user_version). */
   readonly schema_version: number;

@@ -12,6 +12,9 @@ import { createTextDispatch, type TextDispatch } from '../services/textDispatch'
 import { createHandlers } from '../services/handlers';
 import { createStore, defaultHeadKeyFile, loadOrCreateHeadKeyFile, sha256Parts } from '../store';
 import type { ComputePort } from '../services/compute/env';
+import type { BatchExecutor } from '../services/batches/job';
+import { createLocalExecutor } from '../services/batches/localExecutor';
+import { createBatchRunner, type BatchService } from '../services/batches/runner';
 import { createPoolCompute, type PoolCompute } from '../workers/pool/pool';
 import { BlueprintResponse } from '../contract/tandem';
 import { rephraserFromEnv } from './llmClient';
@@ -51,9 +54,11 @@ export function createDispatchForApp(
   store: Store,
   compute: ComputePort,
   log?: (m: string) => void,
+  batches?: BatchService,
 ): Dispatch {
   const handlers = createHandlers({
     ...appDeps(store, compute),
+    ...(batches ? { batches } : {}),
     scenarios: loadScenarios(),
     forecastAccuracy: loadForecastAccuracy(),
     // Off unless SPR_LLM_BASE_URL and SPR_LLM_MODEL are set (docs/agents.md, "Copilot").
@@ -89,6 +94,25 @@ export interface EngineOptions {
   maxQueue?: number;
   /** better-sqlite3's native module for this runtime (the desktop app's Electron build). */
   sqliteBinding?: string;
+  /**
+   * Where batch items are computed (issue #13): default the local executor on the pool, at most
+   * one item per pool thread at a time (services/batches/localExecutor.ts); a BullMQ executor
+   * plugs in here. Called once, after the pool started.
+   */
+  batchExecutor?: (compute: PoolCompute) => BatchExecutor;
+}
+
+/**
+ * The default batch executor: this machine's pool, one item per thread at a time.
+ * Example: `createEngine({dataDir, batchExecutor: (pool) => localBatchExecutor(pool)})` is the
+ * default spelled out; a BullMQ executor is given the same way.
+ */
+export function localBatchExecutor(compute: PoolCompute, log?: (m: string) => void): BatchExecutor {
+  return createLocalExecutor(compute, {
+    slots: compute.threads,
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms).unref()),
+    ...(log ? { log } : {}),
+  });
 }
 
 export interface Engine {
@@ -98,6 +122,8 @@ export interface Engine {
   store: Store;
   /** The worker pool heavy operations run on. */
   compute: PoolCompute;
+  /** Batch runs: created through dispatch; exposed for adapters and tests (settled, resume). */
+  batches: BatchService;
   /** Stops the pool, then closes the store. Idempotent. */
   close(): Promise<void>;
 }
@@ -127,16 +153,37 @@ export function createEngine(opts: EngineOptions): Engine {
     store.close();
     throw e;
   }
-  const dispatch = createDispatchForApp(store, compute, opts.log);
+  let batches: BatchService;
+  try {
+    const executor = opts.batchExecutor
+      ? opts.batchExecutor(compute)
+      : localBatchExecutor(compute, opts.log);
+    batches = createBatchRunner({
+      store,
+      executor,
+      pause: () => new Promise((resolve) => setImmediate(resolve)),
+      ...(opts.log ? { log: opts.log } : {}),
+    });
+    // Batches a crash or a stop left unfinished carry on with their pending items.
+    batches.resume();
+  } catch (e) {
+    void compute.close();
+    store.close();
+    throw e;
+  }
+  const dispatch = createDispatchForApp(store, compute, opts.log, batches);
   let closing: Promise<void> | null = null;
   return {
     dispatch,
     textDispatch: createTextDispatchForApp(store, compute, dispatch, opts.log),
     store,
     compute,
+    batches,
     close: () =>
       (closing ??= (async () => {
         try {
+          // First the batches (no item handed out, the writes under way finished), then the pool.
+          await batches.close();
           await compute.close();
         } finally {
           store.close();

@@ -40,6 +40,7 @@ import {
 } from './runs';
 import { blueprint } from './tandem';
 import { answerOf } from './compute/request';
+import type { BatchService } from './batches/runner';
 
 export interface ServiceDeps {
   clock: Clock & { monotonicMs(): number };
@@ -58,6 +59,8 @@ export interface ServiceDeps {
   rephraser?: RephrasePort | null;
   /** The project's measured forecast accuracy (resources/forecast_accuracy.json). */
   forecastAccuracy?: BlueprintResponse['forecast_accuracy'];
+  /** Batch runs (services/batches/runner.ts), wired by the engine with its executor. */
+  batches?: BatchService;
 }
 
 function portfolioDetail(store: Store, portfolio_id: string, version?: number) {
@@ -102,6 +105,11 @@ export function createHandlers(deps: ServiceDeps) {
       { rephrase: true, port: deps.rephraser ?? null },
     );
     return { copilot: brief };
+  };
+  const batches = (): BatchService => {
+    if (!deps.batches)
+      throw new EngineError('UNAVAILABLE', 'batch runs need the engine (createEngine)');
+    return deps.batches;
   };
   return {
     health: () => {
@@ -151,6 +159,10 @@ export function createHandlers(deps: ServiceDeps) {
     importAccounts: (input, ctx) => importAccountsFile(store, compute, input, ctx.actor),
     importPriceLibrary: (input, ctx) => importPriceLibraryFile(store, compute, input, ctx.actor),
     getPriceLibrary: () => ({ series: store.priceLibrary.list() }),
+    createBatch: (input, ctx) => batches().create(input, ctx.actor),
+    listBatches: (input) => batches().list(input),
+    getBatch: (input) => batches().get(input.batch_id, input),
+    cancelBatch: (input, ctx) => batches().cancel(input.batch_id, ctx.actor),
     listRuns: (input) => listRuns(store, input),
     compareRuns: (input) => compareRuns(store, input.a, input.b),
     getRun: (input) => runDetail(store, input.run_id),

@@ -89,7 +89,10 @@ export interface RunPlace {
   actor: string;
 }
 
-type Stored = Pick<RunComputed, 'input_json' | 'input_hash' | 'output_json' | 'duration_ms'> & {
+export type Stored = Pick<
+  RunComputed,
+  'input_json' | 'input_hash' | 'output_json' | 'duration_ms'
+> & {
   text_hashes?: { input_json: string; output_json: string };
 };
 
@@ -104,7 +107,12 @@ export function portfolioVersionOf(store: Store, portfolio_id: string | null): n
   return p.version;
 }
 
-function record(at: RunPlace, done: Stored) {
+/**
+ * What the store saves for a computed run (without status and decision): the place, this
+ * engine's versions, the texts, their hashes when the computation made them, the duration.
+ * Example: `{...runRecord(at, done), status: 'succeeded', decision: 'APPROVED'}` is a SaveRunInput.
+ */
+export function runRecord(at: RunPlace, done: Stored) {
   return {
     ...at,
     engine_version: ENGINE_VERSION,
@@ -126,7 +134,7 @@ export async function saveFailed(
   at: RunPlace,
   done: Stored & { error: Required<RpcError> },
 ): Promise<never> {
-  await store.runs.saveLarge({ ...record(at, done), status: 'failed' });
+  await store.runs.saveLarge({ ...runRecord(at, done), status: 'failed' });
   throw new EngineError(done.error.code, done.error.message, done.error.details);
 }
 
@@ -140,7 +148,11 @@ export async function saveSucceeded(
   done: Stored,
   decision: RebalanceResponse['decision'],
 ): Promise<string> {
-  const saved = await store.runs.saveLarge({ ...record(at, done), status: 'succeeded', decision });
+  const saved = await store.runs.saveLarge({
+    ...runRecord(at, done),
+    status: 'succeeded',
+    decision,
+  });
   return saved.run_id;
 }
 

@@ -36,3 +36,5 @@ export { SqlitePolicyRepository, POLICY_SUBJECT } from './policies';
 export { SqliteApprovalRepository, MAX_NOTE } from './approvals';
 export { SqliteVersionedRepository, MODEL_KIND, ACCOUNT_KIND } from './versioned';
 export { SqlitePriceLibraryRepository } from './priceLibrary';
+export { SqliteBatchRepository } from './batches';
+export { itemsHash, outcomesHash } from './batchHashes';

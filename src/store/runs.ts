@@ -224,6 +224,19 @@ function hashed(r: Unhashed, input: SaveRunInput): PreparedRun {
 /** Resolves on the event loop's next turn: what a staged save awaits between parts. */
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+/**
+ * A run written together with another record, in its transaction (a batch item's outcome,
+ * src/store/batches.ts). Adapter-only: the port's RunRepository has no such method.
+ */
+export interface RunLink {
+  /** Extra fields of the `run.created` payload (bound by the chain), e.g. {batch_id, batch_index}. */
+  payload: Record<string, string | number>;
+  /** Inside the transaction, before the insert: false writes nothing (the save returns null). */
+  claim(): boolean;
+  /** Inside the transaction, after the run and its event: the linked writes. */
+  after(run: SavedRun): void;
+}
+
 export class SqliteRunRepository implements RunRepository {
   private readonly ids = new UlidGenerator();
   private readonly insert: Database.Statement;
@@ -258,12 +271,17 @@ export class SqliteRunRepository implements RunRepository {
    * pre-v5 shape. verify() recomputes these from the stored row.
    */
   save(input: SaveRunInput): SavedRun {
+    return this.saveInRow(input, null) as SavedRun;
+  }
+
+  /** save() with a link (null: none); null when the link's claim refused the write. */
+  private saveInRow(input: SaveRunInput, link: RunLink | null): SavedRun | null {
     const u = validate(input);
     this.checkPortfolio(u);
     const r = hashed(u, input);
     const model_versions_hash = sha256Hex(r.model_versions_json);
     try {
-      return this.insertWithEvent(r, model_versions_hash, null);
+      return this.insertWithEvent(r, model_versions_hash, null, link);
     } catch (e) {
       if (!isCheckFailure(e)) throw e;
       const refused = invalidRun(input, []);
@@ -289,12 +307,26 @@ export class SqliteRunRepository implements RunRepository {
    * SavedRun; store.runs.get(run_id).output_json === twelveMegabytes.
    */
   async saveLarge(input: SaveRunInput, pause: () => Promise<void> = nextTurn): Promise<SavedRun> {
+    return (await this.saveLinked(input, null, pause)) as SavedRun;
+  }
+
+  /**
+   * saveLarge() with `link`'s writes in the run's transaction: `link.claim()` runs first inside
+   * it (false: nothing is written, staged parts are dropped, null is returned), then the row and
+   * its `run.created` event (with `link.payload` in its payload), then `link.after(run)`.
+   * Example: a batch item's run, saved only while the item is pending (src/store/batches.ts).
+   */
+  async saveLinked(
+    input: SaveRunInput,
+    link: RunLink | null,
+    pause: () => Promise<void> = nextTurn,
+  ): Promise<SavedRun | null> {
     const { input_json, output_json } = input;
     const large =
       typeof input_json === 'string' &&
       typeof output_json === 'string' &&
       input_json.length + output_json.length >= PARTS_THRESHOLD;
-    if (!large) return this.save(input);
+    if (!large) return this.saveInRow(input, link);
     const u = validate(input);
     this.checkPortfolio(u);
     const staged = await stageTexts(
@@ -311,7 +343,9 @@ export class SqliteRunRepository implements RunRepository {
         input_json_hash: staged.hashes.input_json,
         output_hash: staged.hashes.output_json,
       };
-      return this.insertWithEvent(r, sha256Hex(r.model_versions_json), staged.text_id);
+      const saved = this.insertWithEvent(r, sha256Hex(r.model_versions_json), staged.text_id, link);
+      if (saved === null) dropStaged(this.db, staged.text_id);
+      return saved;
     } catch (e) {
       dropStaged(this.db, staged.text_id);
       throw e;
@@ -345,8 +379,10 @@ export class SqliteRunRepository implements RunRepository {
     r: PreparedRun,
     model_versions_hash: string,
     text_id: string | null,
-  ): SavedRun {
+    link: RunLink | null = null,
+  ): SavedRun | null {
     return this.audit.write(() => {
+      if (link !== null && !link.claim()) return null;
       const created_at = this.audit.txTimestamp();
       const run_id = this.ids.next(Date.parse(created_at));
       this.insert.run(
@@ -378,6 +414,7 @@ export class SqliteRunRepository implements RunRepository {
         input_json_hash: r.input_json_hash,
         duration_ms: r.duration_ms,
         ...(r.decision !== null ? { decision: r.decision } : {}),
+        ...(link !== null ? link.payload : {}),
       });
       const event: PreparedEvent = {
         actor: r.actor,
@@ -387,7 +424,7 @@ export class SqliteRunRepository implements RunRepository {
         payload_hash: sha256Hex(payload_json),
       };
       const [ev] = this.audit.appendInTx([event]);
-      return {
+      const saved: SavedRun = {
         run_id,
         kind: r.kind,
         portfolio_id: r.portfolio_id,
@@ -404,6 +441,8 @@ export class SqliteRunRepository implements RunRepository {
         output_json: r.output_json,
         audit_seq: ev?.seq ?? 0,
       };
+      link?.after(saved);
+      return saved;
     });
   }
 

@@ -1,5 +1,6 @@
 import type { Store } from '../ports/store';
 import { SqliteApprovalRepository } from './approvals';
+import { SqliteBatchRepository } from './batches';
 import { SqliteAuditLog } from './audit';
 import { openDatabase } from './database';
 import type { OpenDatabaseOptions } from './database';
@@ -40,6 +41,7 @@ export interface SqliteStore extends Store {
   readonly models: SqliteVersionedRepository;
   readonly accounts: SqliteVersionedRepository;
   readonly priceLibrary: SqlitePriceLibraryRepository;
+  readonly batches: SqliteBatchRepository;
   readonly audit: SqliteAuditLog;
   /** Path of the database file. */
   readonly file: string;
@@ -88,6 +90,7 @@ export function createStore(options: CreateStoreOptions): SqliteStore {
     const models = new SqliteVersionedRepository(db, audit, MODEL_KIND);
     const accounts = new SqliteVersionedRepository(db, audit, ACCOUNT_KIND);
     const priceLibrary = new SqlitePriceLibraryRepository(db, audit);
+    const batches = new SqliteBatchRepository(db, audit, runs);
     bindLegacyRuns(db, audit);
     // Parts of saves that a crash interrupted before their run row committed (never acknowledged).
     sweepStaged(db);
@@ -101,6 +104,7 @@ export function createStore(options: CreateStoreOptions): SqliteStore {
       models,
       accounts,
       priceLibrary,
+      batches,
       audit,
       schema_version: opened.version,
       file: opened.file,

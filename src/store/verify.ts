@@ -14,6 +14,7 @@ import { exportHeadMac, hexEqual, readHeadFile } from './headFile';
 import { ProblemList } from './problems';
 import type { Steps } from './steps';
 import { checkRuns } from './verifyRuns';
+import { checkBatches } from './verifyBatches';
 import { checkVersions } from './verifyVersions';
 
 /** What verifySteps needs from the open store. */
@@ -39,7 +40,8 @@ export interface VerifyContext {
  * 3. a head mismatch found at open — this session's, or evidence files left by earlier ones;
  * 4. a previously exported head (`known_head`): the chain must still hold that exact event;
  * 5. every stored run against its audit events (checkRuns);
- * 6. every model, account and price series version against its event (checkVersions).
+ * 6. every model, account and price series version against its event (checkVersions);
+ * 7. every batch against its events, and each batch item's run against its own (checkBatches).
  * Every finding is a problem; `ok` is true only without any. `first_bad_seq`/`reason` keep
  * their earlier meaning: the chain's (or head's) first bad seq, and the first problem's text.
  * Memory is bounded (pages; at most 100 problems listed). Run it with runSteps (at once) or
@@ -84,6 +86,8 @@ export function* verifySteps(ctx: VerifyContext, options: VerifyOptions = {}): S
   const runs_checked = yield* checkRuns(ctx.db, problems);
   // Models, accounts and price series (schema v8) against their events, as runs above.
   yield* checkVersions(ctx.db, problems);
+  // Batches (schema v9): definition, end and the run of each item, against their events.
+  yield* checkBatches(ctx.db, problems);
   return {
     ok: problems.total === 0,
     events: walk.events,

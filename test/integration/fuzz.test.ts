@@ -50,6 +50,7 @@ const fixture = (name: string) => readFileSync(join(here, '../fixtures/import', 
 // Ids the server hands out; the fuzzer picks from them as they are at generation time.
 const runIds: string[] = [];
 const portfolioIds: string[] = [];
+const batchIds: string[] = [];
 const samples: Record<string, unknown[]> = {};
 const tally = new Tally();
 let app: App;
@@ -67,6 +68,7 @@ function learn(op: string, status: number, body: Buffer): void {
   if (typeof v.portfolio_id === 'string' && !portfolioIds.includes(v.portfolio_id)) {
     portfolioIds.push(v.portfolio_id);
   }
+  if (typeof v.batch_id === 'string' && !batchIds.includes(v.batch_id)) batchIds.push(v.batch_id);
   if (op === 'putPolicy' || op === 'getPolicy') samples.putPolicy = [v];
 }
 
@@ -97,6 +99,7 @@ beforeAll(async () => {
   await call('POST', '/api/portfolios', { name: 'Fuzz', content: scenarios[0] });
   await call('GET', '/api/policy');
   const small = scenarios.slice(0, 2);
+  await call('POST', '/api/batches', { requests: small });
   const withHistory = runIds[2] as string;
   Object.assign(samples, {
     rebalance: scenarios,
@@ -130,6 +133,10 @@ beforeAll(async () => {
     runPerformance: [{ run_id: withHistory }],
     runFrontier: [{ run_id: withHistory, points: 5 }],
     listAudit: [{ after_seq: 0, limit: 5 }],
+    // Batches of the two small scenarios: real ids to get and cancel while they run.
+    createBatch: [{ requests: small }],
+    getBatch: [{ batch_id: batchIds[0], limit: 5 }],
+    cancelBatch: [{ batch_id: batchIds[0] }],
   });
 }, 120_000);
 
@@ -188,6 +195,7 @@ describe('fuzz over the OpenAPI document', () => {
             a: pickLive(runIds),
             b: pickLive(runIds),
             portfolio_id: pickLive(portfolioIds),
+            batch_id: pickLive(batchIds),
             // A 60-point frontier takes ~1 s; mostly small ones keep the route within budget.
             ...(route.op === 'runFrontier' ? { points: fc.integer({ min: 5, max: 8 }) } : {}),
           },

@@ -10,11 +10,17 @@
 import type { RpcError } from '../../contract/common';
 import { EngineError } from '../../contract/common';
 import type { AccountContent, ModelContent } from '../../contract/models';
-import { RebalanceRequest, type RebalanceRequestInput } from '../../contract/rebalance';
+import {
+  RebalanceRequest,
+  type MonteCarloSettings,
+  type RebalanceRequestInput,
+} from '../../contract/rebalance';
 import type { PolicyInForce } from '../../agents/context';
 import type { SeriesContent } from '../../ports/models';
 import { rebalanceRequestFor, type RequestSettings } from '../accounts/rebalanceRequestFor';
 import { computeRun, type RunComputed } from '../compute/run';
+import type { ItemOutcome } from '../../ports/store';
+import { itemOutcome } from './detail';
 import type { ComputeEnv } from '../compute/env';
 
 /** What every item of one batch shares; sent once per batch to each executor. */
@@ -23,12 +29,21 @@ export interface BatchShared {
   policy: PolicyInForce;
   /** Model batches: the model version the batch was created against. */
   model?: { model_id: string; content: ModelContent };
-  /** Model batches: the latest stored series of every symbol any account or the model names. */
+  /**
+   * Model batches: the series of every symbol any account or the model names, at the versions the
+   * batch recorded when it was created (the latest then).
+   */
   library?: Record<string, SeriesContent>;
-  settings: RequestSettings;
+  settings: BatchRunSettings;
   /** ISO time every item's run clock is pinned to (the batch's creation), so results reproduce. */
   pinned_now: string;
 }
+
+/**
+ * How a model batch builds each account's request: rebalanceRequestFor's settings, and the Monte
+ * Carlo settings every request carries (absent: the request's default).
+ */
+export type BatchRunSettings = RequestSettings & { monte_carlo?: MonteCarloSettings | undefined };
 
 /** One item: an account following the batch's model, or a full POST /api/rebalance body. */
 export type BatchItemSpec =
@@ -43,13 +58,39 @@ export interface BatchJob {
 }
 
 /**
+ * A computed run as an item hands it back: the texts the store keeps and what the batch lists
+ * (decision, assets still outside their band, reasons, error), without the response object —
+ * which would cross a thread or the network a second time beside its own `output_json` (a
+ * 20-asset run with Monte Carlo is ≈ 0.4 MB of JSON).
+ */
+export type BatchComputed = (RunComputed extends infer R
+  ? R extends unknown
+    ? Omit<R, 'output'>
+    : never
+  : never) & { outcome: ItemOutcome };
+
+/** The run without its response object, and its outcome for the batch (itemOutcome). */
+export function leanComputed(c: RunComputed): BatchComputed {
+  const outcome = itemOutcome(c);
+  if (c.status === 'failed') return { ...c, outcome };
+  const { output: _output, ...rest } = c;
+  return { ...rest, outcome };
+}
+
+/**
  * An item's outcome. `computed`: a run to save (succeeded, or failed after validation — a
  * data-health block, an infeasible plan — which is saved too). `unbuilt`: no request could be
  * made (an asset without history in the library, an invalid request body); nothing to save as a
  * run, the batch lists it among its exceptions.
  */
 export type BatchItemResult =
-  | { key: string; outcome: 'computed'; computed: RunComputed }
+  | {
+      key: string;
+      outcome: 'computed';
+      computed: BatchComputed;
+      /** SHA-256 of input_json and output_json, when the executor hashed them (SaveRunInput). */
+      text_hashes?: { input_json: string; output_json: string };
+    }
   | { key: string; outcome: 'unbuilt'; error: Required<RpcError> };
 
 function asError(e: unknown): Required<RpcError> {
@@ -57,7 +98,12 @@ function asError(e: unknown): Required<RpcError> {
   throw e;
 }
 
-/** The request an item runs: built from account, model and library, or the body validated. */
+/**
+ * The request an item runs: built from account, model and library, or the body validated.
+ * Example: an account item of model `growth` whose library lacks AMZN → `{ok: false, error:
+ * {code: 'CONFLICT', details: [{path: 'library.AMZN', …}]}}`; a request item → `{ok: true,
+ * request: <the body with its defaults>}`.
+ */
 export function itemRequest(
   spec: BatchItemSpec,
   shared: BatchShared,
@@ -85,6 +131,7 @@ export function itemRequest(
         },
       };
     body = built.request;
+    if (shared.settings.monte_carlo) body = { ...body, monte_carlo: shared.settings.monte_carlo };
   } else body = spec.request;
   const parsed = RebalanceRequest.safeParse(body);
   if (!parsed.success)
@@ -105,7 +152,9 @@ export function itemRequest(
 /**
  * Computes one item: builds its request, runs the agent pipeline under the batch's policy with
  * the clock pinned to the batch's creation time. Deterministic: the same job and shared data give
- * byte-identical `output_json` on any thread or machine.
+ * the same `output_json` on any thread or machine (the agents' measured durations aside).
+ * Example: `computeBatchItem({key: 'B1:0', index: 0, spec: {kind: 'request', request}}, shared,
+ * env)` → `{key: 'B1:0', outcome: 'computed', computed: {status: 'succeeded', …}, text_hashes}`.
  */
 export async function computeBatchItem(
   job: BatchJob,
@@ -115,11 +164,27 @@ export async function computeBatchItem(
   const req = itemRequest(job.spec, shared);
   if (!req.ok) return { key: job.key, outcome: 'unbuilt', error: req.error };
   try {
-    const computed = await computeRun(
-      { input: req.request, policy: shared.policy, derive: null, pinnedNow: shared.pinned_now },
-      env,
+    const computed = leanComputed(
+      await computeRun(
+        { input: req.request, policy: shared.policy, derive: null, pinnedNow: shared.pinned_now },
+        env,
+      ),
     );
-    return { key: job.key, outcome: 'computed', computed };
+    // Hashed here when the executor has a native SHA-256: the owner then does not hash again.
+    const sha = env.sha256;
+    return {
+      key: job.key,
+      outcome: 'computed',
+      computed,
+      ...(sha
+        ? {
+            text_hashes: {
+              input_json: sha([computed.input_json]),
+              output_json: sha([computed.output_json]),
+            },
+          }
+        : {}),
+    };
   } catch (e) {
     return { key: job.key, outcome: 'unbuilt', error: asError(e) };
   }
@@ -127,6 +192,12 @@ export async function computeBatchItem(
 
 /** Receives results as they arrive; an executor may deliver a key twice (at-least-once). */
 export interface BatchSink {
+  /**
+   * The job was handed to a computer and will deliver (optional to call): on cancel, such an
+   * item is left to finish and its result is saved; an item never reported started is cancelled
+   * at once, and a result arriving for it afterwards is dropped.
+   */
+  started?(key: string): void;
   result(r: BatchItemResult): void;
   /** The executor cannot go on for now (queue unreachable); `null` when it recovered. */
   trouble(reason: string | null): void;

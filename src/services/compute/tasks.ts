@@ -18,6 +18,7 @@ import { computeMetrics } from '../metrics';
 import type { MetricsRequest } from '../../contract/metrics';
 import { computeRequest, type RequestTask } from './request';
 import { computeRun, type RunTask } from './run';
+import { computeBatchItem, type BatchJob, type BatchShared } from '../batches/job';
 
 export const computeOps = {
   run: (task: RunTask, env: ComputeEnv) => computeRun(task, env),
@@ -34,6 +35,9 @@ export const computeOps = {
   importPricesText: (task: { req: PricesIn; attach_to: string | null }, _env: ComputeEnv) =>
     parsePriceFileText(task),
   importAccounts: (req: AccountsIn, _env: ComputeEnv) => parseAccountFile(req),
+  /** One batch item (services/batches): its request built and run, as any executor does. */
+  batchItem: (task: { job: BatchJob; shared: BatchShared }, env: ComputeEnv) =>
+    computeBatchItem(task.job, task.shared, env),
 };
 
 export type ComputeOps = typeof computeOps;

@@ -6,6 +6,7 @@ import { migration005 } from './005_policy_approvals';
 import { migration006 } from './006_chain_binding';
 import { migration007 } from './007_run_text_parts';
 import { migration008 } from './008_models_accounts';
+import { migration009 } from './009_batches';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
@@ -22,6 +23,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration006,
   migration007,
   migration008,
+  migration009,
 ];
 
 /** The schema version this build of the app writes. */

@@ -21,7 +21,13 @@ let solver: Promise<QpSolverPort> | null = null;
 const solverOnce = () => (solver ??= loadHighs().then((h) => createHighsQpSolver(h)));
 
 /** Tasks that may solve a QP or need the stress windows get them; imports do not load HiGHS. */
-const NEEDS_ENGINE: ReadonlySet<ComputeOp> = new Set(['run', 'request', 'replay', 'frontier']);
+const NEEDS_ENGINE: ReadonlySet<ComputeOp> = new Set([
+  'run',
+  'request',
+  'replay',
+  'frontier',
+  'batchItem',
+]);
 
 async function envFor(op: ComputeOp): Promise<ComputeEnv> {
   const clock = { now: () => new Date(), monotonicMs: () => performance.now() };

@@ -37,6 +37,8 @@ export interface PoolOptions {
 export interface PoolCompute extends ComputePort {
   /** Whether a task submitted now would be accepted (a thread or queue slot is free). */
   hasRoom(): boolean;
+  /** Worker threads (the most tasks computing at once). */
+  readonly threads: number;
 }
 
 function workerFile(): string {
@@ -103,6 +105,7 @@ export function createPoolCompute(opts: PoolOptions): PoolCompute {
       return reply.value as ComputeResult<K>;
     },
     hasRoom: () => !closed && inFlight < threads + maxQueue,
+    threads,
     async close() {
       closed = true;
       await pool.destroy();

@@ -82,7 +82,7 @@ describe('upgrading a v5 store: legacy runs bound by run.bound', () => {
     expect(readHeadFile(dir, key)).toMatchObject({ mac: 'absent' });
     let store = createStore({ dir, headKey: key, now: clock.now });
     try {
-      expect(store.schema_version).toBe(8);
+      expect(store.schema_version).toBe(9);
       const bound = store.audit.list({ after_seq: 2 });
       expect(bound.map((e) => [e.seq, e.action, e.subject])).toEqual([
         [3, 'run.bound', RUN_IDS[0]],

@@ -89,7 +89,7 @@ function names(db: Database.Database, type: 'index' | 'trigger', table: string):
 
 describe('migration 005_policy_approvals (v4 → v5)', () => {
   it('is followed only by 006_chain_binding', () => {
-    expect(LATEST_SCHEMA_VERSION).toBe(8);
+    expect(LATEST_SCHEMA_VERSION).toBe(9);
   });
 
   it('keeps every run byte for byte with decision NULL, backs up v4, and the chain verifies', () => {
@@ -100,7 +100,7 @@ describe('migration 005_policy_approvals (v4 → v5)', () => {
 
     const store = createStore({ dir: d, now: clock.now });
     try {
-      expect(store.schema_version).toBe(8);
+      expect(store.schema_version).toBe(9);
       expect(path.basename(store.backup_file!)).toBe('rebalancer-v4-20260601T070005000Z.sqlite');
       const b = new Database(store.backup_file!, { readonly: true });
       expect(b.pragma('user_version', { simple: true })).toBe(4);

@@ -9,6 +9,7 @@ import {
   MIGRATIONS,
   SqliteAuditLog,
   SqlitePortfolioRepository,
+  SqliteRunRepository,
   StoreError,
   canonicalJson,
   createStore,
@@ -107,7 +108,7 @@ describe('migrations', () => {
     expect(MIGRATIONS.map((m) => m.version)).toEqual(
       Array.from({ length: MIGRATIONS.length }, (_, i) => i + 1),
     );
-    expect(LATEST_SCHEMA_VERSION).toBe(8);
+    expect(LATEST_SCHEMA_VERSION).toBe(9);
   });
 
   it('a new database opens with the required pragmas at the latest version', () => {
@@ -128,6 +129,8 @@ describe('migrations', () => {
         'accounts',
         'audit_actions',
         'audit_events',
+        'batch_items',
+        'batches',
         'imports',
         'model_versions',
         'models',
@@ -321,7 +324,7 @@ describe('migrations', () => {
     clock.tick(1000);
     const store = createStore({ dir: d, now: clock.now });
     try {
-      expect(store.schema_version).toBe(8);
+      expect(store.schema_version).toBe(9);
       expect(path.basename(store.backup_file!)).toBe('rebalancer-v3-20260503T110001000Z.sqlite');
       const b = new Database(store.backup_file!, { readonly: true });
       expect(b.pragma('user_version', { simple: true })).toBe(3);
@@ -364,6 +367,44 @@ describe('migrations', () => {
     }
   });
 
+  it('009 (v8 → v9) with a run: kept, backup made, batch actions known, a batch verifies', async () => {
+    const d = dir();
+    const clock = fakeClock(Date.UTC(2026, 6, 1, 9, 0, 0, 0));
+    const v8 = openDatabase({ dir: d, migrateTo: 8, now: clock.now });
+    const audit = new SqliteAuditLog(v8.db, d, clock.now);
+    const run = new SqliteRunRepository(v8.db, audit).save(runInput());
+    audit.close();
+    v8.db.close();
+    clock.tick(1000);
+    const store = createStore({ dir: d, now: clock.now });
+    try {
+      expect(store.schema_version).toBe(9);
+      expect(path.basename(store.backup_file!)).toBe('rebalancer-v8-20260701T090001000Z.sqlite');
+      expect(store.runs.get(run.run_id)).toMatchObject({ input_json: run.input_json });
+      const batch = store.batches.create({
+        kind: 'requests',
+        policy_version: 0,
+        settings_json: 'null',
+        library_json: '{}',
+        items: [{ request_json: '{}' }],
+        actor: 'pm',
+      });
+      await store.batches.saveRun(batch.batch_id, 0, runInput(), {
+        decision: null,
+        breaches: [],
+        reasons: [],
+        error: null,
+      });
+      expect(store.audit.list({ subject: batch.batch_id }).map((e) => e.action)).toEqual([
+        'batch.created',
+        'batch.finished',
+      ]);
+      expect(store.audit.verify()).toMatchObject({ ok: true, runs_checked: 2 });
+    } finally {
+      store.close();
+    }
+  });
+
   it('migrating an up-to-date database makes no backup', () => {
     const d = dir();
     createStore({ dir: d }).close();
@@ -378,7 +419,7 @@ describe('migrations', () => {
     createStore({ dir: d }).close();
     const file = path.join(d, DB_FILE_NAME);
     const raw = new Database(file);
-    raw.pragma('user_version = 10');
+    raw.pragma('user_version = 11');
     raw.pragma('journal_mode = DELETE');
     raw.close();
     const before = fs.readFileSync(file);
@@ -393,7 +434,7 @@ describe('migrations', () => {
     expect(err).toBeInstanceOf(StoreError);
     expect((err as StoreError).code).toBe('SCHEMA_TOO_NEW');
     expect((err as Error).message).toBe(
-      'database schema v10 is newer than this app (v8); upgrade the app or restore a backup',
+      'database schema v11 is newer than this app (v9); upgrade the app or restore a backup',
     );
     expect(fs.readFileSync(file).equals(before)).toBe(true);
     expect(fs.readdirSync(d).sort()).toEqual(filesBefore);
@@ -405,11 +446,11 @@ describe('migrations', () => {
     createStore({ dir: d }).close();
     const file = path.join(d, DB_FILE_NAME);
     const raw = new Database(file);
-    raw.pragma('user_version = 9');
+    raw.pragma('user_version = 10');
     raw.close();
     const before = fs.readFileSync(file);
     expect(() => openDatabase({ dir: d })).toThrow(
-      'database schema v9 is newer than this app (v8); upgrade the app or restore a backup',
+      'database schema v10 is newer than this app (v9); upgrade the app or restore a backup',
     );
     expect(fs.readFileSync(file).equals(before)).toBe(true);
   });
@@ -445,7 +486,7 @@ describe('migrations', () => {
     const broken = [
       ...MIGRATIONS,
       {
-        version: 9,
+        version: 10,
         name: 'broken',
         up(db: Database.Database) {
           db.exec('CREATE TABLE half_done (x INTEGER) STRICT');
@@ -454,10 +495,10 @@ describe('migrations', () => {
       },
     ];
     expect(() => openDatabase({ dir: d, migrations: broken })).toThrow(
-      /migration 009_broken failed: .*a backup is at .*rebalancer-v8-/,
+      /migration 010_broken failed: .*a backup is at .*rebalancer-v9-/,
     );
     const o = openDatabase({ dir: d });
-    expect(o.version).toBe(8);
+    expect(o.version).toBe(9);
     expect(tables(o.db)).not.toContain('half_done');
     o.db.close();
     expect(backups(d)).toHaveLength(1);

@@ -41,10 +41,10 @@ export const LAYERS = [
     packages: PURE_PACKAGES,
   },
   {
-    name: 'the Node adapters (src/store, src/server, src/cli, src/workers, src/main)',
-    files: ['src/store', 'src/server', 'src/cli', 'src/workers', 'src/main'],
+    name: 'the Node adapters (src/store, src/server, src/cli, src/workers, src/queue, src/main)',
+    files: ['src/store', 'src/server', 'src/cli', 'src/workers', 'src/queue', 'src/main'],
     internal: ['src/'],
-    packages: [...PURE_PACKAGES, 'node:*', 'better-sqlite3', 'piscina'],
+    packages: [...PURE_PACKAGES, 'node:*', 'better-sqlite3', 'piscina', 'bullmq', 'ioredis'],
   },
   {
     name: 'the Electron shell (electron/)',

@@ -1,5 +1,6 @@
 /**
- * `npm run bench`: every benchmark, printed as JSON lines (one figure set per line).
+ * `npm run bench [-- SUITE… --accounts N]`: every benchmark (or the suites named), printed as JSON
+ * lines (one figure set per line).
  * Benchmarks print figures; tests never assert wall time.
  */
 import { cpus } from 'node:os';
@@ -12,6 +13,8 @@ const suites: [string, string, string][] = [
   ['metrics', './metrics.bench', 'runMetricsBench'],
   ['http', './http.bench', 'runHttpBench'],
   ['pool', './pool.bench', 'runPoolBench'],
+  ['batch', './batch.bench', 'runBatchBench'],
+  ['queue', './batch-queue.bench', 'runQueueBench'],
   ['store', './store.bench', 'runStoreBench'],
   ['import', './import.bench', 'runImportBench'],
   ['optimizer', './optimizer.bench', 'runOptimizerBench'],
@@ -19,7 +22,9 @@ const suites: [string, string, string][] = [
   ['ui', './ui.bench', 'runUiBench'],
 ];
 
-const only = process.argv.slice(2);
+// Suite names; `--flag value` pairs are options a suite reads itself (queue: --accounts N).
+const argv = process.argv.slice(2);
+const only = argv.filter((a, i) => !a.startsWith('--') && !argv[i - 1]?.startsWith('--'));
 console.log(
   JSON.stringify({
     bench: 'machine',

@@ -18,6 +18,8 @@ import { ELECTRON_SQLITE_BINARY } from './electron-sqlite.mjs';
  */
 export function browserModeReason(f) {
   if (f.args.includes('--browser')) return '--browser was given';
+  if (f.args.includes('--queue') || f.env.SPR_QUEUE)
+    return 'batches on a BullMQ queue (--queue or SPR_QUEUE) run in browser mode';
   if (!f.electronBinary)
     return 'no Electron binary is installed (it is downloaded by `npm run setup` when online)';
   if (f.platform === 'linux' && !f.env.DISPLAY && !f.env.WAYLAND_DISPLAY)

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm start [-- --port N --data-dir DIR --browser]`
+// `npm start [-- --port N --data-dir DIR --browser --queue redis://HOST:PORT]`
 // Opens the desktop app when an Electron binary and a display exist; otherwise starts the same
 // workstation in browser mode (engine + UI on http://127.0.0.1:PORT) and says why.
 import { spawn, spawnSync } from 'node:child_process';

@@ -41,6 +41,8 @@ describe('npm start: desktop app or browser mode', () => {
   it('names the first missing fact, in the order a user fixes them', () => {
     const cases: [Partial<Facts>, RegExp][] = [
       [{ args: ['--browser'] }, /--browser was given/],
+      [{ args: ['--queue', 'redis://127.0.0.1:6379'] }, /BullMQ queue .* browser mode/],
+      [{ env: { DISPLAY: ':0', SPR_QUEUE: 'redis://127.0.0.1:6379' } }, /BullMQ queue/],
       [{ electronBinary: null }, /no Electron binary is installed/],
       [{ env: {} }, /no display \(DISPLAY\/WAYLAND_DISPLAY unset\)/],
       [{ mainBuilt: false }, /Electron main process is not built/],

@@ -40,6 +40,8 @@ const FORBIDDEN: [file: string, code: string, says: RegExp][] = [
   ['src/contract/x.ts', "import fs from 'fs/promises';", /package "node:\*"/],
   ['src/contract/x.ts', "import Database from 'better-sqlite3';", /"better-sqlite3"/],
   ['src/rpc/x.ts', "const e = require('electron');", /"electron"/],
+  ['src/services/x.ts', "import { Queue } from 'bullmq';", /"bullmq"/],
+  ['src/services/x.ts', "import { Redis } from 'ioredis';", /"ioredis"/],
   // The renderer: only its own files, the contract and the domain, and its UI packages.
   ['renderer/src/x.ts', "import { a } from '../../src/services/runs';", /src\/services\/runs/],
   ['renderer/src/x.ts', "import { a } from '../../src/optimize/hrp';", /src\/optimize\/hrp/],
@@ -48,6 +50,8 @@ const FORBIDDEN: [file: string, code: string, says: RegExp][] = [
   ['renderer/src/x.ts', "import path from 'node:path';", /"node:\*"/],
   // The Node adapters and the Electron shell: no UI packages.
   ['src/server/x.ts', "import React from 'react';", /"react"/],
+  ['src/queue/x.ts', "import React from 'react';", /"react"/],
+  ['src/queue/x.ts', "import { a } from '../../renderer/src/shared/api';", /renderer\/src/],
   ['electron/x.ts', "import { Chart } from 'chart.js';", /"chart.js"/],
   ['electron/x.ts', "import { a } from '../renderer/src/shared/api';", /renderer\/src/],
 ];
@@ -60,6 +64,10 @@ const ALLOWED: [file: string, code: string][] = [
   ],
   ['src/store/x.ts', "import Database from 'better-sqlite3'; import { a } from '../domain/names';"],
   ['src/server/x.ts', "import { createHash } from 'node:crypto'; import { b } from '../store';"],
+  [
+    'src/queue/x.ts',
+    "import { Queue } from 'bullmq'; import { Redis } from 'ioredis'; import { c } from '../services/batches/job';",
+  ],
   ['electron/x.ts', "import { app } from 'electron'; import { c } from '../src/server/app';"],
   [
     'renderer/src/x.ts',

@@ -1,0 +1,341 @@
+/**
+ * The owner's side of a batch on BullMQ (issue #13, item 4): the batch's shared data is written
+ * once to Redis, each item becomes one job (job id from its key, so BullMQ never holds an item
+ * twice), and results come back to the owning app — which alone writes its store — through the
+ * queue's 'completed' events and, for any it did not see, a reconciliation read of the jobs.
+ *
+ * Delivery is at least once: a key may reach the sink again after the owner restarted (the runner
+ * saves it once). A worker announces an item before computing it (the job's progress, set once),
+ * which reaches the sink as `started(key)`: from then on the item delivers a result even if the
+ * batch is cancelled — the worker does not skip an announced job, and cancel leaves it queued.
+ * Redis going away is reported with `sink.trouble(reason)`, its return with `sink.trouble(null)`,
+ * and the batch goes on. docs/scale.md describes each failure.
+ */
+import { Queue, QueueEvents } from 'bullmq';
+import type {
+  BatchExecutor,
+  BatchItemResult,
+  BatchJob,
+  BatchShared,
+  BatchSink,
+} from '../services/batches/job';
+import {
+  BATCH_KEY_TTL_SECONDS,
+  DEFAULT_QUEUE_NAME,
+  cancelKey,
+  isJobOfBatch,
+  jobIdOf,
+  keyOfJobId,
+  sharedKey,
+} from './keys';
+import { lookUpJobs } from './lookup';
+import { isConnectionError, watchRedis } from './monitor';
+import { envelopeOf, isItemResult, type QueueJobData, type QueueReturn } from './protocol';
+import { openRedis } from './redis';
+import {
+  ATTEMPTS,
+  BACKOFF,
+  CHUNK,
+  EVENTS_MAX_LEN,
+  KEEP_COMPLETED,
+  KEEP_FAILED,
+  MAX_QUIET_MS,
+  QUIET_MS,
+} from './settings';
+import { parseQueueUrl } from './url';
+
+export interface BullmqExecutorOptions {
+  /** `redis://HOST:PORT` of the queue's Redis. */
+  url: string;
+  /** BullMQ queue name; default `spr-batches`. Workers must be started with the same. */
+  queueName?: string;
+  /** Completed jobs kept for an owner that was away (count, seconds). docs/scale.md. */
+  keepCompleted?: { count: number; ageSeconds: number };
+  /** Milliseconds without a result of a batch before its pending jobs are looked up. */
+  quietMs?: number;
+  log?: (msg: string) => void;
+}
+
+interface BatchState {
+  shared: BatchShared;
+  sink: BatchSink;
+  /** Keys not delivered yet, with their jobs (to queue again one whose job is gone). */
+  pending: Map<string, BatchJob>;
+  /** Keys a worker announced (reported to the sink as started). */
+  started: Set<string>;
+  /** Every job was handed to Redis at least once. */
+  added: boolean;
+  cancelled: boolean;
+  lastProgress: number;
+  /** Silence (ms) before the next lookup: QUIET_MS, doubled after each lookup that found nothing. */
+  quietAfter: number;
+  /** The add loop of `start` (it stops between chunks once cancelled). */
+  adding: Promise<void>;
+  /** The add loop or reconciliation running now, awaited before the next reconciliation. */
+  busy: Promise<void>;
+}
+
+const jobData = (batch_id: string, j: BatchJob): QueueJobData => ({
+  batch_id,
+  key: j.key,
+  index: j.index,
+  spec: j.spec,
+});
+
+/**
+ * Creates the BullMQ executor. Connects at once and keeps reconnecting while Redis is away.
+ * Example: `const ex = createBullmqExecutor({url: 'redis://127.0.0.1:6379'});
+ * await ex.start(shared, jobs, sink)` — workers started with
+ * `npm run worker -- --queue redis://127.0.0.1:6379` compute them; `sink.result` receives each;
+ * `await ex.close()`.
+ */
+export function createBullmqExecutor(opts: BullmqExecutorOptions): BatchExecutor {
+  const address = parseQueueUrl(opts.url);
+  const name = opts.queueName ?? DEFAULT_QUEUE_NAME;
+  const keep = opts.keepCompleted ?? KEEP_COMPLETED;
+  const quietMs = opts.quietMs ?? QUIET_MS;
+  const log = opts.log ?? (() => undefined);
+  const redis = openRedis(address, 'spr-owner');
+  const batches = new Map<string, BatchState>();
+  /** Pending key → its batch, for the events (which name a job id, not a batch). */
+  const byKey = new Map<string, BatchState>();
+  let closed = false;
+
+  const monitor = watchRedis(redis, address.display, (why) => {
+    log(why ?? `the queue's Redis at ${address.display} is back`);
+    const reason = why && `${why}; the batch resumes when it is back`;
+    for (const b of batches.values()) b.sink.trouble(reason);
+    if (reason === null) for (const b of batches.values()) void reconcile(b);
+  });
+
+  const queue = new Queue<QueueJobData, QueueReturn>(name, {
+    connection: redis,
+    streams: { events: { maxLen: EVENTS_MAX_LEN } },
+    defaultJobOptions: {
+      attempts: ATTEMPTS,
+      backoff: BACKOFF,
+      removeOnComplete: { count: keep.count, age: keep.ageSeconds },
+      removeOnFail: { count: KEEP_FAILED.count, age: KEEP_FAILED.ageSeconds },
+    },
+  });
+  const logError = (what: string) => (e: Error) => {
+    if (!isConnectionError(e)) log(`${what}: ${e.message}`);
+  };
+  queue.on('error', logError('queue'));
+
+  let events: QueueEvents | null = null;
+  // The listener starts at the stream's last entry as of now, so nothing between here and its
+  // first read is missed; anything earlier (a batch resumed) is found by reconciliation.
+  const ready = (async () => {
+    await queue.waitUntilReady();
+    if (closed) return;
+    const last = await redis.xrevrange(queue.keys.events as string, '+', '-', 'COUNT', 1);
+    const ev = new QueueEvents(name, {
+      connection: redis,
+      lastEventId: last[0]?.[0] ?? '0-0',
+    });
+    ev.on('completed', ({ jobId, returnvalue }) => {
+      const r = returnvalue as unknown;
+      const b = byKey.get(keyOfJobId(jobId));
+      if (b && isItemResult(r)) deliver(b, r);
+    });
+    ev.on('progress', ({ jobId }) => {
+      const key = keyOfJobId(jobId);
+      const b = byKey.get(key);
+      if (!b || b.cancelled || b.started.has(key)) return;
+      b.started.add(key);
+      b.sink.started?.(key);
+    });
+    ev.on('failed', ({ jobId, failedReason }) => {
+      const key = keyOfJobId(jobId);
+      const b = byKey.get(key);
+      if (b) deliver(b, failure(key, failedReason));
+    });
+    ev.on('error', logError('queue events'));
+    events = ev;
+    if (closed) void ev.close();
+    await ev.waitUntilReady();
+  })();
+  ready.catch(() => undefined);
+
+  function failure(key: string, reason: string): BatchItemResult {
+    return {
+      key,
+      outcome: 'unbuilt',
+      error: {
+        code: 'INTERNAL',
+        message: `the item failed on the queue's workers after ${ATTEMPTS} attempts: ${reason}`,
+        details: [],
+      },
+    };
+  }
+
+  function deliver(b: BatchState, r: BatchItemResult): void {
+    if (!b.pending.delete(r.key)) return;
+    byKey.delete(r.key);
+    b.lastProgress = Date.now();
+    b.quietAfter = quietMs;
+    try {
+      b.sink.result(r);
+    } catch (e) {
+      log(`the batch's sink refused ${r.key}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    finishIfDone(b);
+  }
+
+  /** Forgets a batch with nothing pending; its shared data is not needed (a resume writes it). */
+  function finishIfDone(b: BatchState): void {
+    if (b.pending.size > 0 || !b.added || batches.get(b.shared.batch_id) !== b) return;
+    batches.delete(b.shared.batch_id);
+    redis.del(sharedKey(b.shared.batch_id)).catch(() => undefined);
+  }
+
+  async function writeShared(shared: BatchShared): Promise<void> {
+    const text = JSON.stringify(envelopeOf(shared));
+    await redis.set(sharedKey(shared.batch_id), text, 'EX', BATCH_KEY_TTL_SECONDS);
+  }
+
+  async function addJobs(b: BatchState, jobs: readonly BatchJob[]): Promise<void> {
+    for (let i = 0; i < jobs.length && !b.cancelled; i += CHUNK) {
+      await queue.addBulk(
+        jobs.slice(i, i + CHUNK).map((j) => ({
+          name: 'item',
+          data: jobData(b.shared.batch_id, j),
+          opts: { jobId: jobIdOf(j.key) },
+        })),
+      );
+    }
+  }
+
+  /**
+   * Delivers what completed unseen, fails what failed unseen, queues again what is gone (in a
+   * cancelled batch, where only announced items are pending, a gone one is failed instead: queued
+   * again it would be skipped).
+   */
+  function reconcile(b: BatchState): Promise<void> {
+    const run = async () => {
+      if (closed || !b.added || b.pending.size === 0) return;
+      const found = await lookUpJobs(queue, [...b.pending.keys()]);
+      for (const r of found.completed) deliver(b, r);
+      for (const f of found.failed) deliver(b, failure(f.key, f.reason));
+      const gone = found.missing.flatMap((k) => b.pending.get(k) ?? []);
+      if (b.cancelled)
+        for (const j of gone)
+          deliver(b, failure(j.key, 'its job left Redis before its result was read'));
+      else if (gone.length > 0) {
+        log(`batch ${b.shared.batch_id}: ${gone.length} job(s) not in Redis, queued again`);
+        await writeShared(b.shared);
+        await addJobs(b, gone);
+      }
+    };
+    b.busy = b.busy.then(run).catch((e: unknown) => {
+      log(`batch ${b.shared.batch_id}: reconciliation failed: ${String(e)}`);
+    });
+    return b.busy;
+  }
+
+  // A batch whose results stopped coming while items are pending is looked up (missed events);
+  // while lookups find nothing (no worker running) they come ever less often, up to MAX_QUIET_MS.
+  const quiet = setInterval(
+    () => {
+      const now = Date.now();
+      for (const b of batches.values())
+        if (monitor.trouble === null && b.added && now - b.lastProgress >= b.quietAfter) {
+          b.lastProgress = now;
+          b.quietAfter = Math.min(2 * b.quietAfter, MAX_QUIET_MS);
+          void reconcile(b);
+        }
+    },
+    Math.max(100, Math.floor(quietMs / 2)),
+  );
+  quiet.unref();
+
+  return {
+    name: 'bullmq',
+
+    async start(shared: BatchShared, jobs: readonly BatchJob[], sink: BatchSink): Promise<void> {
+      if (closed) throw new Error('the BullMQ executor is closed');
+      const id = shared.batch_id;
+      const b: BatchState = batches.get(id) ?? {
+        shared,
+        sink,
+        pending: new Map(),
+        started: new Set(),
+        added: false,
+        cancelled: false,
+        lastProgress: Date.now(),
+        quietAfter: quietMs,
+        adding: Promise.resolve(),
+        busy: Promise.resolve(),
+      };
+      Object.assign(b, {
+        shared,
+        sink,
+        added: false,
+        cancelled: false,
+        lastProgress: Date.now(),
+        quietAfter: quietMs,
+      });
+      for (const j of jobs) {
+        b.pending.set(j.key, j);
+        byKey.set(j.key, b);
+      }
+      batches.set(id, b);
+      if (monitor.trouble !== null)
+        sink.trouble(`${monitor.trouble}; the batch resumes when it is back`);
+      const adding = (async () => {
+        await ready;
+        await redis.del(cancelKey(id));
+        await writeShared(shared);
+        await addJobs(b, jobs);
+        b.added = true;
+        finishIfDone(b);
+      })();
+      b.adding = adding.catch(() => undefined);
+      b.busy = b.busy.then(() => b.adding);
+      await adding;
+      // Items of a resumed batch may have completed while no one listened (not awaited: a large
+      // new batch would hold `start` for the lookup of every job).
+      void reconcile(b);
+    },
+
+    async cancel(batch_id: string): Promise<void> {
+      const b = batches.get(batch_id);
+      if (b) {
+        // Items not announced are dropped at once (a result of one arriving later is not
+        // delivered); announced ones stay pending and deliver.
+        b.cancelled = true;
+        for (const k of [...b.pending.keys()])
+          if (!b.started.has(k)) {
+            b.pending.delete(k);
+            byKey.delete(k);
+          }
+      }
+      await ready;
+      await redis.set(cancelKey(batch_id), '1', 'EX', BATCH_KEY_TTL_SECONDS);
+      await b?.adding;
+      // Jobs not started are removed; one a worker takes meanwhile finds the marker and skips.
+      // An announced job waiting for another attempt stays: it must deliver.
+      const keep = new Set([...(b?.started ?? [])].map(jobIdOf));
+      const ids = await queue.getRanges(['wait', 'prioritized', 'delayed'], 0, -1);
+      const mine = ids.filter((id) => isJobOfBatch(id, batch_id) && !keep.has(id));
+      for (let i = 0; i < mine.length; i += CHUNK)
+        await Promise.all(mine.slice(i, i + CHUNK).map((id) => queue.remove(id).catch(() => 0)));
+      log(`batch ${batch_id}: cancelled, ${mine.length} waiting job(s) removed`);
+      if (b) finishIfDone(b);
+    },
+
+    async close(): Promise<void> {
+      if (closed) return;
+      closed = true;
+      clearInterval(quiet);
+      monitor.stop();
+      batches.clear();
+      byKey.clear();
+      // Not waiting for `ready`: Redis may never have answered.
+      redis.disconnect();
+      await (events as QueueEvents | null)?.close();
+      await queue.close();
+    },
+  };
+}

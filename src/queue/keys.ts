@@ -1,0 +1,40 @@
+/**
+ * Names shared by the owner (executor) and the workers: the queue, the Redis keys a batch keeps
+ * beside BullMQ's own, and the BullMQ job id of an item.
+ */
+
+/** The BullMQ queue batches go through unless `queueName` says otherwise. */
+export const DEFAULT_QUEUE_NAME = 'spr-batches';
+
+/** Seconds the batch's shared data and cancel marker live: a week, far beyond any batch. */
+export const BATCH_KEY_TTL_SECONDS = 7 * 24 * 3600;
+
+/** The batch's `BatchShared` as JSON (written once per batch by the owner). */
+export const sharedKey = (batch_id: string): string => `spr:batch:${batch_id}:shared`;
+
+/** Present once the batch is cancelled: workers skip its items instead of computing them. */
+export const cancelKey = (batch_id: string): string => `spr:batch:${batch_id}:cancel`;
+
+/**
+ * The BullMQ job id of an item key (`${batch_id}:${index}`). BullMQ 6 refuses custom ids that
+ * contain `:` (unless in three parts, for its repeatable jobs), so `%` and `:` are escaped; the
+ * mapping is one-to-one, so ids stay unique and the key can be read back.
+ * Example: `jobIdOf('b_1:7')` → `'b_1%3A7'`; `keyOfJobId('b_1%3A7')` → `'b_1:7'`.
+ */
+export function jobIdOf(key: string): string {
+  return key.replace(/%/g, '%25').replace(/:/g, '%3A');
+}
+
+/** The item key of a job id made by `jobIdOf`. */
+export function keyOfJobId(jobId: string): string {
+  return jobId.replace(/%3A/g, ':').replace(/%25/g, '%');
+}
+
+/**
+ * Whether `jobId` is an item of `batch_id`: its escaped key is the batch's, then `:` and an index.
+ * Example: `isJobOfBatch('b%3A12', 'b')` → true; `isJobOfBatch('b%3Ax%3A1', 'b')` → false.
+ */
+export function isJobOfBatch(jobId: string, batch_id: string): boolean {
+  const prefix = jobIdOf(`${batch_id}:`);
+  return jobId.startsWith(prefix) && /^\d+$/.test(jobId.slice(prefix.length));
+}

@@ -1,0 +1,38 @@
+/**
+ * What crosses Redis between the owner and the workers: a job's data (the item, never the
+ * batch's shared data, which is read once per batch from `sharedKey`) and its return value.
+ */
+import { ENGINE_VERSION } from '../contract/operations';
+import type { BatchItemResult, BatchItemSpec, BatchShared } from '../services/batches/job';
+
+/** A job's data: the item and the batch it belongs to. */
+export interface QueueJobData {
+  batch_id: string;
+  key: string;
+  index: number;
+  spec: BatchItemSpec;
+}
+
+/** What is stored at `sharedKey`: the batch's shared data and the engine version that wrote it. */
+export interface SharedEnvelope {
+  engine_version: string;
+  shared: BatchShared;
+}
+
+/** A job's return value: the item's result, or a note that it was skipped (batch cancelled). */
+export type QueueReturn = BatchItemResult | { key: string; skipped: 'cancelled' };
+
+/** The envelope the owner writes for `shared` (this process's engine version). */
+export function envelopeOf(shared: BatchShared): SharedEnvelope {
+  return { engine_version: ENGINE_VERSION, shared };
+}
+
+/**
+ * Whether a job's return value is an item result (computed or unbuilt), not a skip note or
+ * anything else. Example: `isItemResult({key: 'b:0', skipped: 'cancelled'})` → false.
+ */
+export function isItemResult(v: unknown): v is BatchItemResult {
+  if (!v || typeof v !== 'object') return false;
+  const r = v as { key?: unknown; outcome?: unknown };
+  return typeof r.key === 'string' && (r.outcome === 'computed' || r.outcome === 'unbuilt');
+}

@@ -1,0 +1,106 @@
+/**
+ * A batch on BullMQ (issue #13, item 4): 240 accounts of a model batch computed by two worker
+ * processes (`npm run worker`) against Debian's redis-server on a loopback port. Every key reaches
+ * the owner's sink once, each result equal to `computeBatchItem` run here (stored texts byte for
+ * byte, wall-clock timings aside), and starting the same batch again queues nothing new: its
+ * results come back from the completed jobs.
+ */
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createBullmqExecutor } from '../../../src/queue/executor';
+import { DEFAULT_QUEUE_NAME } from '../../../src/queue/keys';
+import type { BatchItemResult } from '../../../src/services/batches/job';
+import {
+  comparable,
+  recordingSink,
+  referenceResults,
+  syntheticBatch,
+  waitFor,
+} from '../../support/queueBatch';
+import {
+  redisServerBinary,
+  spawnWorkers,
+  startRedis,
+  type RedisServer,
+  type WorkerProcess,
+} from '../../support/redis';
+
+const SIZE = { accounts: 240, assets: 8, days: 120, paths: 2000 };
+
+describe.skipIf(!redisServerBinary())(
+  'BullMQ batch with two worker processes (skipped where redis-server is not installed; CI installs it)',
+  () => {
+    let redis: RedisServer;
+    let workers: WorkerProcess[] = [];
+    const { shared, jobs } = syntheticBatch('bat_two', SIZE);
+    let reference: Map<string, BatchItemResult>;
+
+    beforeAll(async () => {
+      redis = await startRedis();
+      [workers, reference] = await Promise.all([
+        spawnWorkers(2, redis.url),
+        referenceResults(shared, jobs),
+      ]);
+    }, 120_000);
+
+    afterAll(async () => {
+      await Promise.all(workers.map((w) => w.kill('SIGTERM')));
+      await redis?.dispose();
+    });
+
+    it('delivers every key once, equal to the in-process computation', async () => {
+      const ex = createBullmqExecutor({ url: redis.url });
+      const sink = recordingSink();
+      try {
+        await ex.start(shared, jobs, sink);
+        await waitFor(() => sink.keys.size === jobs.length, 'every key');
+      } finally {
+        await ex.close();
+      }
+      expect(sink.results).toHaveLength(jobs.length);
+      expect(sink.troubles).toEqual([]);
+      for (const r of sink.results)
+        expect(comparable(r)).toEqual(comparable(reference.get(r.key) as BatchItemResult));
+      const outcomes = sink.results.map((r) => r.outcome);
+      expect(outcomes.filter((o) => o === 'unbuilt')).toHaveLength(jobs.length / 40);
+      expect(sink.startedKeys.size).toBe(jobs.length);
+    }, 120_000);
+
+    it('both workers computed items, and each item was computed once', async () => {
+      const counts = await Promise.all(
+        workers.map(async (w) => {
+          await w.kill('SIGTERM');
+          const m = /stopped \(SIGTERM\): (\d+) item/.exec(w.output());
+          return Number(m?.[1] ?? NaN);
+        }),
+      );
+      expect(counts.every((n) => n > 0)).toBe(true);
+      expect(counts[0]! + counts[1]!).toBe(jobs.length);
+      workers = await spawnWorkers(1, redis.url);
+    }, 120_000);
+
+    it('starting the same batch again queues no job twice and delivers every key again', async () => {
+      const conn = new Redis(redis.url, { maxRetriesPerRequest: null });
+      const queue = new Queue(DEFAULT_QUEUE_NAME, { connection: conn });
+      const ex = createBullmqExecutor({ url: redis.url });
+      const sink = recordingSink();
+      try {
+        await ex.start(shared, jobs, sink);
+        await waitFor(() => sink.keys.size === jobs.length, 'every key again');
+        const counts = await queue.getJobCounts('completed', 'waiting', 'active', 'delayed');
+        expect(counts).toEqual({ completed: jobs.length, waiting: 0, active: 0, delayed: 0 });
+      } finally {
+        await ex.close();
+        await queue.close();
+        conn.disconnect();
+      }
+      expect(sink.results).toHaveLength(jobs.length);
+      for (const r of sink.results)
+        expect(comparable(r)).toEqual(comparable(reference.get(r.key) as BatchItemResult));
+      // The replacement worker had nothing to compute.
+      await workers[0]!.kill('SIGTERM');
+      expect(workers[0]!.output()).toMatch(/stopped \(SIGTERM\): 0 item/);
+    }, 120_000);
+  },
+);

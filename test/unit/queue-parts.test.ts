@@ -1,0 +1,88 @@
+/**
+ * The queue layer's small parts (issue #13, item 4): job ids BullMQ 6 accepts and that map back to
+ * item keys one to one, the batch prefix cancel removes by, the queue address check, the shared
+ * data cache's LRU bound, and the worker's and browser mode's command lines.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { parseArgs } from '../../src/cli/args';
+import { parseWorkerArgs } from '../../src/cli/workerArgs';
+import { isJobOfBatch, jobIdOf, keyOfJobId } from '../../src/queue/keys';
+import { Lru } from '../../src/queue/lru';
+import { parseQueueUrl } from '../../src/queue/url';
+
+describe('job ids', () => {
+  it('contain no ":" and map back to the key, one to one', () => {
+    fc.assert(
+      fc.property(fc.string(), fc.string(), fc.nat(), (a, b, i) => {
+        const ka = `${a}:${i}`;
+        const kb = `${b}:${i}`;
+        expect(jobIdOf(ka)).not.toContain(':');
+        expect(keyOfJobId(jobIdOf(ka))).toBe(ka);
+        if (a !== b) expect(jobIdOf(ka)).not.toBe(jobIdOf(kb));
+      }),
+      { numRuns: 1000 },
+    );
+    expect(jobIdOf('bat_1:7')).toBe('bat_1%3A7');
+    expect(jobIdOf('50%:1')).toBe('50%25%3A1');
+  });
+
+  it('name their batch exactly (a batch id that extends another is not it)', () => {
+    expect(isJobOfBatch(jobIdOf('b:12'), 'b')).toBe(true);
+    expect(isJobOfBatch(jobIdOf('b:x:1'), 'b')).toBe(false);
+    expect(isJobOfBatch(jobIdOf('bb:1'), 'b')).toBe(false);
+    expect(isJobOfBatch(jobIdOf('b:1'), 'bb')).toBe(false);
+  });
+});
+
+describe('queue address', () => {
+  it('takes redis:// and rediss:// with a host, and hides a password', () => {
+    expect(parseQueueUrl('redis://127.0.0.1:6380')).toMatchObject({
+      host: '127.0.0.1',
+      port: 6380,
+    });
+    expect(parseQueueUrl('redis://redis')).toMatchObject({ host: 'redis', port: 6379 });
+    expect(parseQueueUrl('rediss://u:secret@h:1/2').display).toBe('rediss://u:***@h:1/2');
+  });
+
+  it.each([
+    ['localhost:6379', /redis:\/\//],
+    ['http://h:1', /must start with redis:\/\//],
+    ['redis://h:99999', /not a port|not a queue address/],
+    ['redis://h:1/x', /database number/],
+  ])('refuses %s', (text, says) => {
+    expect(() => parseQueueUrl(text)).toThrow(says);
+  });
+});
+
+describe('LRU', () => {
+  it('keeps the most recently used entries', () => {
+    const m = new Lru<string, number>(2);
+    m.set('a', 1);
+    m.set('b', 2);
+    expect(m.get('a')).toBe(1);
+    m.set('c', 3);
+    expect([m.get('a'), m.get('b'), m.get('c'), m.size]).toEqual([1, undefined, 3, 2]);
+  });
+});
+
+describe('command lines', () => {
+  it('worker: --queue (or SPR_QUEUE) required, numbers checked', () => {
+    expect(parseWorkerArgs(['--queue', 'redis://h:1', '--concurrency', '2'], {})).toEqual({
+      queue: 'redis://h:1',
+      concurrency: 2,
+    });
+    expect(parseWorkerArgs([], { SPR_QUEUE: 'redis://h:2' }).queue).toBe('redis://h:2');
+    expect(() => parseWorkerArgs([], {})).toThrow(/--queue redis:\/\/HOST:PORT is required/);
+    expect(() => parseWorkerArgs(['--queue', 'redis://h:1', '--concurrency', '0'], {})).toThrow(
+      /--concurrency/,
+    );
+    expect(() => parseWorkerArgs(['--queue', 'h:1'], {})).toThrow(/redis:\/\//);
+    expect(() => parseWorkerArgs(['--queue', 'redis://h:1', '--x'], {})).toThrow(/unknown option/);
+  });
+
+  it('browser mode: --queue is checked and passed on', () => {
+    expect(parseArgs(['--queue', 'redis://127.0.0.1:6379']).queue).toBe('redis://127.0.0.1:6379');
+    expect(() => parseArgs(['--queue', 'nope'])).toThrow(/queue address/);
+  });
+});

@@ -27,6 +27,8 @@ import { AgentsPage } from './agents/AgentsPage';
 import { PolicyView } from './agents/Policy';
 import { PortfoliosView } from './portfolios/Portfolios';
 import { INITIAL_RUNS_UI, RunsView, type RunsUi, type ShownRun } from './runs/Runs';
+import { ModelsView } from './models/ModelsView';
+import { BatchesView, INITIAL_BATCHES_UI, type BatchesUi } from './batches/BatchesView';
 
 /** The main area's views. The request editor on the left stays visible in all of them. */
 const VIEWS = [
@@ -34,6 +36,8 @@ const VIEWS = [
   { id: 'runs', label: 'Runs' },
   { id: 'import', label: 'Import' },
   { id: 'portfolios', label: 'Portfolios' },
+  { id: 'models', label: 'Models' },
+  { id: 'batches', label: 'Batches' },
   { id: 'audit', label: 'Audit' },
   { id: 'agents', label: 'Agents' },
   { id: 'policy', label: 'Policy' },
@@ -156,6 +160,7 @@ export function App() {
   const [openPortfolio, setOpenPortfolio] = useState<string | null>(null);
   const [runsUi, setRunsUi] = useState<RunsUi>(INITIAL_RUNS_UI);
   const [importUi, setImportUi] = useState<ImportUi>(INITIAL_IMPORT_UI);
+  const [batchesUi, setBatchesUi] = useState<BatchesUi>(INITIAL_BATCHES_UI);
   const [run, setRun] = useState<RunState>({
     state: 'idle',
     seq: 0,
@@ -316,6 +321,12 @@ export function App() {
   }, [text, origin]);
 
   const cancelRun = useCallback(() => running.current?.abort(), []);
+
+  /** Opens a saved run in Runs (from Audit's problems or a batch's exceptions). */
+  const openRun = useCallback((id: string) => {
+    setRunsUi((u) => ({ ...u, kind: '', portfolio: '', openId: id, compare: null }));
+    setView('runs');
+  }, []);
 
   const editorRequest = useCallback(():
     { ok: true; value: unknown } | { ok: false; message: string } => {
@@ -482,14 +493,19 @@ export function App() {
             />
           </main>
         ) : null}
+        {!denied && view === 'models' ? (
+          <main className="main" data-testid="main-models">
+            <ModelsView />
+          </main>
+        ) : null}
+        {!denied && view === 'batches' ? (
+          <main className="main" data-testid="main-batches">
+            <BatchesView ui={batchesUi} setUi={setBatchesUi} onOpenRun={openRun} />
+          </main>
+        ) : null}
         {!denied && view === 'audit' ? (
           <main className="main" data-testid="main-audit">
-            <AuditView
-              onOpenRun={(id) => {
-                setRunsUi((u) => ({ ...u, kind: '', portfolio: '', openId: id, compare: null }));
-                setView('runs');
-              }}
-            />
+            <AuditView onOpenRun={openRun} />
           </main>
         ) : null}
         {!denied && view === 'policy' ? (

@@ -636,7 +636,7 @@ function Fact({
   );
 }
 
-function Rejections({ report }: { report: ImportReport }) {
+export function Rejections({ report }: { report: ImportReport }) {
   if (report.rejected.length === 0) return null;
   return (
     <div className="block">
@@ -678,7 +678,7 @@ function Rejections({ report }: { report: ImportReport }) {
   );
 }
 
-function ReportWarnings({ report }: { report: ImportReport }) {
+export function ReportWarnings({ report }: { report: ImportReport }) {
   if (report.warnings.length === 0) return null;
   return (
     <div className="notes" data-testid="import-warnings">

@@ -6,9 +6,10 @@
  * The tour of test/e2e/tour.ts visits the workstation before a run, each result tab of the first
  * scenario's result, a drilled-into asset, each input mode (settings, holdings grid, JSON), an
  * optimizer result, Agents (and one scenario through all agents), Runs (list, a saved run, a
- * comparison), Import (form and a price import), Portfolios, Audit and Policy; axe-core
- * (injected from node_modules) runs on the whole document at each stop. Any violation of impact
- * "serious" or "critical" fails that stop's test and is printed as
+ * comparison), Import (form and a price import), Portfolios, Models & accounts (a model and the
+ * price library saved, an accounts file imported), Batches (a batch run to done), Audit and
+ * Policy; axe-core (injected from node_modules) runs on the whole document at each stop. Any
+ * violation of impact "serious" or "critical" fails that stop's test and is printed as
  * `rule [impact] target: what to fix`. The dark theme follows the system: the colour scheme is
  * emulated before the page loads, and the app must mark <html data-theme="dark">.
  */
@@ -16,6 +17,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Result as AxeResult } from 'axe-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedBook } from './book';
 import { type Harness, hasChromium, startHarness, warnIfNoChromium } from './harness';
 import { freezeMotion, openApp, shownTheme, type Theme, tour } from './tour';
 
@@ -47,6 +49,8 @@ const REQUIRED = [
   'compare',
   'import',
   'portfolios',
+  'models',
+  'batches',
   'audit',
   'policy',
 ] as const;
@@ -107,6 +111,7 @@ describe.skipIf(!hasChromium)('accessibility of the main views (axe-core, Chromi
         const ws = await openApp(page, app.url, theme);
         shown = await shownTheme(page);
         await tour(ws, {
+          seed: () => seedBook(app),
           warn: (m) => warnings.push(m),
           visit: async (stop) => {
             const f = await seriousViolations(page);

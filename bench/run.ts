@@ -15,6 +15,7 @@ const suites: [string, string, string][] = [
   ['pool', './pool.bench', 'runPoolBench'],
   ['batch', './batch.bench', 'runBatchBench'],
   ['queue', './batch-queue.bench', 'runQueueBench'],
+  ['writer', './batch-writer.bench', 'runWriterBench'],
   ['store', './store.bench', 'runStoreBench'],
   ['import', './import.bench', 'runImportBench'],
   ['optimizer', './optimizer.bench', 'runOptimizerBench'],

@@ -11,9 +11,6 @@
  */
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { DEFAULT_POLICY_IN_FORCE } from '../src/agents/registry';
-import type { AccountContent, ModelContent } from '../src/contract/models';
-import type { SeriesContent } from '../src/ports/models';
 import { engineComputeEnv } from '../src/queue/computeEnv';
 import { createBullmqExecutor } from '../src/queue/executor';
 import {
@@ -22,8 +19,8 @@ import {
   type BatchShared,
   type BatchSink,
 } from '../src/services/batches/job';
+import { syntheticBatch } from '../test/support/queueBatch';
 import { redisServerBinary, spawnWorkers, startRedis } from '../test/support/redis';
-import { readSp500 } from './data';
 
 const ROOT = join(import.meta.dirname, '..');
 const ASSETS = 20;
@@ -41,52 +38,11 @@ function accountsArg(fallback: number): number {
 
 /** The model, library and `n` accounts (quantities differ by account; all buildable). */
 export function benchBatch(batch_id: string, n: number): { shared: BatchShared; jobs: BatchJob[] } {
-  const { dates, symbols, cols } = readSp500();
-  const from = dates.length - DAYS - 1;
-  const library: Record<string, SeriesContent> = {};
-  const targets: ModelContent['targets'] = [];
-  for (let j = 0; j < ASSETS; j++) {
-    const sym = symbols[j] as string;
-    library[sym] = { dates: dates.slice(from), closes: (cols[j] as number[]).slice(from) };
-    targets.push({ asset: sym, asset_class: 'Stocks', target_weight: 1 / ASSETS });
-  }
-  const model = { targets, drift_threshold: 0.02, turnover_limit: 0.2, transaction_cost_bps: 10 };
-  const jobs: BatchJob[] = Array.from({ length: n }, (_, i) => {
-    const content: AccountContent = {
-      currency: 'USD',
-      cash: 5_000 * (i % 5),
-      positions: targets.map((t, j) => ({
-        asset: t.asset,
-        asset_class: 'Stocks',
-        quantity: 20 + ((i * 11 + j * 17) % 80),
-        price: 1,
-      })),
-    };
-    return {
-      key: `${batch_id}:${i}`,
-      index: i,
-      spec: { kind: 'account', account: { account_id: `acct_${i}`, content } },
-    };
-  });
-  const shared: BatchShared = {
+  return syntheticBatch(
     batch_id,
-    policy: DEFAULT_POLICY_IN_FORCE,
-    model: { model_id: 'mdl_bench', content: model as ModelContent },
-    library,
-    settings: {
-      history_days: DAYS,
-      monte_carlo: {
-        paths: PATHS,
-        horizon_days: 21,
-        seed: 7,
-        method: 'gaussian',
-        block_size: 5,
-        rebalancing: 'constant_mix',
-      },
-    },
-    pinned_now: '2026-01-02T00:00:00.000Z',
-  };
-  return { shared, jobs };
+    { accounts: n, assets: ASSETS, days: DAYS, paths: PATHS },
+    { unbuiltEvery: 0 },
+  );
 }
 
 const perMinute = (n: number, ms: number) => +((n / ms) * 60_000).toFixed(0);

@@ -22,6 +22,7 @@ import {
   type MergePrices,
 } from './PricesChooser';
 import './import.css';
+import { DecimalField } from '../shared/DecimalField';
 
 type Kind = 'portfolio' | 'prices';
 
@@ -345,17 +346,7 @@ export function ImportView({
               {kind === 'portfolio' ? <option value="json">JSON</option> : null}
             </select>
           </label>
-          <label className="field">
-            <span>Decimal separator</span>
-            <select
-              data-testid="import-decimal"
-              value={decimal}
-              onChange={(e) => setDecimal(e.target.value as '.' | ',')}
-            >
-              <option value=".">. (1,234.56)</option>
-              <option value=",">, (1.234,56)</option>
-            </select>
-          </label>
+          <DecimalField value={decimal} onChange={setDecimal} testId="import-decimal" />
           {kind === 'portfolio' ? (
             <>
               <label className="field">

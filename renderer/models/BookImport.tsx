@@ -13,6 +13,7 @@ import { ErrorBox } from '../shared/ErrorBox';
 import { FileDrop } from '../shared/FileDrop';
 import { formatOf, readForImport } from '../shared/files';
 import { ImportOutcome } from './ImportOutcome';
+import { DecimalField } from '../shared/DecimalField';
 
 export type BookKind = 'accounts' | 'library';
 type ModelRow = OpOutput<'listModels'>['models'][number];
@@ -162,17 +163,7 @@ export function BookImport({
             </select>
           </label>
         ) : null}
-        <label className="field">
-          <span>Decimal separator</span>
-          <select
-            data-testid="book-decimal"
-            value={decimal}
-            onChange={(e) => setDecimal(e.target.value as '.' | ',')}
-          >
-            <option value=".">. (1,234.56)</option>
-            <option value=",">, (1.234,56)</option>
-          </select>
-        </label>
+        <DecimalField value={decimal} onChange={setDecimal} testId="book-decimal" />
         <div className="book-import-go">
           <button
             type="submit"

@@ -32,13 +32,16 @@ export interface BatchSize {
 
 /**
  * A model batch of `size.accounts` accounts: each holds the model's assets in quantities that
- * differ by account; every 40th also holds `NOPE`, which the library lacks, so its item is
- * unbuilt (the exception path). Deterministic: the same arguments give the same batch.
+ * differ by account; every 40th (`opts.unbuiltEvery`; 0: none) also holds `NOPE`, which the
+ * library lacks, so its item is unbuilt (the exception path). Deterministic: the same arguments
+ * give the same batch.
  */
 export function syntheticBatch(
   batch_id: string,
   size: BatchSize,
+  opts: { unbuiltEvery?: number } = {},
 ): { shared: BatchShared; jobs: BatchJob[] } {
+  const unbuiltEvery = opts.unbuiltEvery ?? 40;
   const { dates, symbols, cols } = readSp500();
   const from = dates.length - size.days - 5;
   const library: Record<string, SeriesContent> = {};
@@ -65,7 +68,7 @@ export function syntheticBatch(
         price: 1,
       })),
     };
-    if (i % 40 === 39)
+    if (unbuiltEvery > 0 && i % unbuiltEvery === unbuiltEvery - 1)
       content.positions.push({ asset: 'NOPE', asset_class: 'Stocks', quantity: 1, price: 1 });
     return {
       key: `${batch_id}:${i}`,

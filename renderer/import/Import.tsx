@@ -23,6 +23,7 @@ import {
 } from './PricesChooser';
 import './import.css';
 import { DecimalField } from '../shared/DecimalField';
+import { Segmented } from '../shared/Segmented';
 
 type Kind = 'portfolio' | 'prices';
 
@@ -286,24 +287,19 @@ export function ImportView({
           void run(false);
         }}
       >
-        <div className="segmented" role="radiogroup" aria-label="What the file holds">
-          {(['portfolio', 'prices'] as const).map((k) => (
-            <button
-              key={k}
-              type="button"
-              role="radio"
-              aria-checked={kind === k}
-              className={kind === k ? 'on' : ''}
-              data-testid={`import-kind-${k}`}
-              onClick={() => {
-                setUi((u) => ({ ...u, kind: k }));
-                setTarget('');
-              }}
-            >
-              {k === 'portfolio' ? 'Portfolio file' : 'Price file'}
-            </button>
-          ))}
-        </div>
+        <Segmented
+          label="What the file holds"
+          options={[
+            ['portfolio', 'Portfolio file'],
+            ['prices', 'Price file'],
+          ]}
+          value={kind}
+          testId={(k) => `import-kind-${k}`}
+          onChange={(k) => {
+            setUi((u) => ({ ...u, kind: k }));
+            setTarget('');
+          }}
+        />
 
         <div className="form-grid">
           <label className="field wide">

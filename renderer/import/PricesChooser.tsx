@@ -19,6 +19,7 @@ import {
   type Series,
 } from './merge';
 import './import.css';
+import { Segmented } from '../shared/Segmented';
 
 /** `intersection`: the chosen series on the dates all of them have; `own_range`: each whole. */
 export type DatePolicy = 'intersection' | 'own_range';
@@ -165,26 +166,16 @@ export function PricesChooser({
           <span className="stat-label" id="import-policy-label">
             Dates
           </span>
-          <div className="segmented" role="radiogroup" aria-labelledby="import-policy-label">
-            {(
-              [
-                ['intersection', 'Common to the chosen series'],
-                ['own_range', 'Each series’ own range'],
-              ] as const
-            ).map(([p, label]) => (
-              <button
-                key={p}
-                type="button"
-                role="radio"
-                aria-checked={policy === p}
-                className={policy === p ? 'on' : ''}
-                data-testid={`import-policy-${p}`}
-                onClick={() => setState((s) => ({ ...s, policy: p, merged: null }))}
-              >
-                {label}
-              </button>
-            ))}
-          </div>
+          <Segmented
+            labelledBy="import-policy-label"
+            options={[
+              ['intersection', 'Common to the chosen series'],
+              ['own_range', 'Each series’ own range'],
+            ]}
+            value={policy}
+            testId={(p) => `import-policy-${p}`}
+            onChange={(p) => setState((s) => ({ ...s, policy: p, merged: null }))}
+          />
         </div>
       </div>
 

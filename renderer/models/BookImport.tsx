@@ -14,6 +14,7 @@ import { FileDrop } from '../shared/FileDrop';
 import { formatOf, readForImport } from '../shared/files';
 import { ImportOutcome } from './ImportOutcome';
 import { DecimalField } from '../shared/DecimalField';
+import { Segmented } from '../shared/Segmented';
 
 export type BookKind = 'accounts' | 'library';
 type ModelRow = OpOutput<'listModels'>['models'][number];
@@ -106,25 +107,20 @@ export function BookImport({
         <h3 className="sub-title" id="book-import-title">
           Import
         </h3>
-        <div className="segmented" role="radiogroup" aria-label="What the file holds">
-          {(['accounts', 'library'] as const).map((k) => (
-            <button
-              key={k}
-              type="button"
-              role="radio"
-              aria-checked={kind === k}
-              className={kind === k ? 'on' : ''}
-              data-testid={`book-kind-${k}`}
-              onClick={() => {
-                setKind(k);
-                setFile(null);
-                setFormError(null);
-              }}
-            >
-              {k === 'accounts' ? 'Accounts file' : 'Price library file'}
-            </button>
-          ))}
-        </div>
+        <Segmented
+          label="What the file holds"
+          options={[
+            ['accounts', 'Accounts file'],
+            ['library', 'Price library file'],
+          ]}
+          value={kind}
+          testId={(k) => `book-kind-${k}`}
+          onChange={(k) => {
+            setKind(k);
+            setFile(null);
+            setFormError(null);
+          }}
+        />
       </div>
       <form
         className="book-import-row"

@@ -11,7 +11,7 @@ import { locateJsonLines } from './json-locate';
 import { INTERNAL_PREFIX, ReportBuilder, prepare } from './report';
 import { errorText, readCsv, readXlsx, type Table } from './table';
 import type { ImportFormat, ImportResult } from './types';
-import { clip, parseNumber, readAssetClass } from './values';
+import { clip, notAnAssetClass, parseNumber, readAssetClass } from './values';
 
 /** Header synonyms per field (normalized as normalizeHeader does), in priority order. */
 export const ACCOUNT_SYNONYMS: Readonly<Record<AccountField, readonly string[]>> = {
@@ -269,12 +269,7 @@ function readAccounts(
     const cls = cell(r, 'asset_class');
     if (cls !== '') {
       const c = readAssetClass(cls);
-      if (c === null)
-        bad(
-          'asset_class',
-          'BAD_VALUE',
-          `"${clip(cls)}" is not an asset class (Mutual Fund, ETF, Stocks, Commodity, FX, Crypto)`,
-        );
+      if (c === null) bad('asset_class', 'BAD_VALUE', notAnAssetClass(cls));
       else pos.asset_class = c;
     }
     const pRaw = cell(r, 'price');

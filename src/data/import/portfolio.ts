@@ -19,7 +19,7 @@ import type {
   PortfolioField,
   PortfolioMapping,
 } from './types';
-import { clip, parseNumber, readAssetClass } from './values';
+import { clip, notAnAssetClass, parseNumber, readAssetClass } from './values';
 
 /** Weights must sum to 1 within this tolerance (after percent conversion). */
 export { WEIGHT_SUM_TOLERANCE };
@@ -206,12 +206,7 @@ function readTablePortfolio(
       const raw = cell(r, 'asset_class').trim();
       if (raw !== '') {
         const c = readAssetClass(raw);
-        if (c === null)
-          bad(
-            'asset_class',
-            'BAD_VALUE',
-            `"${clip(raw)}" is not an asset class (Mutual Fund, ETF, Stocks, Commodity, FX, Crypto)`,
-          );
+        if (c === null) bad('asset_class', 'BAD_VALUE', notAnAssetClass(raw));
         else row.assetClass = c;
       }
     }

@@ -2,7 +2,7 @@
  * Cell-level readers: header normalization, numbers (with percent and thousands separators),
  * calendar dates and asset-class names. Pure and allocation-light: they run once per cell.
  */
-import type { AssetClass } from '../../contract/common';
+import { ASSET_CLASSES, type AssetClass } from '../../contract/common';
 
 /**
  * Header key used for matching: lowercase with spaces, underscores, hyphens, dots and brackets
@@ -275,4 +275,9 @@ const CLASS_SYNONYMS = new Map<string, AssetClass>(
  */
 export function readAssetClass(raw: string): AssetClass | null {
   return CLASS_SYNONYMS.get(raw.toLowerCase().replace(/[^a-z]/g, '')) ?? null;
+}
+
+/** What is wrong with a class cell readAssetClass refused, naming the six classes. */
+export function notAnAssetClass(raw: string): string {
+  return `"${clip(raw)}" is not an asset class (${ASSET_CLASSES.join(', ')})`;
 }

@@ -256,26 +256,24 @@ export function createBullmqExecutor(opts: BullmqExecutorOptions): BatchExecutor
     async start(shared: BatchShared, jobs: readonly BatchJob[], sink: BatchSink): Promise<void> {
       if (closed) throw new Error('the BullMQ executor is closed');
       const id = shared.batch_id;
-      const b: BatchState = batches.get(id) ?? {
+      // A batch started again (resumed) keeps its pending keys and its running work.
+      const fresh = {
         shared,
         sink,
-        pending: new Map(),
-        started: new Set(),
         added: false,
         cancelled: false,
         lastProgress: Date.now(),
         quietAfter: quietMs,
-        adding: Promise.resolve(),
-        busy: Promise.resolve(),
       };
-      Object.assign(b, {
-        shared,
-        sink,
-        added: false,
-        cancelled: false,
-        lastProgress: Date.now(),
-        quietAfter: quietMs,
-      });
+      const b: BatchState = Object.assign(
+        batches.get(id) ?? {
+          pending: new Map<string, BatchJob>(),
+          started: new Set<string>(),
+          adding: Promise.resolve(),
+          busy: Promise.resolve(),
+        },
+        fresh,
+      );
       for (const j of jobs) {
         b.pending.set(j.key, j);
         byKey.set(j.key, b);

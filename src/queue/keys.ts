@@ -2,6 +2,7 @@
  * Names shared by the owner (executor) and the workers: the queue, the Redis keys a batch keeps
  * beside BullMQ's own, and the BullMQ job id of an item.
  */
+import { keyIndex } from '../services/batches/work';
 
 /** The BullMQ queue batches go through unless `queueName` says otherwise. */
 export const DEFAULT_QUEUE_NAME = 'spr-batches';
@@ -35,6 +36,5 @@ export function keyOfJobId(jobId: string): string {
  * Example: `isJobOfBatch('b%3A12', 'b')` → true; `isJobOfBatch('b%3Ax%3A1', 'b')` → false.
  */
 export function isJobOfBatch(jobId: string, batch_id: string): boolean {
-  const prefix = jobIdOf(`${batch_id}:`);
-  return jobId.startsWith(prefix) && /^\d+$/.test(jobId.slice(prefix.length));
+  return keyIndex(batch_id, keyOfJobId(jobId)) !== null;
 }

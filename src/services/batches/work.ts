@@ -21,8 +21,8 @@ export const jobKey = (batch_id: string, index: number) => `${batch_id}:${index}
 export function keyIndex(batch_id: string, key: string): number | null {
   const prefix = `${batch_id}:`;
   if (!key.startsWith(prefix)) return null;
-  const n = Number(key.slice(prefix.length));
-  return Number.isInteger(n) && n >= 0 ? n : null;
+  const digits = key.slice(prefix.length);
+  return /^\d+$/.test(digits) ? Number(digits) : null;
 }
 
 const lost = (what: string) =>

@@ -26,11 +26,19 @@ import {
   isJobOfBatch,
   jobIdOf,
   keyOfJobId,
+  resultKey,
   sharedKey,
 } from './keys';
 import { lookUpJobs } from './lookup';
 import { isConnectionError, watchRedis } from './monitor';
-import { envelopeOf, isItemResult, type QueueJobData, type QueueReturn } from './protocol';
+import {
+  envelopeOf,
+  isItemResult,
+  isStoredNote,
+  type QueueJobData,
+  type QueueReturn,
+} from './protocol';
+import { CorruptResult, unpackResult } from './resultCodec';
 import { openRedis } from './redis';
 import {
   ATTEMPTS,
@@ -63,6 +71,8 @@ interface BatchState {
   pending: Map<string, BatchJob>;
   /** Keys a worker announced (reported to the sink as started). */
   started: Set<string>;
+  /** Keys whose stored result is being read. */
+  fetching: Set<string>;
   /** Every job was handed to Redis at least once. */
   added: boolean;
   cancelled: boolean;
@@ -135,9 +145,8 @@ export function createBullmqExecutor(opts: BullmqExecutorOptions): BatchExecutor
       lastEventId: last[0]?.[0] ?? '0-0',
     });
     ev.on('completed', ({ jobId, returnvalue }) => {
-      const r = returnvalue as unknown;
       const b = byKey.get(keyOfJobId(jobId));
-      if (b && isItemResult(r)) deliver(b, r);
+      if (b) arrived(b, returnvalue as unknown);
     });
     ev.on('progress', ({ jobId }) => {
       const key = keyOfJobId(jobId);
@@ -170,17 +179,87 @@ export function createBullmqExecutor(opts: BullmqExecutorOptions): BatchExecutor
     };
   }
 
-  function deliver(b: BatchState, r: BatchItemResult): void {
+  /** A completed job's return value: an unbuilt item's result, or where a computed one is. */
+  function arrived(b: BatchState, v: unknown): void {
+    if (isItemResult(v)) deliver(b, v);
+    else if (isStoredNote(v)) void fetchStored(b, v.key);
+  }
+
+  /**
+   * Reads a computed result from its key and delivers it; the key is deleted once the sink has
+   * saved it. A key that is gone or corrupt while the item is pending is computed again.
+   */
+  async function fetchStored(b: BatchState, key: string): Promise<void> {
+    if (!b.pending.has(key) || b.fetching.has(key)) return;
+    b.fetching.add(key);
+    let frame: Buffer | null;
+    try {
+      frame = await redis.getBuffer(resultKey(key));
+    } catch {
+      // Redis is away: the item stays pending and the reconciliation after its return reads it.
+      return;
+    } finally {
+      b.fetching.delete(key);
+    }
+    if (!b.pending.has(key)) return;
+    let r: BatchItemResult;
+    try {
+      if (frame === null) throw new CorruptResult('its key is gone');
+      r = unpackResult(frame);
+      if (r.key !== key) throw new CorruptResult(`it holds ${r.key}`);
+    } catch (e) {
+      if (!(e instanceof CorruptResult)) throw e;
+      log(`batch ${b.shared.batch_id}: the result of ${key} cannot be read (${e.message})`);
+      void recompute(b, [key]);
+      return;
+    }
+    deliver(b, r, true);
+  }
+
+  /**
+   * Hands `r` to the sink once. `stored`: the result came from its key, which is deleted when the
+   * sink's promise says it was saved (a sink that does not say leaves it to its expiry).
+   */
+  function deliver(b: BatchState, r: BatchItemResult, stored = false): void {
     if (!b.pending.delete(r.key)) return;
     byKey.delete(r.key);
     b.lastProgress = Date.now();
     b.quietAfter = quietMs;
     try {
-      b.sink.result(r);
+      const saved = b.sink.result(r);
+      if (stored && saved)
+        saved.then(
+          () => redis.del(resultKey(r.key)).catch(() => undefined),
+          () => undefined,
+        );
     } catch (e) {
       log(`the batch's sink refused ${r.key}: ${e instanceof Error ? e.message : String(e)}`);
     }
     finishIfDone(b);
+  }
+
+  /**
+   * Queues pending items again whose job completed but whose result is lost (its key expired or
+   * Redis lost it): their jobs are removed first, since BullMQ never adds a job id it holds. In
+   * a cancelled batch they are failed instead (queued again they would be skipped).
+   */
+  function recompute(b: BatchState, keys: readonly string[]): Promise<void> {
+    const run = async () => {
+      const jobs = keys.flatMap((k) => b.pending.get(k) ?? []);
+      if (jobs.length === 0) return;
+      if (b.cancelled) {
+        for (const j of jobs)
+          deliver(b, failure(j.key, 'its result left Redis before it was read'));
+        return;
+      }
+      await Promise.all(jobs.map((j) => queue.remove(jobIdOf(j.key))));
+      await writeShared(b.shared);
+      await addJobs(b, jobs);
+    };
+    b.busy = b.busy.then(run).catch((e: unknown) => {
+      log(`batch ${b.shared.batch_id}: queueing lost results again failed: ${String(e)}`);
+    });
+    return b.busy;
   }
 
   /** Forgets a batch with nothing pending; its shared data is not needed (a resume writes it). */
@@ -217,6 +296,7 @@ export function createBullmqExecutor(opts: BullmqExecutorOptions): BatchExecutor
       if (closed || !b.added || b.pending.size === 0) return;
       const found = await lookUpJobs(queue, [...b.pending.keys()]);
       for (const r of found.completed) deliver(b, r);
+      await Promise.all(found.stored.map((note) => fetchStored(b, note.key)));
       for (const f of found.failed) deliver(b, failure(f.key, f.reason));
       const gone = found.missing.flatMap((k) => b.pending.get(k) ?? []);
       if (b.cancelled)
@@ -269,6 +349,7 @@ export function createBullmqExecutor(opts: BullmqExecutorOptions): BatchExecutor
         batches.get(id) ?? {
           pending: new Map<string, BatchJob>(),
           started: new Set<string>(),
+          fetching: new Set<string>(),
           adding: Promise.resolve(),
           busy: Promise.resolve(),
         },

@@ -17,6 +17,13 @@ export const sharedKey = (batch_id: string): string => `spr:batch:${batch_id}:sh
 export const cancelKey = (batch_id: string): string => `spr:batch:${batch_id}:cancel`;
 
 /**
+ * A computed item's result (resultCodec's frame), written by the worker that computed it and
+ * deleted by the owner once it has saved the run. Example: `resultKey('b_1:7')` →
+ * `'spr:item:b_1:7:result'`.
+ */
+export const resultKey = (key: string): string => `spr:item:${key}:result`;
+
+/**
  * The BullMQ job id of an item key (`${batch_id}:${index}`). BullMQ 6 refuses custom ids that
  * contain `:` (unless in three parts, for its repeatable jobs), so `%` and `:` are escaped; the
  * mapping is one-to-one, so ids stay unique and the key can be read back.

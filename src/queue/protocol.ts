@@ -19,12 +19,32 @@ export interface SharedEnvelope {
   shared: BatchShared;
 }
 
-/** A job's return value: the item's result, or a note that it was skipped (batch cancelled). */
-export type QueueReturn = BatchItemResult | { key: string; skipped: 'cancelled' };
+/**
+ * Where a computed item's result is: at `resultKey(key)`, `bytes` long (resultCodec's frame). The
+ * run's texts do not travel in the job's return value (see resultCodec for why).
+ */
+export interface StoredNote {
+  key: string;
+  stored: 'redis';
+  bytes: number;
+}
+
+/**
+ * A job's return value: an unbuilt item's result (small: its error), where a computed one's is
+ * stored, or a note that it was skipped (batch cancelled).
+ */
+export type QueueReturn = BatchItemResult | StoredNote | { key: string; skipped: 'cancelled' };
 
 /** The envelope the owner writes for `shared` (this process's engine version). */
 export function envelopeOf(shared: BatchShared): SharedEnvelope {
   return { engine_version: ENGINE_VERSION, shared };
+}
+
+/** Whether a job's return value says where a computed result is stored. */
+export function isStoredNote(v: unknown): v is StoredNote {
+  if (!v || typeof v !== 'object') return false;
+  const r = v as { key?: unknown; stored?: unknown; bytes?: unknown };
+  return typeof r.key === 'string' && r.stored === 'redis' && typeof r.bytes === 'number';
 }
 
 /**

@@ -1,7 +1,8 @@
 /**
  * A queue worker (issue #13, item 4): takes batch items from BullMQ, computes each with
- * `computeBatchItem` — the engine's own function, with the engine's ports — and returns the result
- * as the job's return value, which BullMQ hands to the owning app. It never opens a store.
+ * `computeBatchItem` — the engine's own function, with the engine's ports — and hands the result
+ * to the owning app: a computed run as a frame at `resultKey` (resultCodec) with the job's return
+ * value saying where, an unbuilt item as the return value itself. It never opens a store.
  *
  * Before computing, an item whose batch was cancelled is skipped (its cancel marker is set);
  * otherwise it is announced (job progress 1, the owner's `started`) and then always computed. A
@@ -12,10 +13,11 @@ import { Worker, type Job } from 'bullmq';
 import { computeBatchItem } from '../services/batches/job';
 import type { ComputeEnv } from '../services/compute/env';
 import { engineComputeEnv } from './computeEnv';
-import { DEFAULT_QUEUE_NAME, cancelKey } from './keys';
+import { BATCH_KEY_TTL_SECONDS, DEFAULT_QUEUE_NAME, cancelKey, resultKey } from './keys';
 import { isConnectionError, watchRedis } from './monitor';
 import type { QueueJobData, QueueReturn } from './protocol';
 import { openRedis } from './redis';
+import { packResult } from './resultCodec';
 import { LOCK_MS, MAX_STALLED, STALLED_MS } from './settings';
 import { createSharedCache } from './sharedCache';
 import { parseQueueUrl } from './url';
@@ -82,7 +84,12 @@ export async function startQueueWorker(opts: QueueWorkerOptions): Promise<QueueW
       env,
     );
     computed++;
-    return result;
+    if (result.outcome !== 'computed') return result;
+    // The run's texts go to their own key as a frame; the job completes with where they are. A
+    // worker that dies between the two leaves the job to be computed again (same key, same text).
+    const frame = packResult(result);
+    await redis.set(resultKey(d.key), frame, 'EX', BATCH_KEY_TTL_SECONDS);
+    return { key: d.key, stored: 'redis', bytes: frame.length };
   };
 
   const worker = new Worker<QueueJobData, QueueReturn>(

@@ -4,11 +4,13 @@
  * records what an executor delivers.
  */
 import { join } from 'node:path';
+import type { Redis } from 'ioredis';
 import { readSp500 } from '../../bench/data';
 import { DEFAULT_POLICY_IN_FORCE } from '../../src/agents/registry';
 import type { AccountContent, ModelContent } from '../../src/contract/models';
 import type { SeriesContent } from '../../src/ports/models';
 import { engineComputeEnv } from '../../src/queue/computeEnv';
+import { resultKey } from '../../src/queue/keys';
 import {
   computeBatchItem,
   type BatchItemResult,
@@ -133,8 +135,11 @@ export interface RecordingSink extends BatchSink {
   startedKeys: Set<string>;
 }
 
-/** A sink that keeps everything it is given. */
-export function recordingSink(): RecordingSink {
+/**
+ * A sink that keeps everything it is given. `saves`: its `result` says the result was saved (a
+ * resolved promise), as the batch runner does once it wrote the run, so an executor may free it.
+ */
+export function recordingSink(opts: { saves?: boolean } = {}): RecordingSink {
   const sink: RecordingSink = {
     results: [],
     keys: new Set(),
@@ -143,6 +148,7 @@ export function recordingSink(): RecordingSink {
     result(r) {
       sink.results.push(r);
       sink.keys.add(r.key);
+      return opts.saves ? Promise.resolve() : undefined;
     },
     trouble(reason) {
       sink.troubles.push(reason);
@@ -165,4 +171,16 @@ export async function waitFor(
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/** The item results held in Redis (`resultKey`s), by SCAN. */
+export async function resultKeysIn(conn: Redis): Promise<string[]> {
+  const out: string[] = [];
+  let cursor = '0';
+  do {
+    const [next, keys] = await conn.scan(cursor, 'MATCH', resultKey('*'), 'COUNT', 1000);
+    out.push(...keys);
+    cursor = next;
+  } while (cursor !== '0');
+  return out;
 }

@@ -9,6 +9,7 @@ import { parseArgs } from '../../src/cli/args';
 import { parseWorkerArgs } from '../../src/cli/workerArgs';
 import { isJobOfBatch, jobIdOf, keyOfJobId } from '../../src/queue/keys';
 import { Lru } from '../../src/queue/lru';
+import { CorruptResult, packResult, unpackResult } from '../../src/queue/resultCodec';
 import { parseQueueUrl } from '../../src/queue/url';
 
 describe('job ids', () => {
@@ -84,5 +85,60 @@ describe('command lines', () => {
   it('browser mode: --queue is checked and passed on', () => {
     expect(parseArgs(['--queue', 'redis://127.0.0.1:6379']).queue).toBe('redis://127.0.0.1:6379');
     expect(() => parseArgs(['--queue', 'nope'])).toThrow(/queue address/);
+  });
+});
+
+describe('result frames', () => {
+  const computedResult = (key: string, input_json: string, output_json: string) =>
+    ({
+      key,
+      outcome: 'computed',
+      computed: {
+        status: 'succeeded',
+        input_json,
+        input_hash: 'a'.repeat(64),
+        output_json,
+        duration_ms: 12.5,
+        outcome: { decision: 'AUTO_APPROVE', breached_after: [], reasons: [] },
+      },
+      text_hashes: { input_json: 'b'.repeat(64), output_json: 'c'.repeat(64) },
+    }) as unknown as Parameters<typeof packResult>[0];
+
+  it('give back exactly the result they were made of, whatever the texts hold', () => {
+    fc.assert(
+      fc.property(
+        fc.string(),
+        fc.string({ unit: 'grapheme' }),
+        fc.string({ unit: 'binary' }),
+        (key, a, b) => {
+          const r = computedResult(key, a, b);
+          expect(unpackResult(packResult(r))).toEqual(r);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('are refused, naming why, when cut short or not a frame', () => {
+    const frame = packResult(computedResult('b:1', '{"a":1}', '{"é":"—"}'));
+    expect(unpackResult(frame).computed.output_json).toBe('{"é":"—"}');
+    const refused = (f: Buffer) => {
+      expect(() => unpackResult(f)).toThrow(CorruptResult);
+      try {
+        unpackResult(f);
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return '';
+    };
+    expect(refused(Buffer.from('not a frame'))).toMatch(/does not start with SPR1/);
+    expect(refused(frame.subarray(0, 12))).toMatch(/head runs past its end/);
+    const head = frame.readUInt32BE(4);
+    expect(refused(frame.subarray(0, 8 + head + 6))).toMatch(/input text runs past its end/);
+    const notJson = Buffer.from(frame);
+    notJson.write('!', 8);
+    expect(refused(notJson)).toMatch(/head is not JSON/);
+    const unbuilt = Buffer.from('SPR1\x00\x00\x00\x02{}\x00\x00\x00\x00', 'latin1');
+    expect(refused(unbuilt)).toMatch(/not a computed result/);
   });
 });

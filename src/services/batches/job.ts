@@ -198,7 +198,12 @@ export interface BatchSink {
    * at once, and a result arriving for it afterwards is dropped.
    */
   started?(key: string): void;
-  result(r: BatchItemResult): void;
+  /**
+   * Takes a result. May return a promise that resolves once the result is saved (and rejects if
+   * it was not): an executor that keeps the result elsewhere until then (BullMQ's Redis) frees
+   * it when it resolves.
+   */
+  result(r: BatchItemResult): void | Promise<void>;
   /** The executor cannot go on for now (queue unreachable); `null` when it recovered. */
   trouble(reason: string | null): void;
 }

@@ -136,12 +136,14 @@ export function createBatchRunner(deps: BatchRunnerDeps): BatchService {
     },
     result: (r) => {
       if (closed) return;
+      const saved = write(a, r);
       track(
-        write(a, r).catch((e: unknown) => {
+        saved.catch((e: unknown) => {
           // The item stays pending: computed again by the next resume.
           deps.log?.(`batch ${a.batch.batch_id}: result ${r.key} not written: ${String(e)}`);
         }),
       );
+      return saved;
     },
     trouble: (reason) => {
       if (closed) return;

@@ -9,12 +9,14 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBullmqExecutor } from '../../../src/queue/executor';
-import { DEFAULT_QUEUE_NAME } from '../../../src/queue/keys';
+import { DEFAULT_QUEUE_NAME, resultKey } from '../../../src/queue/keys';
+import { packResult } from '../../../src/queue/resultCodec';
 import type { BatchItemResult } from '../../../src/services/batches/job';
 import {
   comparable,
   recordingSink,
   referenceResults,
+  resultKeysIn,
   syntheticBatch,
   waitFor,
 } from '../../support/queueBatch';
@@ -101,6 +103,45 @@ describe.skipIf(!redisServerBinary())(
       // The replacement worker had nothing to compute.
       await workers[0]!.kill('SIGTERM');
       expect(workers[0]!.output()).toMatch(/stopped \(SIGTERM\): 0 item/);
+    }, 120_000);
+
+    it('a result lost or corrupt in Redis is computed again; a saved result leaves Redis', async () => {
+      workers = await spawnWorkers(1, redis.url);
+      const conn = new Redis(redis.url);
+      const computed = [...reference.values()].filter((r) => r.outcome === 'computed');
+      const lost = computed.slice(0, 6).map((r) => r.key);
+      const corrupt = computed.slice(6, 9).map((r) => r.key);
+      const ex = createBullmqExecutor({ url: redis.url });
+      const sink = recordingSink({ saves: true });
+      try {
+        // Every result is still in Redis: the sinks above did not say they saved them.
+        const stored = await resultKeysIn(conn);
+        expect(stored).toHaveLength(computed.length);
+        await conn.del(...lost.map(resultKey));
+        await conn.set(resultKey(corrupt[0]!), 'not a frame');
+        await conn.set(resultKey(corrupt[1]!), Buffer.from('SPR1\x00\x00\xff\xff{}', 'latin1'));
+        const other = packResult(computed[20] as Extract<BatchItemResult, { outcome: 'computed' }>);
+        await conn.set(resultKey(corrupt[2]!), other);
+        await ex.start(shared, jobs, sink);
+        await waitFor(
+          () => sink.keys.size === jobs.length,
+          'every key, the lost ones computed again',
+        );
+        // Saved results are deleted from Redis once the sink's promise resolves.
+        await waitFor(
+          async () => (await resultKeysIn(conn)).length === 0,
+          'no result left in Redis',
+        );
+      } finally {
+        await ex.close();
+        conn.disconnect();
+      }
+      expect(sink.results).toHaveLength(jobs.length);
+      for (const r of sink.results)
+        expect(comparable(r)).toEqual(comparable(reference.get(r.key) as BatchItemResult));
+      await workers[0]!.kill('SIGTERM');
+      const again = lost.length + corrupt.length;
+      expect(workers[0]!.output()).toMatch(new RegExp(`stopped \\(SIGTERM\\): ${again} item`));
     }, 120_000);
   },
 );

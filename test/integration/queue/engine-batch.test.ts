@@ -27,7 +27,7 @@ import { createBullmqExecutor } from '../../../src/queue/executor';
 import { DEFAULT_QUEUE_NAME, isJobOfBatch } from '../../../src/queue/keys';
 import { createEngine, type Engine } from '../../../src/server/engine';
 import { fixtureSeries } from '../../support/batches';
-import { waitFor } from '../../support/queueBatch';
+import { resultKeysIn, waitFor } from '../../support/queueBatch';
 import {
   redisServerBinary,
   spawnWorker,
@@ -248,6 +248,13 @@ describe.skipIf(!redisServerBinary())(
       console.log(
         `1,000-account batch done in ${((performance.now() - t0) / 1000).toFixed(1)} s, a worker killed after ${atKill} saved`,
       );
+      // Each result left Redis once its run was saved (a recomputed item's too).
+      const conn = new Redis(redis.url);
+      try {
+        await waitFor(async () => (await resultKeysIn(conn)).length === 0, 'no result in Redis');
+      } finally {
+        conn.disconnect();
+      }
       workers.push(await spawnWorker(redis.url, FAST_STALL));
     }, 180_000);
 

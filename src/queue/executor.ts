@@ -45,6 +45,7 @@ import {
   BACKOFF,
   CHUNK,
   EVENTS_MAX_LEN,
+  FETCH_AT_ONCE,
   KEEP_COMPLETED,
   KEEP_FAILED,
   MAX_QUIET_MS,
@@ -182,38 +183,61 @@ export function createBullmqExecutor(opts: BullmqExecutorOptions): BatchExecutor
   /** A completed job's return value: an unbuilt item's result, or where a computed one is. */
   function arrived(b: BatchState, v: unknown): void {
     if (isItemResult(v)) deliver(b, v);
-    else if (isStoredNote(v)) void fetchStored(b, v.key);
+    else if (isStoredNote(v))
+      void fetchStored(b, v.key).then((got) => {
+        if (got === 'absent') void recompute(b, [v.key]);
+      });
   }
 
   /**
-   * Reads a computed result from its key and delivers it; the key is deleted once the sink has
-   * saved it. A key that is gone or corrupt while the item is pending is computed again.
+   * Reads a computed result from its key and delivers it (the key is deleted once the sink has
+   * saved it). `absent`: the item is pending and its result is not there or cannot be read — for
+   * the caller to compute again; `skipped`: nothing to do (delivered already, being read, or
+   * Redis away: the reconciliation after its return reads it).
    */
-  async function fetchStored(b: BatchState, key: string): Promise<void> {
-    if (!b.pending.has(key) || b.fetching.has(key)) return;
+  async function fetchStored(
+    b: BatchState,
+    key: string,
+  ): Promise<'delivered' | 'absent' | 'skipped'> {
+    if (!b.pending.has(key) || b.fetching.has(key)) return 'skipped';
     b.fetching.add(key);
     let frame: Buffer | null;
     try {
       frame = await redis.getBuffer(resultKey(key));
     } catch {
-      // Redis is away: the item stays pending and the reconciliation after its return reads it.
-      return;
+      return 'skipped';
     } finally {
       b.fetching.delete(key);
     }
-    if (!b.pending.has(key)) return;
+    if (!b.pending.has(key)) return 'skipped';
+    if (frame === null) return 'absent';
     let r: BatchItemResult;
     try {
-      if (frame === null) throw new CorruptResult('its key is gone');
       r = unpackResult(frame);
       if (r.key !== key) throw new CorruptResult(`it holds ${r.key}`);
     } catch (e) {
       if (!(e instanceof CorruptResult)) throw e;
       log(`batch ${b.shared.batch_id}: the result of ${key} cannot be read (${e.message})`);
-      void recompute(b, [key]);
-      return;
+      return 'absent';
     }
     deliver(b, r, true);
+    return 'delivered';
+  }
+
+  /**
+   * The stored results of `keys`, FETCH_AT_ONCE read at a time (each holds a run's texts: reading
+   * thousands at once after an absence would hold them all in memory); returns the pending keys
+   * whose result is absent.
+   */
+  async function readStored(b: BatchState, keys: readonly string[]): Promise<string[]> {
+    const absent: string[] = [];
+    for (let i = 0; i < keys.length; i += FETCH_AT_ONCE)
+      await Promise.all(
+        keys.slice(i, i + FETCH_AT_ONCE).map(async (key) => {
+          if ((await fetchStored(b, key)) === 'absent') absent.push(key);
+        }),
+      );
+    return absent;
   }
 
   /**
@@ -239,26 +263,36 @@ export function createBullmqExecutor(opts: BullmqExecutorOptions): BatchExecutor
   }
 
   /**
-   * Queues pending items again whose job completed but whose result is lost (its key expired or
-   * Redis lost it): their jobs are removed first, since BullMQ never adds a job id it holds. In
-   * a cancelled batch they are failed instead (queued again they would be skipped).
+   * Queues again pending items with no result to read: their job is gone (the keep bound, Redis
+   * lost its data) or their result is (its key expired, was lost, or is corrupt). A job still
+   * there is removed first, since BullMQ never adds a job id it holds. In a cancelled batch they
+   * are failed instead (queued again they would be skipped).
    */
+  async function requeue(b: BatchState, keys: readonly string[]): Promise<void> {
+    const jobs = keys.flatMap((k) => b.pending.get(k) ?? []);
+    if (jobs.length === 0) return;
+    if (b.cancelled) {
+      for (const j of jobs) deliver(b, failure(j.key, 'its result left Redis before it was read'));
+      return;
+    }
+    log(`batch ${b.shared.batch_id}: ${jobs.length} item(s) with no result in Redis, queued again`);
+    for (let i = 0; i < jobs.length; i += CHUNK) {
+      const chunk = jobs.slice(i, i + CHUNK);
+      // A corrupt frame is dropped too, or adding would take it for a stored result.
+      await redis.del(...chunk.map((j) => resultKey(j.key)));
+      await Promise.all(chunk.map((j) => queue.remove(jobIdOf(j.key))));
+    }
+    await writeShared(b.shared);
+    await addJobs(b, jobs);
+  }
+
+  /** `requeue`, after the batch's add loop or reconciliation running now. */
   function recompute(b: BatchState, keys: readonly string[]): Promise<void> {
-    const run = async () => {
-      const jobs = keys.flatMap((k) => b.pending.get(k) ?? []);
-      if (jobs.length === 0) return;
-      if (b.cancelled) {
-        for (const j of jobs)
-          deliver(b, failure(j.key, 'its result left Redis before it was read'));
-        return;
-      }
-      await Promise.all(jobs.map((j) => queue.remove(jobIdOf(j.key))));
-      await writeShared(b.shared);
-      await addJobs(b, jobs);
-    };
-    b.busy = b.busy.then(run).catch((e: unknown) => {
-      log(`batch ${b.shared.batch_id}: queueing lost results again failed: ${String(e)}`);
-    });
+    b.busy = b.busy
+      .then(() => requeue(b, keys))
+      .catch((e: unknown) => {
+        log(`batch ${b.shared.batch_id}: queueing items again failed: ${String(e)}`);
+      });
     return b.busy;
   }
 
@@ -274,10 +308,20 @@ export function createBullmqExecutor(opts: BullmqExecutorOptions): BatchExecutor
     await redis.set(sharedKey(shared.batch_id), text, 'EX', BATCH_KEY_TTL_SECONDS);
   }
 
+  /**
+   * Adds the jobs of `jobs`, CHUNK per round trip, but not those whose result is already stored
+   * (a batch resumed after the keep bound removed its completed jobs): reconciliation reads them.
+   */
   async function addJobs(b: BatchState, jobs: readonly BatchJob[]): Promise<void> {
     for (let i = 0; i < jobs.length && !b.cancelled; i += CHUNK) {
+      const chunk = jobs.slice(i, i + CHUNK);
+      const probe = redis.pipeline();
+      for (const j of chunk) probe.exists(resultKey(j.key));
+      const stored = (await probe.exec()) ?? [];
+      const unstored = chunk.filter((_, k) => stored[k]?.[1] !== 1);
+      if (unstored.length === 0) continue;
       await queue.addBulk(
-        jobs.slice(i, i + CHUNK).map((j) => ({
+        unstored.map((j) => ({
           name: 'item',
           data: jobData(b.shared.batch_id, j),
           opts: { jobId: jobIdOf(j.key) },
@@ -296,17 +340,9 @@ export function createBullmqExecutor(opts: BullmqExecutorOptions): BatchExecutor
       if (closed || !b.added || b.pending.size === 0) return;
       const found = await lookUpJobs(queue, [...b.pending.keys()]);
       for (const r of found.completed) deliver(b, r);
-      await Promise.all(found.stored.map((note) => fetchStored(b, note.key)));
       for (const f of found.failed) deliver(b, failure(f.key, f.reason));
-      const gone = found.missing.flatMap((k) => b.pending.get(k) ?? []);
-      if (b.cancelled)
-        for (const j of gone)
-          deliver(b, failure(j.key, 'its job left Redis before its result was read'));
-      else if (gone.length > 0) {
-        log(`batch ${b.shared.batch_id}: ${gone.length} job(s) not in Redis, queued again`);
-        await writeShared(b.shared);
-        await addJobs(b, gone);
-      }
+      // A job that is gone may have left its result (the keep bound removes completed jobs).
+      await requeue(b, await readStored(b, [...found.stored.map((n) => n.key), ...found.missing]));
     };
     b.busy = b.busy.then(run).catch((e: unknown) => {
       log(`batch ${b.shared.batch_id}: reconciliation failed: ${String(e)}`);

@@ -10,10 +10,11 @@ export const ATTEMPTS = 3;
 export const BACKOFF = { type: 'exponential', delay: 2_000 } as const;
 
 /**
- * Completed jobs kept, with their results, for an owner that was away (BullMQ removeOnComplete):
- * at most 1,000, at most a day. An item whose job is gone when the owner comes back is queued
- * again and recomputed (same result), so the bound costs time, never a result. Each kept job
- * holds its result: ~0.4 MB for 20 assets × 1,260 days (docs/scale.md, "Redis memory").
+ * Completed jobs kept for an owner that was away (BullMQ removeOnComplete): at most 1,000, at most
+ * a day. A kept job holds its item and a note of where its result is (≈ 1.5 kB for a 20-position
+ * account); the result itself stays at its own key until the owner saved it, whether or not the
+ * job is kept, and an owner coming back reads it there. Only an item whose result is gone too is
+ * computed again (docs/scale.md, "Redis memory").
  */
 export const KEEP_COMPLETED = { count: 1_000, ageSeconds: 24 * 3600 };
 
@@ -22,8 +23,8 @@ export const KEEP_FAILED = { count: 1_000, ageSeconds: 7 * 24 * 3600 };
 
 /**
  * Entries of the queue's event stream (BullMQ `streams.events.maxLen`, trimmed approximately):
- * about 4 per item, the completed one carrying the result. An owner lagging further behind misses
- * events; its reconciliation reads those results from the jobs instead.
+ * about 4 per item, the completed one saying where the result is. An owner lagging further behind
+ * misses events; its reconciliation finds those results through the jobs and their keys instead.
  */
 export const EVENTS_MAX_LEN = 2_000;
 
@@ -52,3 +53,9 @@ export const MAX_QUIET_MS = 5 * 60_000;
 
 /** Jobs added, looked up or removed per round trip. */
 export const CHUNK = 200;
+
+/**
+ * Stored results the owner reads at once when it looks up a batch (each is a run's texts, ≈ 0.3 MB
+ * for 20 assets × 1,260 days).
+ */
+export const FETCH_AT_ONCE = 16;

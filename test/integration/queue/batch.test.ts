@@ -9,7 +9,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBullmqExecutor } from '../../../src/queue/executor';
-import { DEFAULT_QUEUE_NAME, resultKey } from '../../../src/queue/keys';
+import { DEFAULT_QUEUE_NAME, jobIdOf, resultKey } from '../../../src/queue/keys';
 import { packResult } from '../../../src/queue/resultCodec';
 import type { BatchItemResult } from '../../../src/services/batches/job';
 import {
@@ -142,6 +142,40 @@ describe.skipIf(!redisServerBinary())(
       await workers[0]!.kill('SIGTERM');
       const again = lost.length + corrupt.length;
       expect(workers[0]!.output()).toMatch(new RegExp(`stopped \\(SIGTERM\\): ${again} item`));
+    }, 120_000);
+
+    it('completed jobs removed (the keep bound) while the owner was away: results read from their keys, none computed again', async () => {
+      workers = await spawnWorkers(1, redis.url);
+      const small = syntheticBatch('bat_keep', { ...SIZE, accounts: 40 }, { unbuiltEvery: 0 });
+      const conn = new Redis(redis.url, { maxRetriesPerRequest: null });
+      const queue = new Queue(DEFAULT_QUEUE_NAME, { connection: conn });
+      const first = createBullmqExecutor({ url: redis.url });
+      const away = recordingSink();
+      const again = createBullmqExecutor({ url: redis.url });
+      const back = recordingSink({ saves: true });
+      try {
+        await first.start(small.shared, small.jobs, away);
+        await waitFor(() => away.keys.size === small.jobs.length, 'the first delivery');
+        await first.close();
+        // The owner did not save (its sink said nothing): each result is still at its key.
+        const ids = small.jobs.map((j) => jobIdOf(j.key));
+        await Promise.all(ids.map((id) => queue.remove(id)));
+        expect((await Promise.all(ids.map((id) => queue.getJob(id)))).filter(Boolean)).toEqual([]);
+        await again.start(small.shared, small.jobs, back);
+        await waitFor(() => back.keys.size === small.jobs.length, 'every key from its result');
+      } finally {
+        await first.close();
+        await again.close();
+        await queue.close();
+        conn.disconnect();
+      }
+      // The same frames read again: equal to the first delivery, timings and all.
+      const byKey = (rs: BatchItemResult[]) => new Map(rs.map((r) => [r.key, r]));
+      expect(byKey(back.results)).toEqual(byKey(away.results));
+      await workers[0]!.kill('SIGTERM');
+      expect(workers[0]!.output()).toMatch(
+        new RegExp(`stopped \\(SIGTERM\\): ${small.jobs.length} item`),
+      );
     }, 120_000);
   },
 );

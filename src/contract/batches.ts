@@ -209,6 +209,18 @@ export const BatchDetail = BatchSummary.extend({
 });
 export type BatchDetail = z.infer<typeof BatchDetail>;
 
+/**
+ * The data of one server-sent event of GET /api/batches/{batch_id}/events: the batch's state as
+ * GET /api/batches/{batch_id} gives it, without the page of items.
+ */
+export const BatchEvent = BatchSummary.pick({ batch_id: true, status: true, finished_at: true })
+  .extend({
+    trouble: z.string().nullable().describe('Why the batch is `failed`; null otherwise.'),
+    progress: BatchProgress,
+  })
+  .describe('A batch’s status and progress at one moment.');
+export type BatchEvent = z.infer<typeof BatchEvent>;
+
 export const GetBatchRequest = z.object({
   batch_id: Identifier,
   from: z.coerce.number().int().min(0).default(0).describe('First item index of the page.'),

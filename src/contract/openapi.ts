@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { ERROR_CODES, ErrorDetail, HTTP_STATUS, type ErrorCode } from './common';
+import { ERROR_CODES, ErrorDetail, HTTP_STATUS, Identifier, type ErrorCode } from './common';
+import { BatchEvent } from './batches';
 import { ENGINE_VERSION, operations, type OperationDef, type OpName } from './operations';
 import { producedBy } from './stored';
 
@@ -186,6 +187,37 @@ function schemaOf(s: z.ZodType, io: 'input' | 'output'): JsonSchema {
 }
 
 /**
+ * The batch event stream (src/server/http/batchEvents.ts): an HTTP view of getBatch, not an
+ * operation of its own (no operationId), documented beside the operations.
+ */
+function batchEventsDoc(): Record<string, unknown> {
+  return {
+    summary:
+      'A batch’s progress as server-sent events: `progress` at once and whenever status, trouble or progress change (read every 0.5 s), then one `end` with the final state when the batch is done or cancelled, and the stream closes. Each event’s data is a BatchEvent; a comment line every 15 s keeps an idle connection open. Polling GET /api/batches/{batch_id} gives the same.',
+    tags: ['batches'],
+    security: [{ bearer: [] }],
+    parameters: [
+      { name: 'batch_id', in: 'path', required: true, schema: schemaOf(Identifier, 'input') },
+    ],
+    responses: {
+      '200': {
+        description: 'An event stream; each `data:` line is one BatchEvent as JSON.',
+        content: { 'text/event-stream': { schema: { type: 'string' } } },
+      },
+      ...errorResponses([
+        'BAD_REQUEST',
+        'UNAUTHORIZED',
+        'FORBIDDEN',
+        'NOT_FOUND',
+        'METHOD_NOT_ALLOWED',
+        'TOO_MANY_REQUESTS',
+        'INTERNAL',
+      ]),
+    },
+  };
+}
+
+/**
  * OpenAPI 3.1 document generated from the operation table. OpenAPI 3.1 uses JSON Schema
  * 2020-12, which is what zod emits, so schemas are embedded without translation.
  */
@@ -247,6 +279,7 @@ export function buildOpenApi(): JsonSchema {
     paths[op.path] ??= {};
     (paths[op.path] as Record<string, unknown>)[op.method.toLowerCase()] = entry;
   }
+  paths['/api/batches/{batch_id}/events'] = { get: batchEventsDoc() };
   return {
     openapi: '3.1.0',
     info: {
@@ -260,6 +293,7 @@ export function buildOpenApi(): JsonSchema {
     components: {
       schemas: {
         Error: schemaOf(ErrorBody, 'output'),
+        BatchEvent: schemaOf(BatchEvent, 'output'),
         ...Object.fromEntries(
           [...STORED_COMPONENTS].map(([name, schema]) => [name, schemaOf(schema, 'output')]),
         ),

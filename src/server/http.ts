@@ -9,7 +9,8 @@ import { createRateLimiter, type ClientClass } from './http/rateLimit';
 import { baseHeaders, sendError, sendJson, sendJsonParts } from './http/respond';
 import { matchRoute } from './http/routes';
 import { serveStatic } from './http/static';
-import { isTargetError, parseTarget } from './http/url';
+import { isTargetError, parseTarget, strictDecode } from './http/url';
+import { batchEventsId, createBatchEvents } from './http/batchEvents';
 import { tokenMatches } from './token';
 
 export { errorBody } from './http/respond';
@@ -64,6 +65,13 @@ function hasToken(req: IncomingMessage, token: string): boolean {
   return m !== null && tokenMatches(m[1] as string, token);
 }
 
+/** 401 with the challenge naming the scheme. */
+function unauthorized(res: ServerResponse): void {
+  sendError(res, 'UNAUTHORIZED', 'missing or wrong bearer token', [], {
+    'WWW-Authenticate': 'Bearer realm="smart-portfolio-rebalancer"',
+  });
+}
+
 /**
  * Asks for the connection to close after this answer when the request announced a body that is
  * left unread (Node would otherwise read and discard all of it to keep the connection). A request
@@ -94,6 +102,7 @@ export function startHttpServer(opts: HttpOptions): Promise<RunningServer> {
   });
   let port = opts.port;
   const openapiText = JSON.stringify(buildOpenApi());
+  const events = createBatchEvents({ dispatch: opts.dispatch });
 
   const allowedHosts = () => new Set([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]);
   const allowedOrigins = () =>
@@ -142,6 +151,19 @@ export function startHttpServer(opts: HttpOptions): Promise<RunningServer> {
 
     if (!path.startsWith('/api/')) return serveStatic(res, opts.staticDir, method, path);
 
+    // A batch's progress as server-sent events: HTTP only, read through getBatch.
+    const eventsOf = batchEventsId(path);
+    if (eventsOf !== null) {
+      if (method !== 'GET') {
+        closeIfBodyUnread(req, res);
+        return sendError(res, 'METHOD_NOT_ALLOWED', `${method} is not allowed on ${path}`, [], {
+          Allow: 'GET',
+        });
+      }
+      if (!authenticated) return unauthorized(res);
+      return events.serve(req, res, strictDecode(eventsOf) ?? '');
+    }
+
     const match = matchRoute(path, method);
     if (match.kind !== 'found') closeIfBodyUnread(req, res);
     if (match.kind === 'not_found') return sendError(res, 'NOT_FOUND', `no route ${path}`);
@@ -152,11 +174,7 @@ export function startHttpServer(opts: HttpOptions): Promise<RunningServer> {
     }
     const { route, params } = match;
 
-    if (route.def.auth && !authenticated) {
-      return sendError(res, 'UNAUTHORIZED', 'missing or wrong bearer token', [], {
-        'WWW-Authenticate': 'Bearer realm="smart-portfolio-rebalancer"',
-      });
-    }
+    if (route.def.auth && !authenticated) return unauthorized(res);
 
     if (route.def.heavy && opts.heavyAdmission && !opts.heavyAdmission()) {
       closeIfBodyUnread(req, res);

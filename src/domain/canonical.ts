@@ -1,5 +1,6 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
+import { printFiniteNumbers } from './printedSeries';
 
 /**
  * Canonical JSON: object keys sorted by UTF-16 code unit order, no whitespace, numbers as
@@ -65,8 +66,9 @@ function encode(value: unknown, arrays: ArrayWriter): string {
       if (text !== null) return text;
     } else if (isFiniteNumberArray(value)) {
       // Price series dominate request size: a flat array of finite numbers has no keys to sort,
-      // and the native serializer prints numbers exactly as the general path below would.
-      return JSON.stringify(value);
+      // and the native serializer prints numbers exactly as the general path below would (the
+      // text of a long one is kept for the next request holding the same series).
+      return printFiniteNumbers(value as number[]);
     }
     let out = '[';
     for (let i = 0; i < value.length; i++) {

@@ -30,6 +30,7 @@ import {
   type BatchSink,
 } from '../src/services/batches/job';
 import { syntheticBatch } from '../test/support/queueBatch';
+import { percentile } from './data';
 import { redisServerBinary, spawnWorkers, startRedis } from '../test/support/redis';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -232,15 +233,12 @@ function roundsArg(): number {
   return r;
 }
 
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
-};
-
 /** The round whose time is the median of `runs` (its other figures with it). */
 const medianRun = (runs: readonly Measured[]): Measured => {
-  const m = median(runs.map((r) => r.ms));
+  const m = percentile(
+    runs.map((r) => r.ms),
+    0.5,
+  );
   return runs.reduce((a, b) => (Math.abs(b.ms - m) < Math.abs(a.ms - m) ? b : a));
 };
 
@@ -287,7 +285,10 @@ export async function runQueueBench(): Promise<Record<string, unknown>[]> {
   });
   // Per round: ratios of times within the round, then their median.
   const ratio = (f: (i: number) => number) =>
-    +median(Array.from({ length: rounds }, (_, i) => f(i))).toFixed(2);
+    +percentile(
+      Array.from({ length: rounds }, (_, i) => f(i)),
+      0.5,
+    ).toFixed(2);
   const at = (k: number, i: number) => runs[k]![i]!.ms;
   const scaling = ratio((i) => at(4, i) / at(5, i));
   const ceiling = ratio((i) => (2 * at(0, i)) / at(1, i));

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import ExcelJS from 'exceljs';
 import { importPrices } from '../src/data/import';
+import { percentile } from './data';
 
 const fixture = (name: string) =>
   fileURLToPath(new URL(`../test/fixtures/${name}`, import.meta.url));
@@ -25,12 +26,6 @@ interface Figure {
   within_target?: boolean;
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
-}
-
 async function time(
   name: string,
   run: () => Promise<number>,
@@ -46,7 +41,7 @@ async function time(
     rows = await run();
     ms.push(performance.now() - t0);
   }
-  const p50 = median(ms);
+  const p50 = percentile(ms, 0.5);
   const f: Figure = {
     bench: 'import',
     case: name,

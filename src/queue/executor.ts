@@ -286,14 +286,20 @@ export function createBullmqExecutor(opts: BullmqExecutorOptions): BatchExecutor
     await addJobs(b, jobs);
   }
 
-  /** `requeue`, after the batch's add loop or reconciliation running now. */
-  function recompute(b: BatchState, keys: readonly string[]): Promise<void> {
-    b.busy = b.busy
-      .then(() => requeue(b, keys))
-      .catch((e: unknown) => {
-        log(`batch ${b.shared.batch_id}: queueing items again failed: ${String(e)}`);
-      });
+  /**
+   * Runs `work` after the batch's add loop or reconciliation running now (one at a time per batch);
+   * a failure is logged as `what failed`, and the chain goes on.
+   */
+  function inTurn(b: BatchState, what: string, work: () => Promise<void>): Promise<void> {
+    b.busy = b.busy.then(work).catch((e: unknown) => {
+      log(`batch ${b.shared.batch_id}: ${what} failed: ${String(e)}`);
+    });
     return b.busy;
+  }
+
+  /** `requeue` in the batch's turn. */
+  function recompute(b: BatchState, keys: readonly string[]): Promise<void> {
+    return inTurn(b, 'queueing items again', () => requeue(b, keys));
   }
 
   /** Forgets a batch with nothing pending; its shared data is not needed (a resume writes it). */
@@ -336,18 +342,14 @@ export function createBullmqExecutor(opts: BullmqExecutorOptions): BatchExecutor
    * again it would be skipped).
    */
   function reconcile(b: BatchState): Promise<void> {
-    const run = async () => {
+    return inTurn(b, 'reconciliation', async () => {
       if (closed || !b.added || b.pending.size === 0) return;
       const found = await lookUpJobs(queue, [...b.pending.keys()]);
       for (const r of found.completed) deliver(b, r);
       for (const f of found.failed) deliver(b, failure(f.key, f.reason));
       // A job that is gone may have left its result (the keep bound removes completed jobs).
       await requeue(b, await readStored(b, [...found.stored.map((n) => n.key), ...found.missing]));
-    };
-    b.busy = b.busy.then(run).catch((e: unknown) => {
-      log(`batch ${b.shared.batch_id}: reconciliation failed: ${String(e)}`);
     });
-    return b.busy;
   }
 
   // A batch whose results stopped coming while items are pending is looked up (missed events);

@@ -65,6 +65,11 @@ function hasToken(req: IncomingMessage, token: string): boolean {
   return m !== null && tokenMatches(m[1] as string, token);
 }
 
+/** 405 naming the method and path, with the methods the path takes in `Allow`. */
+function methodNotAllowed(res: ServerResponse, method: string, path: string, allow: string): void {
+  sendError(res, 'METHOD_NOT_ALLOWED', `${method} is not allowed on ${path}`, [], { Allow: allow });
+}
+
 /** 401 with the challenge naming the scheme. */
 function unauthorized(res: ServerResponse): void {
   sendError(res, 'UNAUTHORIZED', 'missing or wrong bearer token', [], {
@@ -156,9 +161,7 @@ export function startHttpServer(opts: HttpOptions): Promise<RunningServer> {
     if (eventsOf !== null) {
       if (method !== 'GET') {
         closeIfBodyUnread(req, res);
-        return sendError(res, 'METHOD_NOT_ALLOWED', `${method} is not allowed on ${path}`, [], {
-          Allow: 'GET',
-        });
+        return methodNotAllowed(res, method, path, 'GET');
       }
       if (!authenticated) return unauthorized(res);
       return events.serve(req, res, strictDecode(eventsOf) ?? '');
@@ -168,9 +171,7 @@ export function startHttpServer(opts: HttpOptions): Promise<RunningServer> {
     if (match.kind !== 'found') closeIfBodyUnread(req, res);
     if (match.kind === 'not_found') return sendError(res, 'NOT_FOUND', `no route ${path}`);
     if (match.kind === 'method_not_allowed') {
-      return sendError(res, 'METHOD_NOT_ALLOWED', `${method} is not allowed on ${path}`, [], {
-        Allow: match.allow,
-      });
+      return methodNotAllowed(res, method, path, match.allow);
     }
     const { route, params } = match;
 

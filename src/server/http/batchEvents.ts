@@ -44,7 +44,7 @@ export function eventOf(b: BatchDetail): BatchEvent {
   };
 }
 
-/** Creates the stream handler; `open` counts the streams being served. */
+/** Creates the stream handler (it counts the streams it serves, up to `maxStreams`). */
 export function createBatchEvents(opts: BatchEventsOptions) {
   const intervalMs = opts.intervalMs ?? 500;
   const heartbeatMs = opts.heartbeatMs ?? 15_000;
@@ -124,10 +124,5 @@ export function createBatchEvents(opts: BatchEventsOptions) {
     show(first.value as BatchDetail);
   }
 
-  return {
-    serve,
-    get open() {
-      return open;
-    },
-  };
+  return { serve };
 }

@@ -114,6 +114,18 @@ const rec = (batch_id: string): VerifyProblem['record'] => ({
   version: 0,
 });
 
+/** A duplicate_event at the second of `events` (all of one kind, `what`), when there is one. */
+function noSecond(b: BatchRow, events: Ev[], what: string, problems: ProblemList): void {
+  const second = events[1];
+  if (second === undefined) return;
+  problems.add({
+    kind: 'duplicate_event',
+    record: rec(b.batch_id),
+    seq: second.seq,
+    message: `batch ${b.batch_id} has ${events.length} ${what} (seq ${events.map((e) => e.seq).join(', ')})`,
+  });
+}
+
 function checkCreated(b: BatchRow, evs: Ev[], specs: ItemSpecRow[], problems: ProblemList): void {
   const created = evs.filter((e) => e.action === 'batch.created');
   const first = created[0];
@@ -125,13 +137,7 @@ function checkCreated(b: BatchRow, evs: Ev[], specs: ItemSpecRow[], problems: Pr
     });
     return;
   }
-  if (created[1] !== undefined)
-    problems.add({
-      kind: 'duplicate_event',
-      record: rec(b.batch_id),
-      seq: created[1].seq,
-      message: `batch ${b.batch_id} has ${created.length} batch.created events (seq ${created.map((e) => e.seq).join(', ')})`,
-    });
+  noSecond(b, created, 'batch.created events', problems);
   const p = first.payload ?? {};
   const expect: [string, unknown, unknown][] = [
     ['created_at', first.ts, b.created_at],
@@ -185,13 +191,7 @@ function checkFinished(
     });
     return;
   }
-  if (ends[1] !== undefined)
-    problems.add({
-      kind: 'duplicate_event',
-      record: rec(b.batch_id),
-      seq: ends[1].seq,
-      message: `batch ${b.batch_id} has ${ends.length} finishing events (seq ${ends.map((e) => e.seq).join(', ')})`,
-    });
+  noSecond(b, ends, 'finishing events', problems);
   const p = first.payload ?? {};
   const action = b.status === 'cancelled' ? 'batch.cancelled' : 'batch.finished';
   const fields: string[] = [];

@@ -14,6 +14,7 @@ import { computeOps } from '../../services/compute/tasks';
 import { loadStressLibrary } from '../../server/stressData';
 import { sha256Parts } from '../../store/hash';
 import type { PoolReply, PoolTask } from './protocol';
+import { sharedUnpacker } from './sharedArg';
 
 const { root } = workerData as { root: string };
 
@@ -40,10 +41,19 @@ async function envFor(op: ComputeOp): Promise<ComputeEnv> {
   };
 }
 
+/** This thread's unpacked shared parts (a batch's shared data, deserialized once per batch). */
+const unpacker = sharedUnpacker();
+
+/** The task's argument with its packed `shared` field put back. */
+function argOf(task: PoolTask): unknown {
+  if (!task.shared) return task.arg;
+  return { ...(task.arg as object), shared: unpacker.unpack(task.shared) };
+}
+
 export default async function run(task: PoolTask): Promise<PoolReply> {
   const f = computeOps[task.op] as (arg: unknown, env: ComputeEnv) => unknown;
   try {
-    return { ok: true, value: await f(task.arg, await envFor(task.op)) };
+    return { ok: true, value: await f(argOf(task), await envFor(task.op)) };
   } catch (e) {
     if (e instanceof EngineError)
       return { ok: false, error: { code: e.code, message: e.message, details: e.details } };

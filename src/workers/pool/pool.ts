@@ -13,7 +13,8 @@ import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import { EngineError } from '../../contract/common';
 import type { ComputeArg, ComputeOp, ComputePort, ComputeResult } from '../../services/compute/env';
-import type { PoolReply, PoolTask } from './protocol';
+import { SHARED_FIELD_OPS, type PoolReply, type PoolTask } from './protocol';
+import { packShared } from './sharedArg';
 
 export interface PoolOptions {
   /** Repository or app root (resources/ lives there): the workers read the stress library. */
@@ -39,6 +40,19 @@ export interface PoolCompute extends ComputePort {
   hasRoom(): boolean;
   /** Worker threads (the most tasks computing at once). */
   readonly threads: number;
+}
+
+/**
+ * The task posted for `op`: the argument as it is, or, for SHARED_FIELD_OPS, without its `shared`
+ * field, which goes packed beside it (serialized once per shared object, not once per task).
+ * Example: `poolTask('batchItem', {job, shared})` → `{op, arg: {job}, shared: {key, bytes}}`;
+ * `poolTask('run', task)` → `{op: 'run', arg: task}`.
+ */
+export function poolTask(op: ComputeOp, arg: unknown): PoolTask {
+  if (!SHARED_FIELD_OPS.has(op) || arg === null || typeof arg !== 'object') return { op, arg };
+  const { shared, ...rest } = arg as { shared?: unknown };
+  if (shared === null || typeof shared !== 'object') return { op, arg };
+  return { op, arg: rest, shared: packShared(shared) };
 }
 
 function workerFile(): string {
@@ -89,7 +103,7 @@ export function createPoolCompute(opts: PoolOptions): PoolCompute {
       inFlight++;
       let reply: PoolReply;
       try {
-        reply = await pool.run({ op, arg });
+        reply = await pool.run(poolTask(op, arg));
       } catch (e) {
         if ((e as { code?: unknown }).code === 'ERR_WORKER_OUT_OF_MEMORY')
           throw new EngineError(

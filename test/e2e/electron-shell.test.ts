@@ -13,6 +13,8 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { RebalanceResponse } from '../../src/contract/rebalance';
 
+/** vi.waitFor's bound here: a loaded 2-core machine can take more than its default 1 s. */
+const WAIT = { timeout: 10_000 };
 const ROOT = join(import.meta.dirname, '../..');
 
 type Handler = (...a: unknown[]) => unknown;
@@ -190,7 +192,7 @@ afterAll(async () => {
   expect(prevented).toBe(true);
   await vi.waitFor(() => {
     if (s.quit === quitBefore) throw new Error('not quit yet');
-  });
+  }, WAIT);
   log?.mockRestore();
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
@@ -512,7 +514,7 @@ describe('Electron main process (built bundle, fake electron module)', () => {
     item('Import Portfolio…').click!();
     await vi.waitFor(() => {
       if (s.sent.length === 0) throw new Error('nothing sent yet');
-    });
+    }, WAIT);
     const [channel, cmd] = s.sent[0]! as [
       string,
       { type: string; kind: string; name: string; bytes: Uint8Array },
@@ -528,7 +530,7 @@ describe('Electron main process (built bundle, fake electron module)', () => {
     item('Import Prices…').click!();
     await vi.waitFor(() => {
       if (s.messages.length === 0) throw new Error('no dialog yet');
-    });
+    }, WAIT);
     expect(s.messages[0]).toMatchObject({ type: 'error' });
     expect(s.messages[0]!.message).toContain('package.json cannot be imported as prices');
     expect(s.sent).toEqual([]);

@@ -300,12 +300,15 @@ describe.skipIf(!hasChromium)('the shell at 1280×800 (Chromium)', () => {
     // has pressed Cancel: how long 100,000 paths take depends on the machine (a fast one finished
     // before the counter read 1 s), and this test is about the page, not the machine's speed.
     const pressed = () =>
-      page.evaluate(
-        () => (window as unknown as { __cancel?: { elapsed?: string } }).__cancel?.elapsed,
-      );
+      page
+        .evaluate(
+          () => (window as unknown as { __cancel?: { elapsed?: string } }).__cancel?.elapsed,
+        )
+        .catch(() => 'the page is gone');
     await page.route('**/api/rebalance', async (route) => {
       const response = await route.fetch({ timeout: 120_000 });
-      for (let i = 0; i < 600 && (await pressed()) === undefined; i++) {
+      // Held until pressed, however slow the page is (the test's own timeout bounds it).
+      while ((await pressed()) === undefined) {
         await new Promise((r) => setTimeout(r, 50));
       }
       // The page aborted its request on Cancel, so there may be nobody left to answer.
@@ -314,8 +317,7 @@ describe.skipIf(!hasChromium)('the shell at 1280×800 (Chromium)', () => {
 
     await ws.pasteEditorText(JSON.stringify(heavy, null, 2));
     // The page itself presses Cancel, noting what the progress line showed, as soon as the
-    // elapsed counter reads 1 s (not after a fixed delay: on a quiet machine the run may end
-    // shortly after 1 s, and a click after it would find nothing left to cancel).
+    // elapsed counter reads 1 s or more (a page starved of CPU may skip from 0 s to 2 s).
     await page.evaluate(() => {
       const w = window as unknown as { __cancel: { progress?: string; elapsed?: string } };
       w.__cancel = {};
@@ -326,9 +328,9 @@ describe.skipIf(!hasChromium)('the shell at 1280×800 (Chromium)', () => {
           '[data-testid="run-progress"]',
         )?.innerText;
         const elapsed = document.querySelector<HTMLElement>('[data-testid="run-elapsed"]');
-        if (elapsed?.innerText !== '1 s') return;
+        if (!/^[1-9]\d* s$/.test(elapsed?.innerText ?? '')) return;
         window.clearInterval(t);
-        w.__cancel.elapsed = elapsed.innerText;
+        w.__cancel.elapsed = elapsed?.innerText;
         btn.click();
       }, 20);
     });
@@ -346,7 +348,7 @@ describe.skipIf(!hasChromium)('the shell at 1280×800 (Chromium)', () => {
       () => (window as unknown as { __cancel: { progress?: string; elapsed?: string } }).__cancel,
     );
     expect(seen.progress).toMatch(/Running the rebalance… \d+ s/);
-    expect(seen.elapsed).toBe('1 s');
+    expect(seen.elapsed).toMatch(/^[1-9]\d* s$/);
 
     // Back to the previous result, with an honest note; no error, nothing dimmed.
     const note = await ws.id('run-cancelled').innerText();

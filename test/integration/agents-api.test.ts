@@ -103,10 +103,12 @@ describe('tandem demo and blueprint', () => {
     expect(run.kind).toBe('tandem');
     expect(t.decision).toBe(run.output.decision);
     const sum = t.timeline.reduce((s, e) => s + e.duration_ms, 0);
-    // The steps account for the run: within 5% of the pipeline's wall time.
-    expect(Math.abs(sum - t.orchestration.total_duration_ms)).toBeLessThanOrEqual(
-      0.05 * t.orchestration.total_duration_ms,
-    );
+    // The steps account for the run: within 5% of the pipeline's wall time, or 2 ms (the untimed
+    // hand-offs between steps take about 0.1–0.2 ms, which on a warm, fast thread running a 4 ms
+    // pipeline is already 3–4 %; a GC pause between steps adds to it).
+    const total = t.orchestration.total_duration_ms;
+    expect(sum).toBeLessThanOrEqual(total);
+    expect(total - sum).toBeLessThanOrEqual(Math.max(0.05 * total, 2));
     const risk = t.timeline[2];
     expect(risk?.phases).toEqual(['current risk', 'proposed risk and stress']);
   });

@@ -18,6 +18,42 @@ export interface RequestSettings {
 export type BuiltRequest =
   { ok: true; request: RebalanceRequestInput } | { ok: false; error: RpcError };
 
+/** Price history as a request carries it: common dates and each asset's closes on them. */
+type History = { dates: string[]; prices: Record<string, number[]> };
+
+/**
+ * Common histories already built from one library with one set of settings (a batch's), by
+ * universe: every account of a model batch that holds only model assets has the same universe,
+ * and merging its 20 × 1,260 dates again took ≈ 1.5 ms of a ≈ 10 ms batch item. Keeps the
+ * `capacity` most recently built. Use one memo per library and settings, never across them.
+ */
+export class HistoryMemo {
+  private readonly built = new Map<string, History>();
+
+  constructor(private readonly capacity = 32) {}
+
+  /** The history of `key`, built by `build` when not kept. */
+  get(key: string, build: () => History): History {
+    let h = this.built.get(key);
+    if (h === undefined) {
+      h = build();
+      this.built.set(key, h);
+      if (this.built.size > this.capacity) {
+        const oldest = this.built.keys().next();
+        if (!oldest.done) this.built.delete(oldest.value);
+      }
+    }
+    return h;
+  }
+}
+
+/** A copy of `h` the caller may own (a request's arrays are never shared with another's). */
+function copyHistory(h: History): History {
+  const prices: Record<string, number[]> = Object.create(null) as Record<string, number[]>;
+  for (const [a, closes] of Object.entries(h.prices)) prices[a] = closes.slice();
+  return { dates: h.dates.slice(), prices };
+}
+
 /** A series cut at `as_of` (dates ≤ as_of), or whole. */
 function cut(s: SeriesContent, as_of: string | undefined): SeriesContent {
   if (as_of === undefined) return s;
@@ -38,6 +74,9 @@ function cut(s: SeriesContent, as_of: string | undefined): SeriesContent {
  * with those closes. The model's band, method and settings are copied unchanged; currency is the
  * account's; as_of is `settings.as_of`, else the latest close date used.
  *
+ * With `memo` (one per library and settings), the common history of a universe met before is
+ * copied from it instead of merged again: the request is the same either way.
+ *
  * Errors (no request): an asset without history in the library (CONFLICT, one detail per asset at
  * `library.<asset>`), fewer than 2 common dates, or an account worth 0 (positions and cash).
  *
@@ -51,6 +90,7 @@ export function rebalanceRequestFor(
   model: { model_id: string; content: ModelContent },
   library: ReadonlyMap<string, SeriesContent>,
   settings: RequestSettings,
+  memo?: HistoryMemo,
 ): BuiltRequest {
   const held = new Map(account.content.positions.map((p) => [p.asset, p]));
   const targets = new Map(model.content.targets.map((t) => [t.asset, t]));
@@ -108,7 +148,15 @@ export function rebalanceRequestFor(
     return fail(`account ${account.account_id} cannot be rebalanced: nothing invested`);
   }
 
-  const history = commonHistory(universe, series, settings.history_days);
+  const build = () => commonHistory(universe, series, settings.history_days);
+  const history = memo
+    ? copyHistory(
+        memo.get(
+          `${settings.history_days}|${settings.as_of ?? ''}|${universe.join('\u0000')}`,
+          build,
+        ),
+      )
+    : build();
   if (history.dates.length < 2) {
     details.push({
       path: 'library',
@@ -150,7 +198,7 @@ function commonHistory(
   universe: readonly string[],
   series: ReadonlyMap<string, SeriesContent>,
   days: number,
-): { dates: string[]; prices: Record<string, number[]> } {
+): History {
   let common: string[] | null = null;
   for (const a of universe) {
     const d = (series.get(a) as SeriesContent).dates;

@@ -17,7 +17,11 @@ import {
 } from '../../contract/rebalance';
 import type { PolicyInForce } from '../../agents/context';
 import type { SeriesContent } from '../../ports/models';
-import { rebalanceRequestFor, type RequestSettings } from '../accounts/rebalanceRequestFor';
+import {
+  HistoryMemo,
+  rebalanceRequestFor,
+  type RequestSettings,
+} from '../accounts/rebalanceRequestFor';
 import { computeRun, type RunComputed } from '../compute/run';
 import type { ItemOutcome } from '../../ports/store';
 import { itemOutcome } from './detail';
@@ -98,6 +102,25 @@ function asError(e: unknown): Required<RpcError> {
   throw e;
 }
 
+/** A batch's library as a map, and its memo of common histories, kept per shared object. */
+const batchParts = new WeakMap<
+  BatchShared,
+  { library: ReadonlyMap<string, SeriesContent>; memo: HistoryMemo }
+>();
+
+/**
+ * The library map and history memo of `shared` (made on its first item: an executor hands every
+ * item of a batch the same shared object, read or unpacked once).
+ */
+function perBatch(shared: BatchShared) {
+  let parts = batchParts.get(shared);
+  if (parts === undefined) {
+    parts = { library: new Map(Object.entries(shared.library ?? {})), memo: new HistoryMemo() };
+    batchParts.set(shared, parts);
+  }
+  return parts;
+}
+
 /**
  * The request an item runs: built from account, model and library, or the body validated.
  * Example: an account item of model `growth` whose library lacks AMZN → `{ok: false, error:
@@ -119,8 +142,8 @@ export function itemRequest(
           details: [],
         },
       };
-    const library = new Map(Object.entries(shared.library));
-    const built = rebalanceRequestFor(spec.account, shared.model, library, shared.settings);
+    const { library, memo } = perBatch(shared);
+    const built = rebalanceRequestFor(spec.account, shared.model, library, shared.settings, memo);
     if (!built.ok)
       return {
         ok: false,

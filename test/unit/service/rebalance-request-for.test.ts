@@ -4,11 +4,15 @@
  * model A 60 %, B 40 %; account A × 10, C × 5, cash 100; last closes A 12, B 20, C 40 →
  * V = 120 + 0 + 200 + 100 = 420.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AccountContent, ModelContent } from '../../../src/contract/models';
 import { RebalanceRequest } from '../../../src/contract/rebalance';
 import { mergeSeries } from '../../../src/services/accounts/library';
-import { rebalanceRequestFor } from '../../../src/services/accounts/rebalanceRequestFor';
+import {
+  HistoryMemo,
+  rebalanceRequestFor,
+} from '../../../src/services/accounts/rebalanceRequestFor';
 import type { SeriesContent } from '../../../src/ports/models';
 
 const D = ['2024-01-02', '2024-01-03', '2024-01-04'];
@@ -116,6 +120,83 @@ describe('rebalanceRequestFor', () => {
     const built = rebalanceRequestFor(cashOnly, model, library, { history_days: 756 });
     expect(built.ok).toBe(false);
     if (!built.ok) expect(built.error.details?.[0]?.path).toBe('positions');
+  });
+});
+
+describe('rebalanceRequestFor with a history memo (a batch reusing common histories)', () => {
+  // Libraries with gaps: each asset misses some dates, so universes differ in their common dates.
+  const symbols = ['A', 'B', 'C', 'D', 'E'];
+  const dates = Array.from({ length: 40 }, (_, i) => `2024-02-${String(i + 1).padStart(2, '0')}`);
+  const gappyLibrary = (gaps: number[][]) =>
+    new Map<string, SeriesContent>(
+      symbols.map((a, k) => {
+        const kept = dates.filter((_, i) => !(gaps[k] ?? []).includes(i));
+        return [a, { dates: kept, closes: kept.map((_, i) => 10 + k + i / 7) }];
+      }),
+    );
+  const accountOf = (held: string[], qty: number) => ({
+    account_id: `ACC-${held.join('')}-${qty}`,
+    content: AccountContent.parse({
+      currency: 'USD',
+      cash: 5,
+      positions: held.map((asset) => ({ asset, quantity: qty })),
+    }),
+  });
+
+  it('builds the same request as without it, for accounts of any universe, in any order (property)', () => {
+    const gaps = fc.array(fc.array(fc.integer({ min: 0, max: 39 }), { maxLength: 6 }), {
+      minLength: 5,
+      maxLength: 5,
+    });
+    const accounts = fc.array(
+      fc.record({
+        held: fc.subarray(symbols, { minLength: 1 }),
+        qty: fc.integer({ min: 1, max: 50 }),
+      }),
+      { minLength: 1, maxLength: 12 },
+    );
+    const settings = fc.record({
+      history_days: fc.integer({ min: 2, max: 45 }),
+      as_of: fc.option(fc.constantFrom(...dates), { nil: undefined }),
+    });
+    fc.assert(
+      fc.property(gaps, accounts, settings, (g, list, set) => {
+        const lib = gappyLibrary(g);
+        const memo = new HistoryMemo(3);
+        for (const { held, qty } of list) {
+          const a = accountOf(held, qty);
+          expect(rebalanceRequestFor(a, model, lib, set, memo)).toEqual(
+            rebalanceRequestFor(a, model, lib, set),
+          );
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('gives each request its own arrays: changing one request leaves the next unchanged', () => {
+    const memo = new HistoryMemo();
+    const lib = gappyLibrary([[3], [], [7], [], []]);
+    const first = rebalanceRequestFor(
+      accountOf(['A', 'B'], 3),
+      model,
+      lib,
+      { history_days: 30 },
+      memo,
+    );
+    if (!first.ok) throw new Error(first.error.message);
+    const h = first.request.price_history as { dates: string[]; prices: Record<string, number[]> };
+    h.dates.reverse();
+    (h.prices.A as number[])[0] = -1;
+    const second = rebalanceRequestFor(
+      accountOf(['A', 'B'], 4),
+      model,
+      lib,
+      { history_days: 30 },
+      memo,
+    );
+    const fresh = rebalanceRequestFor(accountOf(['A', 'B'], 4), model, lib, { history_days: 30 });
+    expect(second).toEqual(fresh);
   });
 });
 

@@ -28,6 +28,7 @@ import {
   keyOfJobId,
   resultKey,
   sharedKey,
+  textKey,
 } from './keys';
 import { lookUpJobs } from './lookup';
 import { isConnectionError, watchRedis } from './monitor';
@@ -38,7 +39,8 @@ import {
   type QueueJobData,
   type QueueReturn,
 } from './protocol';
-import { CorruptResult, unpackResult } from './resultCodec';
+import { CorruptResult, readFrame } from './resultCodec';
+import { textReader } from './texts';
 import { openRedis } from './redis';
 import {
   ATTEMPTS,
@@ -74,6 +76,8 @@ interface BatchState {
   started: Set<string>;
   /** Keys whose stored result is being read. */
   fetching: Set<string>;
+  /** Results read from Redis that the sink has not said are saved yet (their keys remain). */
+  unsaved: number;
   /** Every job was handed to Redis at least once. */
   added: boolean;
   cancelled: boolean;
@@ -110,6 +114,7 @@ export function createBullmqExecutor(opts: BullmqExecutorOptions): BatchExecutor
   const batches = new Map<string, BatchState>();
   /** Pending key → its batch, for the events (which name a job id, not a batch). */
   const byKey = new Map<string, BatchState>();
+  const texts = textReader(redis, log);
   let closed = false;
 
   const monitor = watchRedis(redis, address.display, (why) => {
@@ -213,8 +218,25 @@ export function createBullmqExecutor(opts: BullmqExecutorOptions): BatchExecutor
     if (frame === null) return 'absent';
     let r: BatchItemResult;
     try {
-      r = unpackResult(frame);
-      if (r.key !== key) throw new CorruptResult(`it holds ${r.key}`);
+      const f = readFrame(frame);
+      if (f.key !== key) throw new CorruptResult(`it holds ${f.key}`);
+      let text: string | undefined;
+      if (f.ref) {
+        // Still being read: a second event for the key must not read it again meanwhile.
+        b.fetching.add(key);
+        let got: string | null;
+        try {
+          got = await texts.read(b.shared.batch_id, f.ref.hash);
+        } catch {
+          return 'skipped';
+        } finally {
+          b.fetching.delete(key);
+        }
+        if (!b.pending.has(key)) return 'skipped';
+        if (got === null) throw new CorruptResult(`the text ${f.ref.hash} it leaves out is gone`);
+        text = got;
+      }
+      r = f.complete(text);
     } catch (e) {
       if (!(e instanceof CorruptResult)) throw e;
       log(`batch ${b.shared.batch_id}: the result of ${key} cannot be read (${e.message})`);
@@ -250,12 +272,19 @@ export function createBullmqExecutor(opts: BullmqExecutorOptions): BatchExecutor
     b.lastProgress = Date.now();
     b.quietAfter = quietMs;
     try {
+      // Counted until saved: a sink that never says so leaves the key (and the batch's texts).
+      if (stored) b.unsaved++;
       const saved = b.sink.result(r);
-      if (stored && saved)
+      if (stored && saved) {
         saved.then(
-          () => redis.del(resultKey(r.key)).catch(() => undefined),
+          () => {
+            b.unsaved--;
+            redis.del(resultKey(r.key)).catch(() => undefined);
+            dropTexts(b);
+          },
           () => undefined,
         );
+      }
     } catch (e) {
       log(`the batch's sink refused ${r.key}: ${e instanceof Error ? e.message : String(e)}`);
     }
@@ -307,6 +336,19 @@ export function createBullmqExecutor(opts: BullmqExecutorOptions): BatchExecutor
     if (b.pending.size > 0 || !b.added || batches.get(b.shared.batch_id) !== b) return;
     batches.delete(b.shared.batch_id);
     redis.del(sharedKey(b.shared.batch_id)).catch(() => undefined);
+    dropTexts(b);
+  }
+
+  /**
+   * Deletes the texts the batch's frames left out once no frame can need them: the batch is done
+   * and every result read from Redis is saved (its key deleted). A result the sink did not say it
+   * saved stays at its key for a later owner, and so do the texts, until they expire.
+   */
+  function dropTexts(b: BatchState): void {
+    const id = b.shared.batch_id;
+    if (b.unsaved > 0 || b.pending.size > 0 || !b.added || batches.get(id) === b) return;
+    const left = texts.forget(id).map((h) => textKey(id, h));
+    if (left.length > 0) redis.del(...left).catch(() => undefined);
   }
 
   async function writeShared(shared: BatchShared): Promise<void> {
@@ -388,6 +430,7 @@ export function createBullmqExecutor(opts: BullmqExecutorOptions): BatchExecutor
           pending: new Map<string, BatchJob>(),
           started: new Set<string>(),
           fetching: new Set<string>(),
+          unsaved: 0,
           adding: Promise.resolve(),
           busy: Promise.resolve(),
         },

@@ -17,6 +17,14 @@ export const sharedKey = (batch_id: string): string => `spr:batch:${batch_id}:sh
 export const cancelKey = (batch_id: string): string => `spr:batch:${batch_id}:cancel`;
 
 /**
+ * A text many of the batch's results leave out of their frames (the price history of a universe
+ * of assets), named by its SHA-256 (hex): written by the first worker that needs it, deleted by
+ * the owner when the batch is done. Example: `textKey('b_1', 'ab12…')` → `'spr:batch:b_1:text:ab12…'`.
+ */
+export const textKey = (batch_id: string, hash: string): string =>
+  `spr:batch:${batch_id}:text:${hash}`;
+
+/**
  * A computed item's result (resultCodec's frame), written by the worker that computed it and
  * deleted by the owner once it has saved the run. Example: `resultKey('b_1:7')` →
  * `'spr:item:b_1:7:result'`.

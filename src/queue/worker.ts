@@ -1,8 +1,9 @@
 /**
- * A queue worker (issue #13, item 4): takes batch items from BullMQ, computes each with
- * `computeBatchItem` — the engine's own function, with the engine's ports — and hands the result
- * to the owning app: a computed run as a frame at `resultKey` (resultCodec) with the job's return
- * value saying where, an unbuilt item as the return value itself. It never opens a store.
+ * A queue worker (issue #13, item 4): takes batch items from BullMQ, computes each as
+ * `computeBatchItem` does — the engine's own functions, with the engine's ports — and hands the
+ * result to the owning app: a computed run as a frame at `resultKey` (resultCodec), its price
+ * history stored once per batch (texts.ts), with the job's return value saying where; an unbuilt
+ * item as the return value itself. It never opens a store.
  *
  * Before computing, an item whose batch was cancelled is skipped (its cancel marker is set);
  * otherwise it is announced (job progress 1, the owner's `started`) and then always computed. A
@@ -10,7 +11,7 @@
  * check then queues it again for another worker (docs/scale.md, "Failures").
  */
 import { Worker, type Job } from 'bullmq';
-import { computeBatchItem } from '../services/batches/job';
+import { computeItemRequest, itemRequest } from '../services/batches/job';
 import type { ComputeEnv } from '../services/compute/env';
 import { engineComputeEnv } from './computeEnv';
 import { BATCH_KEY_TTL_SECONDS, DEFAULT_QUEUE_NAME, cancelKey, resultKey } from './keys';
@@ -20,6 +21,7 @@ import { openRedis } from './redis';
 import { packResult } from './resultCodec';
 import { LOCK_MS, MAX_STALLED, STALLED_MS } from './settings';
 import { createSharedCache } from './sharedCache';
+import { historyLeaveOut, storeText } from './texts';
 import { parseQueueUrl } from './url';
 
 export interface QueueWorkerOptions {
@@ -67,6 +69,7 @@ export async function startQueueWorker(opts: QueueWorkerOptions): Promise<QueueW
     log(why ?? `the queue's Redis at ${address.display} is back`),
   );
   const shared = createSharedCache(redis);
+  const leaveOut = historyLeaveOut();
   let computed = 0;
 
   const processor = async (job: Job<QueueJobData, QueueReturn>): Promise<QueueReturn> => {
@@ -78,16 +81,21 @@ export async function startQueueWorker(opts: QueueWorkerOptions): Promise<QueueW
         return { key: d.key, skipped: 'cancelled' };
       await job.updateProgress(1);
     }
-    const result = await computeBatchItem(
-      { key: d.key, index: d.index, spec: d.spec },
-      await shared.get(d.batch_id),
-      env,
-    );
+    const batch = await shared.get(d.batch_id);
+    const req = itemRequest(d.spec, batch);
+    if (!req.ok) {
+      computed++;
+      return { key: d.key, outcome: 'unbuilt', error: req.error };
+    }
+    const result = await computeItemRequest(d.key, req.request, batch, env);
     computed++;
     if (result.outcome !== 'computed') return result;
-    // The run's texts go to their own key as a frame; the job completes with where they are. A
-    // worker that dies between the two leaves the job to be computed again (same key, same text).
-    const frame = packResult(result);
+    // The run's texts go to their own key as a frame, without the price history, which is stored
+    // once for the batch (texts.ts); the job completes with where they are. A worker that dies
+    // between the writes leaves the job to be computed again (same key, same text).
+    const left = leaveOut(result.computed.input_json, req.request.price_history);
+    if (left) await storeText(redis, d.batch_id, left);
+    const frame = packResult(result, left ?? undefined);
     await redis.set(resultKey(d.key), frame, 'EX', BATCH_KEY_TTL_SECONDS);
     return { key: d.key, stored: 'redis', bytes: frame.length };
   };

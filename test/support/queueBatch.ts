@@ -174,11 +174,16 @@ export async function waitFor(
 }
 
 /** The item results held in Redis (`resultKey`s), by SCAN. */
-export async function resultKeysIn(conn: Redis): Promise<string[]> {
+export function resultKeysIn(conn: Redis): Promise<string[]> {
+  return keysIn(conn, resultKey('*'));
+}
+
+/** The keys matching `pattern` (SCAN MATCH), e.g. `textKey('b_1', '*')`. */
+export async function keysIn(conn: Redis, pattern: string): Promise<string[]> {
   const out: string[] = [];
   let cursor = '0';
   do {
-    const [next, keys] = await conn.scan(cursor, 'MATCH', resultKey('*'), 'COUNT', 1000);
+    const [next, keys] = await conn.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
     out.push(...keys);
     cursor = next;
   } while (cursor !== '0');

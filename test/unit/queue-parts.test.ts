@@ -9,7 +9,11 @@ import { parseArgs } from '../../src/cli/args';
 import { parseWorkerArgs } from '../../src/cli/workerArgs';
 import { isJobOfBatch, jobIdOf, keyOfJobId } from '../../src/queue/keys';
 import { Lru } from '../../src/queue/lru';
-import { CorruptResult, packResult, unpackResult } from '../../src/queue/resultCodec';
+import { CorruptResult, packResult, readFrame, unpackResult } from '../../src/queue/resultCodec';
+import { historyLeaveOut, MIN_LEFT_OUT_CHARS } from '../../src/queue/texts';
+import { canonicalJson } from '../../src/domain/canonical';
+import { itemRequest, computeBatchItem } from '../../src/services/batches/job';
+import { syntheticBatch } from '../support/queueBatch';
 import { parseQueueUrl } from '../../src/queue/url';
 
 describe('job ids', () => {
@@ -119,6 +123,40 @@ describe('result frames', () => {
     );
   });
 
+  it('leave a part of input_json out and give it back in place when given it, whatever the texts hold', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ unit: 'grapheme' }),
+        fc.string({ unit: 'grapheme', minLength: 1 }),
+        fc.string({ unit: 'binary' }),
+        fc.string({ unit: 'grapheme' }),
+        (before, text, after, output) => {
+          const r = computedResult('b:3', before + text + after, output);
+          const hash = 'd'.repeat(64);
+          const frame = packResult(r, { start: before.length, length: text.length, hash });
+          const f = readFrame(frame);
+          expect(f.ref).toEqual({ hash, at: Buffer.byteLength(before) });
+          expect(frame.includes(Buffer.from(before + after))).toBe(true);
+          expect(f.complete(text)).toEqual(r);
+          expect(unpackResult(frame, text)).toEqual(r);
+          expect(() => f.complete()).toThrow(CorruptResult);
+        },
+      ),
+      { numRuns: 300 },
+    );
+    // The frame is shorter by the text's bytes.
+    const r = computedResult('b:4', `{"h":${'7'.repeat(5000)}}`, '{}');
+    const left = packResult(r, { start: 5, length: 5000, hash: 'e'.repeat(64) });
+    expect(packResult(r).length - left.length).toBeGreaterThan(5000 - 100);
+  });
+
+  it('refuse a reference that points past the input text', () => {
+    const r = computedResult('b:5', '{"a":1}', '{}');
+    const frame = packResult(r, { start: 5, length: 1, hash: 'f'.repeat(64) });
+    const text = frame.toString('latin1').replace('"at":5', '"at":9');
+    expect(() => readFrame(Buffer.from(text, 'latin1'))).toThrow(/input reference is not one/);
+  });
+
   it('are refused, naming why, when cut short or not a frame', () => {
     const frame = packResult(computedResult('b:1', '{"a":1}', '{"é":"—"}'));
     expect(unpackResult(frame).computed.output_json).toBe('{"é":"—"}');
@@ -140,5 +178,41 @@ describe('result frames', () => {
     expect(refused(notJson)).toMatch(/head is not JSON/);
     const unbuilt = Buffer.from('SPR1\x00\x00\x00\x02{}\x00\x00\x00\x00', 'latin1');
     expect(refused(unbuilt)).toMatch(/not a computed result/);
+  });
+});
+
+describe("a worker's left-out text", () => {
+  it('is the price history exactly as it stands in the stored input_json, hashed once', async () => {
+    const { shared, jobs } = syntheticBatch('b_left', {
+      accounts: 2,
+      assets: 8,
+      days: 120,
+      paths: 200,
+    });
+    const leave = historyLeaveOut();
+    const env = { clock: { now: () => new Date(0), monotonicMs: () => 0 } };
+    for (const job of jobs) {
+      const req = itemRequest(job.spec, shared);
+      if (!req.ok) throw new Error(req.error.message);
+      const r = await computeBatchItem(job, shared, env);
+      if (r.outcome !== 'computed') throw new Error('not computed');
+      const left = leave(r.computed.input_json, req.request.price_history);
+      if (!left) throw new Error('nothing left out');
+      expect(left.text).toBe(canonicalJson(req.request.price_history));
+      expect(r.computed.input_json.slice(left.start, left.start + left.length)).toBe(left.text);
+      expect(r.computed.input_json.slice(left.start - 16, left.start)).toBe('"price_history":');
+      expect(left.hash).toMatch(/^[0-9a-f]{64}$/);
+    }
+  });
+
+  it('is nothing when the history is short, absent or not in the text', () => {
+    const leave = historyLeaveOut();
+    const small = { dates: ['2024-01-02'], prices: { A: [1] } };
+    expect(leave(`{"price_history":${canonicalJson(small)}}`, small)).toBeNull();
+    expect(leave('{"a":1}', undefined)).toBeNull();
+    const long = { dates: [], prices: { A: Array.from({ length: MIN_LEFT_OUT_CHARS }, () => 1) } };
+    expect(leave('{"price_history":{}}', long)).toBeNull();
+    const found = leave(`{"price_history":${canonicalJson(long)},"z":0}`, long);
+    expect(found?.start).toBe(17);
   });
 });

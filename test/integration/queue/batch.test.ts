@@ -9,11 +9,12 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBullmqExecutor } from '../../../src/queue/executor';
-import { DEFAULT_QUEUE_NAME, jobIdOf, resultKey } from '../../../src/queue/keys';
+import { DEFAULT_QUEUE_NAME, jobIdOf, resultKey, textKey } from '../../../src/queue/keys';
 import { packResult } from '../../../src/queue/resultCodec';
 import type { BatchItemResult } from '../../../src/services/batches/job';
 import {
   comparable,
+  keysIn,
   recordingSink,
   referenceResults,
   resultKeysIn,
@@ -176,6 +177,51 @@ describe.skipIf(!redisServerBinary())(
       expect(workers[0]!.output()).toMatch(
         new RegExp(`stopped \\(SIGTERM\\): ${small.jobs.length} item`),
       );
+    }, 120_000);
+
+    it('frames leave the price history out, stored once; a text gone or altered is written again by recomputing; nothing is left when saved', async () => {
+      workers = await spawnWorkers(1, redis.url);
+      const small = syntheticBatch('bat_text', { ...SIZE, accounts: 30 }, { unbuiltEvery: 0 });
+      const expected = await referenceResults(small.shared, small.jobs);
+      const conn = new Redis(redis.url);
+      const first = createBullmqExecutor({ url: redis.url });
+      const again = createBullmqExecutor({ url: redis.url });
+      const back = recordingSink({ saves: true });
+      try {
+        await first.start(small.shared, small.jobs, recordingSink());
+        await waitFor(
+          async () => (await keysIn(conn, resultKey('bat_text:*'))).length === 30,
+          'every result in Redis',
+        );
+        await first.close();
+        // One text for the batch (every account holds the model's assets), left out of each frame.
+        const texts = await keysIn(conn, textKey('bat_text', '*'));
+        expect(texts).toHaveLength(1);
+        const text = (await conn.get(texts[0]!)) as string;
+        const r0 = expected.get('bat_text:0') as Extract<BatchItemResult, { outcome: 'computed' }>;
+        expect(r0.computed.input_json).toContain(`"price_history":${text}`);
+        const frame = (await conn.getBuffer(resultKey('bat_text:0'))) as Buffer;
+        expect(frame.length).toBeLessThan(packResult(r0).length - text.length + 200);
+        // Altered: the owner finds it does not match its name, drops it, and every item is computed
+        // again, the first worker writing the text anew.
+        await conn.set(texts[0]!, text.replace('"dates"', '"Dates"'));
+        await again.start(small.shared, small.jobs, back);
+        await waitFor(() => back.keys.size === 30, 'every key, computed again');
+        await waitFor(
+          async () =>
+            (await keysIn(conn, resultKey('bat_text:*'))).length === 0 &&
+            (await keysIn(conn, textKey('bat_text', '*'))).length === 0,
+          'no result and no text of the batch left in Redis',
+        );
+      } finally {
+        await first.close();
+        await again.close();
+        conn.disconnect();
+      }
+      for (const r of back.results)
+        expect(comparable(r)).toEqual(comparable(expected.get(r.key) as BatchItemResult));
+      await workers[0]!.kill('SIGTERM');
+      expect(workers[0]!.output()).toMatch(/stopped \(SIGTERM\): 60 item/);
     }, 120_000);
   },
 );

@@ -1,6 +1,6 @@
 /**
- * A queue worker (issue #13, item 4): takes batch items from BullMQ, computes each as
- * `computeBatchItem` does — the engine's own functions, with the engine's ports — and hands the
+ * A queue worker (issue #13, item 4): takes batch items from BullMQ, computes each with
+ * `computeBatchItem` — the engine's own function, with the engine's ports — and hands the
  * result to the owning app: a computed run as a frame at `resultKey` (resultCodec), its price
  * history stored once per batch (texts.ts), with the job's return value saying where; an unbuilt
  * item as the return value itself. It never opens a store.
@@ -11,7 +11,7 @@
  * check then queues it again for another worker (docs/scale.md, "Failures").
  */
 import { Worker, type Job } from 'bullmq';
-import { computeItemRequest, itemRequest } from '../services/batches/job';
+import { computeBatchItem } from '../services/batches/job';
 import type { ComputeEnv } from '../services/compute/env';
 import { engineComputeEnv } from './computeEnv';
 import { BATCH_KEY_TTL_SECONDS, DEFAULT_QUEUE_NAME, cancelKey, resultKey } from './keys';
@@ -81,19 +81,17 @@ export async function startQueueWorker(opts: QueueWorkerOptions): Promise<QueueW
         return { key: d.key, skipped: 'cancelled' };
       await job.updateProgress(1);
     }
-    const batch = await shared.get(d.batch_id);
-    const req = itemRequest(d.spec, batch);
-    if (!req.ok) {
-      computed++;
-      return { key: d.key, outcome: 'unbuilt', error: req.error };
-    }
-    const result = await computeItemRequest(d.key, req.request, batch, env);
+    const result = await computeBatchItem(
+      { key: d.key, index: d.index, spec: d.spec },
+      await shared.get(d.batch_id),
+      env,
+    );
     computed++;
     if (result.outcome !== 'computed') return result;
     // The run's texts go to their own key as a frame, without the price history, which is stored
     // once for the batch (texts.ts); the job completes with where they are. A worker that dies
     // between the writes leaves the job to be computed again (same key, same text).
-    const left = leaveOut(result.computed.input_json, req.request.price_history);
+    const left = leaveOut(result.computed.input_json);
     if (left) await storeText(redis, d.batch_id, left);
     const frame = packResult(result, left ?? undefined);
     await redis.set(resultKey(d.key), frame, 'EX', BATCH_KEY_TTL_SECONDS);

@@ -3,6 +3,7 @@
  * item keys one to one, the batch prefix cancel removes by, the queue address check, the shared
  * data cache's LRU bound, and the worker's and browser mode's command lines.
  */
+import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseArgs } from '../../src/cli/args';
@@ -184,35 +185,62 @@ describe('result frames', () => {
 describe("a worker's left-out text", () => {
   it('is the price history exactly as it stands in the stored input_json, hashed once', async () => {
     const { shared, jobs } = syntheticBatch('b_left', {
-      accounts: 2,
+      accounts: 3,
       assets: 8,
       days: 120,
       paths: 200,
     });
     const leave = historyLeaveOut();
     const env = { clock: { now: () => new Date(0), monotonicMs: () => 0 } };
+    const hashes = new Set<string>();
     for (const job of jobs) {
       const req = itemRequest(job.spec, shared);
       if (!req.ok) throw new Error(req.error.message);
       const r = await computeBatchItem(job, shared, env);
       if (r.outcome !== 'computed') throw new Error('not computed');
-      const left = leave(r.computed.input_json, req.request.price_history);
+      const left = leave(r.computed.input_json);
       if (!left) throw new Error('nothing left out');
       expect(left.text).toBe(canonicalJson(req.request.price_history));
       expect(r.computed.input_json.slice(left.start, left.start + left.length)).toBe(left.text);
       expect(r.computed.input_json.slice(left.start - 16, left.start)).toBe('"price_history":');
-      expect(left.hash).toMatch(/^[0-9a-f]{64}$/);
+      expect(left.hash).toBe(createHash('sha256').update(left.text).digest('hex'));
+      hashes.add(left.hash);
     }
+    // The accounts hold the same assets: one text for the batch.
+    expect(hashes.size).toBe(1);
   });
 
-  it('is nothing when the history is short, absent or not in the text', () => {
+  it('is nothing when the part is short, absent or unended', () => {
     const leave = historyLeaveOut();
-    const small = { dates: ['2024-01-02'], prices: { A: [1] } };
-    expect(leave(`{"price_history":${canonicalJson(small)}}`, small)).toBeNull();
-    expect(leave('{"a":1}', undefined)).toBeNull();
-    const long = { dates: [], prices: { A: Array.from({ length: MIN_LEFT_OUT_CHARS }, () => 1) } };
-    expect(leave('{"price_history":{}}', long)).toBeNull();
-    const found = leave(`{"price_history":${canonicalJson(long)},"z":0}`, long);
-    expect(found?.start).toBe(17);
+    const long = canonicalJson({ dates: [], prices: { A: Array(MIN_LEFT_OUT_CHARS).fill(1) } });
+    expect(leave(`{"price_history":{"dates":["2024-01-02"],"prices":{"A":[1]}},"z":0}`)).toBeNull();
+    expect(leave('{"a":1}')).toBeNull();
+    expect(leave(`{"price_history":${long}`)).toBeNull();
+    expect(leave(`{"price_history":${long},"z":0}`)).toMatchObject({ start: 17, text: long });
+    // Two texts alike at both ends and in length, different inside: each gets its own hash.
+    const mid = long.indexOf('1', long.length / 2);
+    const other = `${long.slice(0, mid)}2${long.slice(mid + 1)}`;
+    const h = (t: string) => createHash('sha256').update(t).digest('hex');
+    expect(leave(`{"price_history":${other},"z":0}`)?.hash).toBe(h(other));
+    expect(leave(`{"price_history":${long},"z":0}`)?.hash).toBe(h(long));
+  });
+
+  it('put back where it was left out gives the text again, whatever the text (property)', () => {
+    // Asset names that hold `}},` end the part early: what is left out is still put back exactly.
+    const leave = historyLeaveOut(2);
+    const pad = 'x'.repeat(MIN_LEFT_OUT_CHARS);
+    fc.assert(
+      fc.property(fc.string(), fc.string(), fc.string(), (a, b, c) => {
+        const input = `{${a}"price_history":{"${pad}${b}}},"${c}`;
+        const left = leave(input);
+        if (left === null) return;
+        expect(input.slice(0, left.start) + left.text + input.slice(left.start + left.length)).toBe(
+          input,
+        );
+        expect(input.slice(left.start, left.start + left.length)).toBe(left.text);
+        expect(left.hash).toBe(createHash('sha256').update(left.text).digest('hex'));
+      }),
+      { numRuns: 300 },
+    );
   });
 });

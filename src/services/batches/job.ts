@@ -186,30 +186,17 @@ export async function computeBatchItem(
 ): Promise<BatchItemResult> {
   const req = itemRequest(job.spec, shared);
   if (!req.ok) return { key: job.key, outcome: 'unbuilt', error: req.error };
-  return computeItemRequest(job.key, req.request, shared, env);
-}
-
-/**
- * The second half of computeBatchItem: runs an item's request, built by `itemRequest` (for a
- * caller that needs the request too, as a queue worker does to find its price history).
- */
-export async function computeItemRequest(
-  key: string,
-  request: RebalanceRequest,
-  shared: BatchShared,
-  env: ComputeEnv,
-): Promise<BatchItemResult> {
   try {
     const computed = leanComputed(
       await computeRun(
-        { input: request, policy: shared.policy, derive: null, pinnedNow: shared.pinned_now },
+        { input: req.request, policy: shared.policy, derive: null, pinnedNow: shared.pinned_now },
         env,
       ),
     );
     // Hashed here when the executor has a native SHA-256: the owner then does not hash again.
     const sha = env.sha256;
     return {
-      key,
+      key: job.key,
       outcome: 'computed',
       computed,
       ...(sha
@@ -222,7 +209,7 @@ export async function computeItemRequest(
         : {}),
     };
   } catch (e) {
-    return { key, outcome: 'unbuilt', error: asError(e) };
+    return { key: job.key, outcome: 'unbuilt', error: asError(e) };
   }
 }
 

@@ -13,9 +13,20 @@ export interface QueueJobData {
   spec: BatchItemSpec;
 }
 
-/** What is stored at `sharedKey`: the batch's shared data and the engine version that wrote it. */
+/**
+ * The version of what crosses Redis (job data, return values, result frames, left-out texts),
+ * raised whenever one side would misread the other: 2 since frames may leave the price history
+ * out (an owner of protocol 1 would store such a run's input without it).
+ */
+export const QUEUE_PROTOCOL = 2;
+
+/**
+ * What is stored at `sharedKey`: the batch's shared data, the engine version that wrote it and the
+ * queue protocol its owner speaks (a worker refuses a batch whose owner differs in either).
+ */
 export interface SharedEnvelope {
   engine_version: string;
+  protocol?: number;
   shared: BatchShared;
 }
 
@@ -37,7 +48,7 @@ export type QueueReturn = BatchItemResult | StoredNote | { key: string; skipped:
 
 /** The envelope the owner writes for `shared` (this process's engine version). */
 export function envelopeOf(shared: BatchShared): SharedEnvelope {
-  return { engine_version: ENGINE_VERSION, shared };
+  return { engine_version: ENGINE_VERSION, protocol: QUEUE_PROTOCOL, shared };
 }
 
 /** Whether a job's return value says where a computed result is stored. */

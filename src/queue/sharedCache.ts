@@ -7,7 +7,7 @@ import { ENGINE_VERSION } from '../contract/operations';
 import type { BatchShared } from '../services/batches/job';
 import { sharedKey } from './keys';
 import { Lru } from './lru';
-import type { SharedEnvelope } from './protocol';
+import { QUEUE_PROTOCOL, type SharedEnvelope } from './protocol';
 
 /** Batches whose shared data a worker keeps (each holds its price library slice). */
 export const SHARED_CACHE_SIZE = 8;
@@ -35,6 +35,10 @@ export function createSharedCache(redis: Redis, capacity = SHARED_CACHE_SIZE): S
     if (env.engine_version !== ENGINE_VERSION)
       throw new Error(
         `batch ${batch_id} was created by engine ${env.engine_version}; this worker runs ${ENGINE_VERSION} (run the same release on the owner and every worker)`,
+      );
+    if (env.protocol !== QUEUE_PROTOCOL)
+      throw new Error(
+        `batch ${batch_id} was queued by an owner speaking queue protocol ${env.protocol ?? 1}; this worker speaks ${QUEUE_PROTOCOL} (run the same release on the owner and every worker)`,
       );
     return env.shared;
   };

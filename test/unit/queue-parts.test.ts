@@ -12,6 +12,11 @@ import { isJobOfBatch, jobIdOf, keyOfJobId } from '../../src/queue/keys';
 import { Lru } from '../../src/queue/lru';
 import { CorruptResult, packResult, readFrame, unpackResult } from '../../src/queue/resultCodec';
 import { historyLeaveOut, MIN_LEFT_OUT_CHARS } from '../../src/queue/texts';
+import type { Redis } from 'ioredis';
+import { ENGINE_VERSION } from '../../src/contract/operations';
+import { envelopeOf, QUEUE_PROTOCOL } from '../../src/queue/protocol';
+import { createSharedCache } from '../../src/queue/sharedCache';
+import type { BatchShared } from '../../src/services/batches/job';
 import { canonicalJson } from '../../src/domain/canonical';
 import { itemRequest, computeBatchItem } from '../../src/services/batches/job';
 import { syntheticBatch } from '../support/queueBatch';
@@ -242,5 +247,35 @@ describe("a worker's left-out text", () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe("a worker's shared-data cache", () => {
+  const shared = { batch_id: 'b_env', settings: { history_days: 2 } } as unknown as BatchShared;
+  const fake = (envelope: unknown) => {
+    let gets = 0;
+    const redis = {
+      get: () => {
+        gets++;
+        return Promise.resolve(JSON.stringify(envelope));
+      },
+    } as unknown as Redis;
+    return { redis, gets: () => gets };
+  };
+
+  it('reads a batch once and refuses one from another engine version or queue protocol', async () => {
+    const ok = fake(envelopeOf(shared));
+    const cache = createSharedCache(ok.redis);
+    expect(await cache.get('b_env')).toEqual(shared);
+    await cache.get('b_env');
+    expect(ok.gets()).toBe(1);
+    const older = createSharedCache(fake({ engine_version: ENGINE_VERSION, shared }).redis);
+    await expect(older.get('b_env')).rejects.toThrow(
+      `queue protocol 1; this worker speaks ${QUEUE_PROTOCOL}`,
+    );
+    const other = createSharedCache(
+      fake({ engine_version: '0.0.1', protocol: QUEUE_PROTOCOL, shared }).redis,
+    );
+    await expect(other.get('b_env')).rejects.toThrow(`created by engine 0.0.1`);
   });
 });

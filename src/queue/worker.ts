@@ -49,8 +49,9 @@ export interface QueueWorker {
   readonly computed: number;
   /**
    * Stops taking jobs, waits for the running ones to finish and hand in their results, and closes
-   * the connections. (A process that must stop sooner just exits: its running job's lock expires
-   * and the stalled-job check gives it to another worker.)
+   * the connections — at once when Redis is unreachable and nothing is computing. (A process that
+   * must stop sooner just exits: its running job's lock expires and the stalled-job check gives
+   * it to another worker.)
    */
   close(): Promise<void>;
 }
@@ -72,7 +73,18 @@ export async function startQueueWorker(opts: QueueWorkerOptions): Promise<QueueW
   const leaveOut = historyLeaveOut();
   let computed = 0;
 
+  /** Items being processed now (announced or not). */
+  let running = 0;
   const processor = async (job: Job<QueueJobData, QueueReturn>): Promise<QueueReturn> => {
+    running++;
+    try {
+      return await processItem(job);
+    } finally {
+      running--;
+    }
+  };
+
+  const processItem = async (job: Job<QueueJobData, QueueReturn>): Promise<QueueReturn> => {
     const d = job.data;
     // Announce the item once (its progress, which the owner reports as started): an announced
     // item is computed even if its batch is cancelled since — the owner waits for its result.
@@ -125,7 +137,10 @@ export async function startQueueWorker(opts: QueueWorkerOptions): Promise<QueueW
     },
     close: () =>
       (closing ??= (async () => {
-        await worker.close();
+        // With Redis away and no item computing there is nothing to hand in, and BullMQ's close
+        // would wait for Redis to come back: leave at once.
+        if (monitor.trouble !== null && running === 0) void worker.close(true).catch(() => {});
+        else await worker.close();
         monitor.stop();
         redis.disconnect();
       })()),

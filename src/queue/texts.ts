@@ -6,8 +6,8 @@
  * into every run's input_json, so the stored runs are byte-for-byte what they were. Redis then
  * carries, holds and hands back a third of what it did per result (a 103 KB frame).
  */
-import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { sha256Hex } from '../store/hash';
 import { BATCH_KEY_TTL_SECONDS, textKey } from './keys';
 import { Lru } from './lru';
 import type { LeaveOut } from './resultCodec';
@@ -18,8 +18,6 @@ export const MIN_LEFT_OUT_CHARS = 4096;
 /** The JSON key whose value a frame may leave out, and how that value ends in canonical JSON. */
 const HISTORY_KEY = '"price_history":';
 const HISTORY_END = '}},"';
-
-const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 
 /** What a worker leaves out of one frame, and the text itself (to store once). */
 export type LeftOut = LeaveOut & { text: string };
@@ -51,7 +49,7 @@ export function historyLeaveOut(capacity = 8) {
     const print = `${text.length}:${text.slice(0, 48)}:${text.slice(-48)}`;
     let k = known.get(print);
     if (k === undefined || k.text !== text) {
-      k = { text, hash: sha256(text) };
+      k = { text, hash: sha256Hex(text) };
       known.set(print, k);
     }
     return { start, length: text.length, hash: k.hash, text: k.text };
@@ -92,7 +90,7 @@ export function textReader(redis: Redis, log: (msg: string) => void): TextReader
   const load = async (batch_id: string, hash: string): Promise<string | null> => {
     const text = await redis.get(textKey(batch_id, hash));
     if (text === null) return null;
-    if (sha256(text) !== hash) {
+    if (sha256Hex(text) !== hash) {
       log(`batch ${batch_id}: the stored text ${hash} does not match its name; it is dropped`);
       await redis.del(textKey(batch_id, hash));
       return null;

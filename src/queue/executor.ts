@@ -205,14 +205,26 @@ export function createBullmqExecutor(opts: BullmqExecutorOptions): BatchExecutor
     key: string,
   ): Promise<'delivered' | 'absent' | 'skipped'> {
     if (!b.pending.has(key) || b.fetching.has(key)) return 'skipped';
+    // Marked while it is read (its frame, then any text the frame leaves out): a second event
+    // for the key meanwhile does not read it again.
     b.fetching.add(key);
+    try {
+      return await readResult(b, key);
+    } finally {
+      b.fetching.delete(key);
+    }
+  }
+
+  /** fetchStored's reading: the frame, the text it leaves out (if any), then the delivery. */
+  async function readResult(
+    b: BatchState,
+    key: string,
+  ): Promise<'delivered' | 'absent' | 'skipped'> {
     let frame: Buffer | null;
     try {
       frame = await redis.getBuffer(resultKey(key));
     } catch {
       return 'skipped';
-    } finally {
-      b.fetching.delete(key);
     }
     if (!b.pending.has(key)) return 'skipped';
     if (frame === null) return 'absent';
@@ -222,15 +234,11 @@ export function createBullmqExecutor(opts: BullmqExecutorOptions): BatchExecutor
       if (f.key !== key) throw new CorruptResult(`it holds ${f.key}`);
       let text: string | undefined;
       if (f.ref) {
-        // Still being read: a second event for the key must not read it again meanwhile.
-        b.fetching.add(key);
         let got: string | null;
         try {
           got = await texts.read(b.shared.batch_id, f.ref.hash);
         } catch {
           return 'skipped';
-        } finally {
-          b.fetching.delete(key);
         }
         if (!b.pending.has(key)) return 'skipped';
         if (got === null) throw new CorruptResult(`the text ${f.ref.hash} it leaves out is gone`);

@@ -6,6 +6,7 @@
  * round-trip form costs far more than comparing it. A kept text is used only when every number is
  * equal (`===`, so −0 and 0 share a text, as JSON prints both as `0`); anything else prints anew.
  */
+import { Lru } from './lru';
 
 /** Arrays shorter than this are printed every time (the comparison would not pay). */
 export const MIN_KEPT_LENGTH = 256;
@@ -18,8 +19,8 @@ interface Kept {
   text: string;
 }
 
-/** Most recently used last; at most KEPT_TEXTS, looked up by length and three sample values. */
-const kept = new Map<string, Kept>();
+/** At most KEPT_TEXTS, the most recently used, looked up by length and three sample values. */
+const kept = new Lru<string, Kept>(KEPT_TEXTS);
 
 const sampleKey = (a: readonly number[]): string =>
   `${a.length}|${a[0]}|${a[a.length >> 1]}|${a[a.length - 1]}`;
@@ -39,14 +40,8 @@ export function printFiniteNumbers(a: readonly number[]): string {
   if (a.length < MIN_KEPT_LENGTH) return JSON.stringify(a);
   const key = sampleKey(a);
   const hit = kept.get(key);
-  if (hit && sameValues(a, hit.values)) {
-    kept.delete(key);
-    kept.set(key, hit);
-    return hit.text;
-  }
+  if (hit && sameValues(a, hit.values)) return hit.text;
   const text = JSON.stringify(a);
-  kept.delete(key);
   kept.set(key, { values: Float64Array.from(a), text });
-  if (kept.size > KEPT_TEXTS) kept.delete(kept.keys().next().value as string);
   return text;
 }

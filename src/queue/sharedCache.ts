@@ -6,7 +6,7 @@ import type { Redis } from 'ioredis';
 import { ENGINE_VERSION } from '../contract/operations';
 import type { BatchShared } from '../services/batches/job';
 import { sharedKey } from './keys';
-import { Lru } from './lru';
+import { Lru } from '../domain/lru';
 import { QUEUE_PROTOCOL, type SharedEnvelope } from './protocol';
 
 /** Batches whose shared data a worker keeps (each holds its price library slice). */

@@ -9,7 +9,7 @@
 import type { Redis } from 'ioredis';
 import { sha256Hex } from '../store/hash';
 import { BATCH_KEY_TTL_SECONDS, textKey } from './keys';
-import { Lru } from './lru';
+import { Lru } from '../domain/lru';
 import type { LeaveOut } from './resultCodec';
 
 /** Texts shorter than this stay in the frame: a key of their own would cost more than it saves. */

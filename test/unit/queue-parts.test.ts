@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { parseArgs } from '../../src/cli/args';
 import { parseWorkerArgs } from '../../src/cli/workerArgs';
 import { isJobOfBatch, jobIdOf, keyOfJobId } from '../../src/queue/keys';
-import { Lru } from '../../src/queue/lru';
+import { Lru } from '../../src/domain/lru';
 import { CorruptResult, packResult, readFrame, unpackResult } from '../../src/queue/resultCodec';
 import { historyLeaveOut, MIN_LEFT_OUT_CHARS } from '../../src/queue/texts';
 import type { Redis } from 'ioredis';

@@ -6,6 +6,7 @@
 import type { RpcError } from '../../contract/common';
 import { MODEL_SETTING_KEYS, type AccountContent, type ModelContent } from '../../contract/models';
 import type { RebalanceRequestInput } from '../../contract/rebalance';
+import { Lru } from '../../domain/lru';
 import type { SeriesContent } from '../../ports/models';
 
 export interface RequestSettings {
@@ -25,12 +26,14 @@ type History = { dates: string[]; prices: Record<string, number[]> };
  * Common histories already built from one library with one set of settings (a batch's), by
  * universe: every account of a model batch that holds only model assets has the same universe,
  * and merging its 20 × 1,260 dates again took ≈ 1.5 ms of a ≈ 10 ms batch item. Keeps the
- * `capacity` most recently built. Use one memo per library and settings, never across them.
+ * `capacity` most recently used. Use one memo per library and settings, never across them.
  */
 export class HistoryMemo {
-  private readonly built = new Map<string, History>();
+  private readonly built: Lru<string, History>;
 
-  constructor(private readonly capacity = 32) {}
+  constructor(capacity = 32) {
+    this.built = new Lru(capacity);
+  }
 
   /** The history of `key`, built by `build` when not kept. */
   get(key: string, build: () => History): History {
@@ -38,10 +41,6 @@ export class HistoryMemo {
     if (h === undefined) {
       h = build();
       this.built.set(key, h);
-      if (this.built.size > this.capacity) {
-        const oldest = this.built.keys().next();
-        if (!oldest.done) this.built.delete(oldest.value);
-      }
     }
     return h;
   }

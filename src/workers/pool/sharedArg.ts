@@ -11,7 +11,7 @@
  * built from stored versions).
  */
 import { deserialize, serialize } from 'node:v8';
-import { Lru } from '../../queue/lru';
+import { Lru } from '../../domain/lru';
 
 /** The shared part as posted: its key (unique in this process) and its serialized bytes. */
 export interface PackedShared {
